@@ -1,0 +1,166 @@
+package io.github.dl4jtransfer.graph;
+
+import org.nd4j.autodiff.samediff.SDVariable;
+import org.nd4j.enums.PadMode;
+import org.nd4j.enums.WeightsFormat;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.api.ops.impl.layers.convolution.Pooling2D;
+import org.nd4j.linalg.api.ops.impl.layers.convolution.config.Conv2DConfig;
+import org.nd4j.linalg.api.ops.impl.layers.convolution.config.PaddingMode;
+import org.nd4j.linalg.api.ops.impl.layers.convolution.config.Pooling2DConfig;
+import org.nd4j.linalg.factory.Nd4j;
+
+import java.util.List;
+import java.util.Map;
+
+/** 2-D convolution, pooling and inference-mode batch norm (NCHW, as ONNX). */
+final class ConvRules {
+
+    private ConvRules() {
+    }
+
+    static void register(Map<String, OpRule> rules) {
+        rules.put("Conv", ConvRules::conv);
+        rules.put("MaxPool", c -> pool(c, true));
+        rules.put("AveragePool", c -> pool(c, false));
+        rules.put("GlobalAveragePool", c -> globalPool(c, false));
+        rules.put("GlobalMaxPool", c -> globalPool(c, true));
+        rules.put("BatchNormalization", ConvRules::batchNorm);
+    }
+
+    /** Kernel geometry common to Conv and the pools. */
+    private record Window(long kH, long kW, long sH, long sW, long dH, long dW, long[] pads) {
+        boolean symmetric() {
+            return pads[0] == pads[2] && pads[1] == pads[3];
+        }
+
+        Dim outH(Dim h) {
+            return Dim.of((h.value() + pads[0] + pads[2] - dH * (kH - 1) - 1) / sH + 1);
+        }
+
+        Dim outW(Dim w) {
+            return Dim.of((w.value() + pads[1] + pads[3] - dW * (kW - 1) - 1) / sW + 1);
+        }
+    }
+
+    private static Window window(NodeContext c, long[] kernel, Dim[] in) {
+        long[] strides = c.attrInts("strides");
+        long[] dil = c.attrInts("dilations");
+        long[] pads = c.attrInts("pads");
+        String auto = c.attrString("auto_pad", "NOTSET");
+        if (strides == null) strides = new long[]{1, 1};
+        if (dil == null) dil = new long[]{1, 1};
+        if (pads == null) pads = new long[4];
+        if (auto.equals("SAME_UPPER") || auto.equals("SAME_LOWER")) {
+            pads = new long[4];
+            for (int i = 0; i < 2; i++) {
+                long size = in[2 + i].value();
+                long out = (size + strides[i] - 1) / strides[i];
+                long total = Math.max(0, (out - 1) * strides[i] + dil[i] * (kernel[i] - 1) + 1 - size);
+                long small = total / 2, big = total - small;
+                pads[i] = auto.equals("SAME_UPPER") ? small : big;
+                pads[i + 2] = auto.equals("SAME_UPPER") ? big : small;
+            }
+        } else if (!auto.equals("NOTSET") && !auto.equals("VALID")) {
+            throw new UnsupportedOpException("auto_pad " + auto + " is not supported");
+        }
+        return new Window(kernel[0], kernel[1], strides[0], strides[1], dil[0], dil[1], pads);
+    }
+
+    private static SDVariable padExplicit(NodeContext c, SDVariable x, long[] pads, double value) {
+        INDArray p = Nd4j.createFromArray(new int[][]{{0, 0}, {0, 0}, {(int) pads[0], (int) pads[2]}, {(int) pads[1], (int) pads[3]}});
+        return c.sd.nn.pad(x, c.sd.constant(p), PadMode.CONSTANT, value);
+    }
+
+    private static List<Value> conv(NodeContext c) {
+        Dim[] in = c.shape(0), ws = c.shape(1);
+        if (in.length != 4) throw new UnsupportedOpException("only 2-D convolution (rank-4 NCHW input) is supported, got rank " + in.length);
+        long group = c.attrInt("group", 1);
+        long outC = ws[0].value(), inPerGroup = ws[1].value();
+        long[] kernel = c.attrInts("kernel_shape");
+        if (kernel == null) kernel = new long[]{ws[2].value(), ws[3].value()};
+        Window w = window(c, kernel, in);
+        SDVariable x = c.var(0);
+        long pH = w.pads[0], pW = w.pads[1];
+        if (!w.symmetric()) {
+            x = padExplicit(c, x, w.pads, 0);
+            pH = 0;
+            pW = 0;
+        }
+        Conv2DConfig.Conv2DConfigBuilder cfg = Conv2DConfig.builder().kH(w.kH).kW(w.kW).sH(w.sH).sW(w.sW)
+                .pH(pH).pW(pW).dH(w.dH).dW(w.dW).paddingMode(PaddingMode.VALID).dataFormat(Conv2DConfig.NCHW);
+        SDVariable bias = c.has(2) ? c.var(2) : null;
+        SDVariable y;
+        long inC = in[1].value();
+        if (group == 1) {
+            SDVariable weights = c.var(1);
+            y = bias == null ? c.sd.cnn.conv2d(x, weights, cfg.weightsFormat(WeightsFormat.OIYX).build())
+                    : c.sd.cnn.conv2d(x, weights, bias, cfg.weightsFormat(WeightsFormat.OIYX).build());
+        } else if (group == inC && inPerGroup == 1) {
+            // Depthwise: ONNX [C*m, 1, kH, kW] → libnd4j [kH, kW, C, m]; output channel c*m+j in both.
+            long mult = outC / inC;
+            SDVariable weights = depthwiseWeights(c, inC, mult, w.kH, w.kW);
+            y = bias == null ? c.sd.cnn.depthWiseConv2d(x, weights, cfg.build())
+                    : c.sd.cnn.depthWiseConv2d(x, weights, bias, cfg.build());
+        } else {
+            throw new UnsupportedOpException("grouped convolution with group=" + group + " (not 1, not depthwise) is not supported");
+        }
+        Dim[] out = {in[0], Dim.of(outC), w.outH(in[2]), w.outW(in[3])};
+        return NodeContext.one(c.tensor(y, out));
+    }
+
+    private static SDVariable depthwiseWeights(NodeContext c, long inC, long mult, long kH, long kW) {
+        Value v = c.in(1);
+        if (v instanceof Value.Init init) {
+            // Keep the weight a single named parameter, stored in libnd4j's layout.
+            INDArray t = init.array().reshape(inC, mult, kH, kW).permute(2, 3, 0, 1).dup('c');
+            return c.folding ? c.sd.constant(t) : c.parameterFromArray(new Value.Init(init.onnxName(), t), 1);
+        }
+        return c.sd.permute(c.sd.reshape(c.var(1), inC, mult, kH, kW), 2, 3, 0, 1);
+    }
+
+    private static List<Value> pool(NodeContext c, boolean max) {
+        Dim[] in = c.shape(0);
+        if (in.length != 4) throw new UnsupportedOpException("only 2-D pooling is supported, got rank " + in.length);
+        if (c.attrInt("ceil_mode", 0) != 0) throw new UnsupportedOpException("ceil_mode=1 is not supported");
+        long[] kernel = c.attrInts("kernel_shape");
+        Window w = window(c, kernel, in);
+        SDVariable x = c.var(0);
+        long pH = w.pads[0], pW = w.pads[1];
+        boolean includePad = c.attrInt("count_include_pad", 0) != 0;
+        if (!w.symmetric() || (max && (pH > 0 || pW > 0))) {
+            // Pad explicitly: -inf for max pooling (as ONNX), 0 for average pooling counting the pad.
+            if (!max && !includePad) throw new UnsupportedOpException("asymmetric average pooling without count_include_pad");
+            x = padExplicit(c, x, w.pads, max ? -Float.MAX_VALUE : 0);
+            pH = 0;
+            pW = 0;
+        }
+        Pooling2DConfig cfg = Pooling2DConfig.builder().kH(w.kH).kW(w.kW).sH(w.sH).sW(w.sW).pH(pH).pW(pW)
+                .dH(w.dH).dW(w.dW).paddingMode(PaddingMode.VALID).isNHWC(false)
+                .type(max ? Pooling2D.Pooling2DType.MAX : Pooling2D.Pooling2DType.AVG)
+                .divisor(includePad ? Pooling2D.Divisor.INCLUDE_PADDING : Pooling2D.Divisor.EXCLUDE_PADDING)
+                .build();
+        SDVariable y = max ? c.sd.cnn.maxPooling2d(x, cfg) : c.sd.cnn.avgPooling2d(x, cfg);
+        Dim[] out = {in[0], in[1], w.outH(in[2]), w.outW(in[3])};
+        return NodeContext.one(c.tensor(y, out));
+    }
+
+    private static List<Value> globalPool(NodeContext c, boolean max) {
+        Dim[] in = c.shape(0);
+        int[] axes = new int[in.length - 2];
+        for (int i = 0; i < axes.length; i++) axes[i] = i + 2;
+        SDVariable y = max ? c.sd.max(c.var(0), true, axes) : c.sd.mean(c.var(0), true, axes);
+        return NodeContext.one(c.tensor(y, Shapes.reduce(in, axes, true)));
+    }
+
+    /** Inference-mode batch norm; running statistics stay constants (they are buffers, not weights). */
+    private static List<Value> batchNorm(NodeContext c) {
+        if (c.attrInt("training_mode", 0) != 0) throw new UnsupportedOpException("training_mode=1 is not supported");
+        float eps = c.attrFloat("epsilon", 1e-5f);
+        SDVariable mean = c.sd.constant(c.constArray(3).castTo(DataType.FLOAT));
+        SDVariable var = c.sd.constant(c.constArray(4).castTo(DataType.FLOAT));
+        SDVariable y = c.sd.nn.batchNorm(c.var(0), mean, var, c.var(1), c.var(2), eps, 1);
+        return NodeContext.one(c.tensor(y, c.shape(0)));
+    }
+}

@@ -1,0 +1,262 @@
+package io.github.dl4jtransfer.graph;
+
+import onnx.Onnx;
+import org.nd4j.autodiff.samediff.SDVariable;
+import org.nd4j.autodiff.samediff.SameDiff;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Translates an ONNX graph node by node into native SameDiff ops.
+ *
+ * <p>Why our own translator rather than DL4J's {@code samediff-import-onnx}: measured on torch 1.13 exports
+ * with M2.1, that importer drops Gemm biases, zeroes MatMul outputs, mis-reduces negative axes, cannot run
+ * the shape subgraphs of a dynamic batch, leaves the graph in eager mode and inflates op counts 4×. Here
+ * every value is classified at import time ({@link Value}): shape arithmetic is evaluated symbolically
+ * (with the batch as a symbol), constants are folded, weights become named variables grouped by module,
+ * and only the real computation becomes SameDiff ops.
+ */
+public final class OnnxGraphTranslator {
+
+    private final Onnx.ModelProto model;
+    private final String file;
+    private final Path modelDir;
+    private final SameDiff sd = SameDiff.create();
+    private final Map<String, Value> values = new HashMap<>();
+    private final ParameterNamer namer = new ParameterNamer();
+    private final Map<String, SDVariable> parameters = new LinkedHashMap<>();
+    private final int opset;
+    private SDVariable batchPlaceholder;
+    private int batchAxis = -1;
+    private SDVariable runtimeBatch;
+
+    public OnnxGraphTranslator(Onnx.ModelProto model, Path source) {
+        this.model = model;
+        this.file = source.toString();
+        Path parent = source.toAbsolutePath().getParent();
+        this.modelDir = parent == null ? Path.of(".") : parent;
+        int v = 0;
+        for (Onnx.OperatorSetIdProto o : model.getOpsetImportList()) {
+            if (o.getDomain().isEmpty() || o.getDomain().equals("ai.onnx")) v = (int) o.getVersion();
+        }
+        this.opset = v == 0 ? 13 : v;
+    }
+
+    /**
+     * @param staticShapes for graph inputs with dynamic non-batch dimensions: the shape without the batch axis
+     */
+    public TranslatedGraph translate(Map<String, long[]> staticShapes) {
+        Onnx.GraphProto g = model.getGraph();
+        Map<String, Onnx.TensorProto> inits = new HashMap<>();
+        for (Onnx.TensorProto t : g.getInitializerList()) inits.put(t.getName(), t);
+        for (Onnx.TensorProto t : g.getInitializerList()) {
+            values.put(t.getName(), initValue(t.getName(), TensorProtos.toArray(t, modelDir)));
+        }
+        List<String> inputNames = new ArrayList<>();
+        for (Onnx.ValueInfoProto in : g.getInputList()) {
+            if (inits.containsKey(in.getName())) continue; // old exporters list initializers as inputs
+            inputNames.add(in.getName());
+            values.put(in.getName(), placeholder(in, staticShapes.get(in.getName())));
+        }
+        int index = 0;
+        for (Onnx.NodeProto node : g.getNodeList()) {
+            translateNode(node, index++);
+        }
+        List<String> outputNames = new ArrayList<>();
+        Map<String, Dim[]> outputShapes = new LinkedHashMap<>();
+        for (Onnx.ValueInfoProto out : g.getOutputList()) {
+            Value v = values.get(out.getName());
+            if (!(v instanceof Value.Tensor t)) {
+                throw new OnnxImportException("graph output '" + out.getName() + "' does not depend on any graph input",
+                        file, null);
+            }
+            SDVariable var = t.var();
+            if (!var.name().equals(out.getName())) {
+                if (sd.hasVariable(out.getName())) {
+                    throw new OnnxImportException("graph output name '" + out.getName() + "' clashes with a weight name", file, null);
+                }
+                var = sd.identity(out.getName(), var);
+            }
+            outputNames.add(out.getName());
+            outputShapes.put(out.getName(), t.shape());
+        }
+        return new TranslatedGraph(sd, inputNames, batchAxis, outputNames, outputShapes, parameters,
+                g.getNodeCount(), opset);
+    }
+
+    private Value initValue(String name, INDArray arr) {
+        // Float tensors with more than one element are weights; everything else (shape constants,
+        // scalars such as the attention scale) is a plain constant.
+        if (arr.dataType().isFPType() && arr.rank() > 0 && arr.length() > 1) {
+            return new Value.Init(name, arr);
+        }
+        return new Value.Const(arr);
+    }
+
+    private Value placeholder(Onnx.ValueInfoProto in, long[] staticShape) {
+        Onnx.TypeProto.Tensor tt = in.getType().getTensorType();
+        int rank = tt.getShape().getDimCount();
+        Dim[] dims = new Dim[rank];
+        long[] phShape = new long[rank];
+        int dynamicCount = 0;
+        for (int i = 0; i < rank; i++) {
+            Onnx.TensorShapeProto.Dimension d = tt.getShape().getDim(i);
+            boolean dynamic = d.hasDimParam() || d.getDimValue() <= 0;
+            if (dynamic && dynamicCount == 0 && (batchAxis < 0 || batchAxis == i)) {
+                dims[i] = Dim.BATCH;
+                phShape[i] = -1;
+                batchAxis = i;
+                dynamicCount++;
+            } else if (dynamic) {
+                int k = i - (batchAxis >= 0 && batchAxis < i ? 1 : 0);
+                if (staticShape == null || k >= staticShape.length) {
+                    throw new OnnxImportException("input '" + in.getName() + "' has more than one dynamic dimension; "
+                            + "give its static shape (the sidecar's image_size) so only the batch stays dynamic", file, null);
+                }
+                dims[i] = Dim.of(staticShape[k]);
+                phShape[i] = staticShape[k];
+            } else {
+                dims[i] = Dim.of(d.getDimValue());
+                phShape[i] = d.getDimValue();
+            }
+        }
+        if (tt.getElemType() != TensorProtos.FLOAT) {
+            throw new OnnxImportException("input '" + in.getName() + "' has element type " + tt.getElemType()
+                    + "; only float32 image inputs are supported", file, null);
+        }
+        SDVariable ph = sd.placeHolder(in.getName(), DataType.FLOAT, phShape);
+        if (batchPlaceholder == null && batchAxis >= 0) batchPlaceholder = ph;
+        return new Value.Tensor(ph, dims, DataType.FLOAT);
+    }
+
+    private void translateNode(Onnx.NodeProto node, int index) {
+        String opType = node.getOpType();
+        String name = node.getName().isEmpty() ? opType + "_" + index : node.getName();
+        try {
+            if (!node.getDomain().isEmpty() && !node.getDomain().equals("ai.onnx")) {
+                throw new UnsupportedOpException("custom-domain op '" + node.getDomain() + "::" + opType + "' is not supported");
+            }
+            List<Value> inputs = new ArrayList<>();
+            for (String in : node.getInputList()) {
+                if (in.isEmpty()) {
+                    inputs.add(null);
+                    continue;
+                }
+                Value v = values.get(in);
+                if (v == null) {
+                    throw new UnsupportedOpException("input '" + in + "' is not produced by any earlier node, initializer or graph input "
+                            + "(the graph is malformed or not topologically sorted)");
+                }
+                inputs.add(v);
+            }
+            List<Value> outs = evaluate(node, inputs);
+            if (outs.size() < node.getOutputCount()) {
+                throw new UnsupportedOpException("only " + outs.size() + " of " + node.getOutputCount() + " outputs are supported");
+            }
+            for (int i = 0; i < node.getOutputCount(); i++) {
+                if (!node.getOutput(i).isEmpty()) values.put(node.getOutput(i), outs.get(i));
+            }
+        } catch (OnnxImportException e) {
+            throw e;
+        } catch (UnsupportedOpException e) {
+            throw new OnnxImportException(e.getMessage(), opType, name, file, e);
+        } catch (RuntimeException e) {
+            throw new OnnxImportException("translation failed: " + e, opType, name, file, e);
+        }
+    }
+
+    private List<Value> evaluate(Onnx.NodeProto node, List<Value> inputs) {
+        String op = node.getOpType();
+        if (op.equals("Constant")) {
+            return NodeContext.one(constantNode(node));
+        }
+        if (op.equals("Identity") && inputs.get(0) instanceof Value.Init init) {
+            // torch ties identical initializers behind Identity nodes; give each use its own copy so the
+            // weights are named after their own module and train independently.
+            return NodeContext.one(new Value.Init(node.getOutput(0), init.array().dup()));
+        }
+        if (SymbolicRules.applies(op, inputs)) {
+            return SymbolicRules.apply(new NodeContext(node, sd, true, opset, inputs, this));
+        }
+        OpRule rule = OpRules.get(op);
+        if (rule == null) {
+            throw new UnsupportedOpException("op type " + op + " is not supported by the dl4j-transfer ONNX importer "
+                    + "(supported: " + OpRules.supported() + "). Re-export with an equivalent op, or add a rule in OpRules");
+        }
+        boolean foldable = !inputs.isEmpty();
+        for (Value v : inputs) {
+            if (v != null && !(v instanceof Value.Const) && !(v instanceof Value.Sym s && s.isStatic())) foldable = false;
+        }
+        if (foldable) {
+            SameDiff scratch = SameDiff.create();
+            List<Value> outs = rule.apply(new NodeContext(node, scratch, true, opset, inputs, this));
+            List<Value> folded = new ArrayList<>(outs.size());
+            for (Value v : outs) {
+                folded.add(v instanceof Value.Tensor t ? new Value.Const(t.var().eval().dup()) : v);
+            }
+            return folded;
+        }
+        return rule.apply(new NodeContext(node, sd, false, opset, inputs, this));
+    }
+
+    private Value constantNode(Onnx.NodeProto node) {
+        for (Onnx.AttributeProto a : node.getAttributeList()) {
+            switch (a.getName()) {
+                case "value":
+                    return new Value.Const(TensorProtos.toArray(a.getT(), modelDir));
+                case "value_float":
+                    return new Value.Const(org.nd4j.linalg.factory.Nd4j.scalar(a.getF()));
+                case "value_int":
+                    return new Value.Const(org.nd4j.linalg.factory.Nd4j.scalar(a.getI()));
+                case "value_floats": {
+                    float[] f = new float[a.getFloatsCount()];
+                    for (int i = 0; i < f.length; i++) f[i] = a.getFloats(i);
+                    return new Value.Const(org.nd4j.linalg.factory.Nd4j.createFromArray(f));
+                }
+                case "value_ints": {
+                    long[] l = new long[a.getIntsCount()];
+                    for (int i = 0; i < l.length; i++) l[i] = a.getInts(i);
+                    return new Value.Const(org.nd4j.linalg.factory.Nd4j.createFromArray(l));
+                }
+                default:
+                    break;
+            }
+        }
+        throw new UnsupportedOpException("Constant node without a supported value attribute");
+    }
+
+    /** The named trainable variable for a weight, as used by {@code consumer}'s input {@code inputIndex}. */
+    SDVariable parameter(Value.Init init, Onnx.NodeProto consumer, int inputIndex) {
+        String name = namer.nameFor(init.onnxName(), consumer, inputIndex);
+        SDVariable existing = parameters.get(name);
+        if (existing != null) return existing;
+        SDVariable v = sd.var(name, init.array());
+        parameters.put(name, v);
+        return v;
+    }
+
+    /** A shape vector computed at run time: only needed when two dimensions of a reshape depend on the batch. */
+    SDVariable runtimeShape(SameDiff graph, Dim[] dims) {
+        if (graph != sd || batchPlaceholder == null) {
+            throw new UnsupportedOpException("shape " + Dim.toString(dims) + " depends on the batch size where it must be static");
+        }
+        if (runtimeBatch == null) {
+            runtimeBatch = sd.castTo(sd.sizeAt(batchPlaceholder, batchAxis), DataType.INT64);
+        }
+        SDVariable[] parts = new SDVariable[dims.length];
+        for (int i = 0; i < dims.length; i++) {
+            Dim d = dims[i];
+            SDVariable p = sd.constant(org.nd4j.linalg.factory.Nd4j.createFromArray(new long[]{d.coef()}));
+            for (int k = 0; k < d.power(); k++) p = p.mul(sd.reshape(runtimeBatch, 1));
+            parts[i] = p;
+        }
+        return sd.concat(0, parts);
+    }
+}

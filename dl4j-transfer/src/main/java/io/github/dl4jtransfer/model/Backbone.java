@@ -1,0 +1,131 @@
+package io.github.dl4jtransfer.model;
+
+import io.github.dl4jtransfer.graph.Dim;
+import io.github.dl4jtransfer.graph.TranslatedGraph;
+import org.nd4j.autodiff.samediff.SDVariable;
+import org.nd4j.autodiff.samediff.SameDiff;
+import org.nd4j.linalg.api.ndarray.INDArray;
+
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * An imported backbone: a SameDiff graph with an image placeholder, named {@code features} and
+ * {@code tokens} outputs, a dynamic batch, and its weights as named variables grouped by module.
+ */
+public final class Backbone {
+
+    private final Sidecar sidecar;
+    private final TranslatedGraph graph;
+    private final ParameterGroups groups;
+    private final Path source;
+    private final String sha256;
+    private final long importMillis;
+
+    Backbone(Sidecar sidecar, TranslatedGraph graph, Path source, String sha256, long importMillis) {
+        this.sidecar = sidecar;
+        this.graph = graph;
+        this.source = source;
+        this.sha256 = sha256;
+        this.importMillis = importMillis;
+        this.groups = new ParameterGroups(graph.parameters().keySet(), sidecar == null ? null : sidecar.blockPattern());
+    }
+
+    public SameDiff sameDiff() {
+        return graph.sameDiff();
+    }
+
+    public Sidecar sidecar() {
+        return sidecar;
+    }
+
+    public String inputName() {
+        return graph.inputNames().get(0);
+    }
+
+    public List<String> outputNames() {
+        return graph.outputNames();
+    }
+
+    /** The graph output for a role ("features", "tokens"), by the sidecar's naming. */
+    public String outputName(String role) {
+        String name = sidecar == null ? role : sidecar.outputName(role);
+        if (!graph.outputNames().contains(name)) {
+            throw new IllegalArgumentException("backbone " + source + " has no output '" + name + "' (outputs: "
+                    + graph.outputNames() + ")");
+        }
+        return name;
+    }
+
+    /** Output shape with the batch as the symbol B, e.g. [B, 768]. */
+    public Dim[] outputShape(String name) {
+        return graph.outputShapes().get(name);
+    }
+
+    /** Runs the graph on a batch of preprocessed images (B, C, H, W); returns every output. */
+    public Map<String, INDArray> forward(INDArray images) {
+        return forward(images, graph.outputNames());
+    }
+
+    public Map<String, INDArray> forward(INDArray images, List<String> outputs) {
+        checkInput(images);
+        Map<String, INDArray> out = graph.sameDiff().output(Map.of(inputName(), images), outputs.toArray(new String[0]));
+        return new LinkedHashMap<>(out);
+    }
+
+    private void checkInput(INDArray images) {
+        long[] expected = sidecar == null ? null : sidecar.inputShape();
+        if (expected == null) return;
+        long[] got = images.shape();
+        if (got.length != expected.length + 1 || !Arrays.equals(Arrays.copyOfRange(got, 1, got.length), expected)) {
+            throw new IllegalArgumentException("backbone " + sidecar.name() + " expects input of shape [B, "
+                    + Arrays.toString(expected).replace("[", "") + " but got " + Arrays.toString(got)
+                    + "; preprocess with the sidecar's resize/crop");
+        }
+    }
+
+    /** Weight name → variable, in the order the graph first uses them. */
+    public Map<String, SDVariable> parameters() {
+        return graph.parameters();
+    }
+
+    public ParameterGroups parameterGroups() {
+        return groups;
+    }
+
+    public long parameterCount() {
+        long n = 0;
+        for (SDVariable v : graph.parameters().values()) n += v.getArr().length();
+        return n;
+    }
+
+    public int opCount() {
+        return graph.sameDiff().getOps().size();
+    }
+
+    public int onnxNodeCount() {
+        return graph.onnxNodeCount();
+    }
+
+    public Path source() {
+        return source;
+    }
+
+    /** SHA-256 of the ONNX file: the model's identity in caches and result provenance. */
+    public String sha256() {
+        return sha256;
+    }
+
+    public long importMillis() {
+        return importMillis;
+    }
+
+    @Override
+    public String toString() {
+        return "Backbone[" + (sidecar == null ? source : sidecar.name()) + ", " + parameterCount() + " parameters, "
+                + opCount() + " ops from " + onnxNodeCount() + " ONNX nodes]";
+    }
+}

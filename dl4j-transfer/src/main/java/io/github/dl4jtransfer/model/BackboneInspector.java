@@ -1,0 +1,78 @@
+package io.github.dl4jtransfer.model;
+
+import io.github.dl4jtransfer.graph.Dim;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Imports one backbone and describes it: outputs and shapes, parameter groups and counts, op counts,
+ * and — where reference {@code input_bN.npy} / {@code <output>_bN.npy} files lie next to the model —
+ * the relative L2 error against them. Backs the plugin's {@code inspect} goal.
+ */
+public final class BackboneInspector {
+
+    private BackboneInspector() {
+    }
+
+    /** @return the largest relative L2 error found against references (0 if none were found) */
+    public static double inspect(Path onnx, Path referenceDir, PrintStream out) {
+        Backbone b = BackboneLoader.load(onnx);
+        out.printf("%s%n  file %s (sha256 %s)%n  imported in %d ms: %d ONNX nodes -> %d SameDiff ops%n",
+                b, onnx, b.sha256(), b.importMillis(), b.onnxNodeCount(), b.opCount());
+        for (String o : b.outputNames()) out.printf("  output %-10s %s%n", o, Dim.toString(b.outputShape(o)));
+        out.printf("  %d parameters in %d tensors%n", b.parameterCount(), b.parameters().size());
+        for (Map.Entry<String, List<String>> g : b.parameterGroups().groups().entrySet()) {
+            long n = 0;
+            for (String p : g.getValue()) n += b.parameters().get(p).getArr().length();
+            out.printf("    %-28s %3d tensors %,12d parameters%n", g.getKey(), g.getValue().size(), n);
+        }
+        double worst = 0;
+        if (referenceDir == null) return worst;
+        for (int batch : new int[]{1, 2, 4, 8}) {
+            Path input = referenceDir.resolve("input_b" + batch + ".npy");
+            if (!Files.exists(input)) continue;
+            long t0 = System.nanoTime();
+            Map<String, INDArray> res = b.forward(Nd4j.createFromNpyFile(input.toFile()));
+            double ms = (System.nanoTime() - t0) / 1e6;
+            for (String o : b.outputNames()) {
+                Path ref = referenceDir.resolve(o + "_b" + batch + ".npy");
+                if (!Files.exists(ref)) continue;
+                double err = relativeL2(res.get(o), Nd4j.createFromNpyFile(ref.toFile()));
+                worst = Math.max(worst, err);
+                out.printf("  batch %d %-10s relative L2 %.3e (forward %.0f ms)%n", batch, o, err, ms);
+            }
+        }
+        return worst;
+    }
+
+    /** ||a - b|| / ||b|| in double precision. */
+    public static double relativeL2(INDArray actual, INDArray expected) {
+        if (!java.util.Arrays.equals(actual.shape(), expected.shape())) {
+            throw new IllegalArgumentException("shape " + java.util.Arrays.toString(actual.shape()) + " differs from reference "
+                    + java.util.Arrays.toString(expected.shape()));
+        }
+        INDArray a = actual.castTo(DataType.DOUBLE), e = expected.castTo(DataType.DOUBLE);
+        double denom = e.norm2Number().doubleValue();
+        double num = a.sub(e).norm2Number().doubleValue();
+        return denom == 0 ? num : num / denom;
+    }
+
+    /** {@code java ... BackboneInspector model.onnx [referenceDir]} */
+    public static void main(String[] args) {
+        if (args.length < 1) {
+            System.err.println("usage: BackboneInspector MODEL.onnx [REFERENCE_DIR]");
+            System.exit(2);
+        }
+        Path onnx = Path.of(args[0]);
+        Path refs = args.length > 1 ? Path.of(args[1]) : onnx.toAbsolutePath().getParent();
+        double worst = inspect(onnx, refs, System.out);
+        System.out.printf("worst relative L2 %.3e%n", worst);
+    }
+}

@@ -1,0 +1,91 @@
+package io.github.dl4jtransfer.model;
+
+import io.github.dl4jtransfer.graph.OnnxGraphTranslator;
+import io.github.dl4jtransfer.graph.OnnxImportException;
+import io.github.dl4jtransfer.graph.TranslatedGraph;
+import onnx.Onnx;
+import org.nd4j.shade.protobuf.CodedInputStream;
+import org.nd4j.shade.protobuf.InvalidProtocolBufferException;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.DigestInputStream;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HashMap;
+import java.util.HexFormat;
+import java.util.Map;
+
+/**
+ * The one entry point from an exported file to a ready {@link Backbone}: ONNX file + sidecar JSON
+ * (found next to it as {@code <stem>.json}) → translated SameDiff graph.
+ */
+public final class BackboneLoader {
+
+    private BackboneLoader() {
+    }
+
+    /** Loads {@code model.onnx} with the sidecar next to it (required). */
+    public static Backbone load(Path onnx) {
+        Path sidecarFile = Sidecar.besides(onnx);
+        if (!Files.isRegularFile(sidecarFile)) {
+            throw new IllegalArgumentException("no sidecar " + sidecarFile + " next to " + onnx
+                    + "; export with tools/export/export.py, which writes both, or call load(onnx, sidecar)");
+        }
+        return load(onnx, Sidecar.read(sidecarFile));
+    }
+
+    /** Loads an ONNX file; {@code sidecar} may be null for a plain graph (then inputs must be static but for the batch). */
+    public static Backbone load(Path onnx, Sidecar sidecar) {
+        long start = System.nanoTime();
+        if (!Files.isRegularFile(onnx)) {
+            throw new IllegalArgumentException("ONNX model file " + onnx + " does not exist; check the path "
+                    + "or export it with tools/export/export.py");
+        }
+        String name = onnx.getFileName().toString();
+        if (name.endsWith(".pb")) {
+            throw new OnnxImportException("TensorFlow frozen graphs are not supported yet; convert it to ONNX "
+                    + "(tf2onnx) and load the .onnx file", onnx.toString(), null);
+        }
+        byte[] digest;
+        Onnx.ModelProto model;
+        try (InputStream raw = Files.newInputStream(onnx);
+             DigestInputStream in = new DigestInputStream(raw, MessageDigest.getInstance("SHA-256"))) {
+            CodedInputStream coded = CodedInputStream.newInstance(in);
+            coded.setSizeLimit(Integer.MAX_VALUE);
+            model = Onnx.ModelProto.parseFrom(coded);
+            in.transferTo(OutputStreamSink.INSTANCE);
+            digest = in.getMessageDigest().digest();
+        } catch (InvalidProtocolBufferException e) {
+            throw new OnnxImportException("not a valid ONNX model (protobuf parse failed: " + e.getMessage()
+                    + "); re-export it, or check that the download is complete", onnx.toString(), e);
+        } catch (IOException e) {
+            throw new OnnxImportException("cannot read the file: " + e.getMessage(), onnx.toString(), e);
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+        if (!model.hasGraph() || model.getGraph().getNodeCount() == 0) {
+            throw new OnnxImportException("the file holds no ONNX graph (no nodes); is it an ONNX model?", onnx.toString(), null);
+        }
+        Map<String, long[]> staticShapes = new HashMap<>();
+        if (sidecar != null && sidecar.inputShape() != null) staticShapes.put(sidecar.inputName(), sidecar.inputShape());
+        TranslatedGraph graph = new OnnxGraphTranslator(model, onnx).translate(staticShapes);
+        long millis = (System.nanoTime() - start) / 1_000_000;
+        return new Backbone(sidecar, graph, onnx, HexFormat.of().formatHex(digest), millis);
+    }
+
+    /** Drains the rest of a stream (so the digest covers the whole file). */
+    private static final class OutputStreamSink extends java.io.OutputStream {
+        static final OutputStreamSink INSTANCE = new OutputStreamSink();
+
+        @Override
+        public void write(int b) {
+        }
+
+        @Override
+        public void write(byte[] b, int off, int len) {
+        }
+    }
+}

@@ -1,0 +1,81 @@
+#!/usr/bin/python3
+"""Export one backbone family to ONNX + sidecar + reference outputs.
+
+    /usr/bin/python3 tools/export/export.py --family NAME [--tiny] [--weights FILE] [--opset 17] --out DIR
+    /usr/bin/python3 tools/export/export.py --list
+
+Run with Debian's interpreter (/usr/bin/python3: torch 1.13, onnx 1.12).
+"""
+import argparse
+import importlib
+import inspect
+import os
+import sys
+import time
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+if HERE not in sys.path:
+    sys.path.insert(0, HERE)
+
+# preset name -> module under families/
+PRESETS = {
+    "dinov2-vitb14": "dinov2",
+    "deit-b16": "deit",
+    "dino-vitb16": "dino",
+    "openclip-vitb16": "openclip",
+    "blip-vitb16": "blip",
+    "deit-tail": "deit_tail",
+    "sam-vitb": "sam",
+    "seem-focalnet-t": "focalnet",
+    "resnet152": "resnet",
+}
+
+
+def load_family(name):
+    if name not in PRESETS:
+        raise SystemExit(f"unknown family {name!r}; known: {', '.join(PRESETS)}")
+    return importlib.import_module(f"families.{PRESETS[name]}")
+
+
+def main(argv=None):
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--family", help="preset name (see --list)")
+    ap.add_argument("--tiny", action="store_true", help="the small random-weight variant used for test fixtures")
+    ap.add_argument("--weights", help="official checkpoint to load by parameter name (strict=False, reported)")
+    ap.add_argument("--opset", type=int, default=17)
+    ap.add_argument("--out", help="output directory")
+    ap.add_argument("--tokens", type=int, help="deit-tail only: number of input tokens N (a square)")
+    ap.add_argument("--list", action="store_true", help="list the preset names and exit")
+    args = ap.parse_args(argv)
+
+    if args.list:
+        for name, mod in PRESETS.items():
+            present = os.path.exists(os.path.join(HERE, "families", mod + ".py"))
+            print(f"{name:18s} families/{mod}.py{'' if present else '  (missing)'}")
+        return 0
+    if not args.family or not args.out:
+        ap.error("--family and --out are required (or --list)")
+
+    import torch
+    torch.set_num_threads(1)          # deterministic, bit-identical references from run to run
+    mod = load_family(args.family)
+    kwargs = {}
+    if args.tokens is not None:
+        if "num_tokens" not in inspect.signature(mod.build).parameters:
+            ap.error(f"--tokens is not supported by {args.family}")
+        kwargs["num_tokens"] = args.tokens
+    t0 = time.time()
+    model, meta = mod.build(args.tiny, args.weights, **kwargs)
+    model.eval()
+    if hasattr(mod, "export"):
+        path = mod.export(model, meta, args.out, opset=args.opset)
+    else:
+        import common
+        path = common.export_backbone(model, meta, args.out, opset=args.opset)
+    print(f"{args.family} ({'tiny' if args.tiny else 'full'}): {path} "
+          f"{os.path.getsize(path) / 2**20:.2f} MiB in {time.time() - t0:.1f}s")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,41 @@
+"""BLIP ViT-B/16 visual encoder (salesforce/BLIP ``models/vit.py``).
+
+Names: patch_embed.proj, cls_token, pos_embed, blocks.N.{norm1, attn.qkv, attn.proj, norm2, mlp.fc1,
+mlp.fc2}, norm. LayerNorm eps 1e-6, exact GELU. As in the official forward, the positional embedding
+is added as ``pos_embed[:, :x.size(1), :]``.
+
+Official BLIP checkpoints hold the whole model (``{"model": ...}``, visual tower under
+``visual_encoder.``); only that prefix is loaded (``visual_encoder_m.`` — the momentum copy — is not).
+A 384x384 checkpoint's pos_embed (24x24 + 1) is resampled in Python (bicubic, size-based, as BLIP's
+``interpolate_pos_embed``) to the export grid.
+"""
+import common
+from families import _vit
+
+NAME = "blip-vitb16"
+
+
+def build(tiny, weights=None):
+    if tiny:
+        cfg = dict(img_size=64, patch_size=16, embed_dim=64, depth=2, num_heads=4)
+    else:
+        cfg = dict(img_size=224, patch_size=16, embed_dim=768, depth=12, num_heads=12)
+    model = _vit.ViT(**cfg, mlp_ratio=4.0, eps=1e-6, pos_slice=True)
+    _vit.randomize_(model, seed=1005)
+    wname = "random"
+    if weights:
+        _vit.load_weights(model, weights, select="visual_encoder.", pos_keys=("pos_embed",))
+        wname = weights.rsplit("/", 1)[-1]
+    crop = cfg["img_size"]
+    g = model.grid
+    meta = common.sidecar(
+        family="blip", name=NAME, variant="tiny" if tiny else "full",
+        image_size=[3, crop, crop], resize=round(crop * 256 / 224), crop=crop,
+        mean=common.CLIP_MEAN, std=common.CLIP_STD, interpolation="bicubic",
+        patch_size=cfg["patch_size"], feature_dim=cfg["embed_dim"], token_dim=cfg["embed_dim"],
+        num_tokens=g * g, block_pattern="blocks\\.\\d+", num_blocks=cfg["depth"],
+        source_url="https://github.com/salesforce/BLIP", license="BSD-3-Clause", weights=wname,
+        notes=("BLIP ViT-B/16 visual encoder; features = CLS after final norm, tokens = patch tokens after "
+               "final norm; BLIP normalises with the CLIP mean/std; official BLIP preprocessing resizes "
+               "straight to the square input (no crop)"))
+    return model, meta
