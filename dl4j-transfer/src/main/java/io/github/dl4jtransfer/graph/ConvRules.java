@@ -94,13 +94,16 @@ final class ConvRules {
         SDVariable y;
         long inC = in[1].value();
         if (group == 1) {
-            SDVariable weights = c.var(1);
-            y = bias == null ? c.sd.cnn.conv2d(x, weights, cfg.weightsFormat(WeightsFormat.OIYX).build())
-                    : c.sd.cnn.conv2d(x, weights, bias, cfg.weightsFormat(WeightsFormat.OIYX).build());
+            // libnd4j's conv2d_bp fails validation with OIYX weights in M2.1, so weights are kept in its
+            // native [kH, kW, iC, oC] layout.
+            SDVariable weights = relaidWeights(c, t -> t.permute(2, 3, 1, 0), v -> c.sd.permute(v, 2, 3, 1, 0));
+            y = bias == null ? c.sd.cnn.conv2d(x, weights, cfg.weightsFormat(WeightsFormat.YXIO).build())
+                    : c.sd.cnn.conv2d(x, weights, bias, cfg.weightsFormat(WeightsFormat.YXIO).build());
         } else if (group == inC && inPerGroup == 1) {
             // Depthwise: ONNX [C*m, 1, kH, kW] → libnd4j [kH, kW, C, m]; output channel c*m+j in both.
             long mult = outC / inC;
-            SDVariable weights = depthwiseWeights(c, inC, mult, w.kH, w.kW);
+            SDVariable weights = relaidWeights(c, t -> t.reshape(inC, mult, w.kH, w.kW).permute(2, 3, 0, 1),
+                    v -> c.sd.permute(c.sd.reshape(v, inC, mult, w.kH, w.kW), 2, 3, 0, 1));
             y = bias == null ? c.sd.cnn.depthWiseConv2d(x, weights, cfg.build())
                     : c.sd.cnn.depthWiseConv2d(x, weights, bias, cfg.build());
         } else {
@@ -110,14 +113,19 @@ final class ConvRules {
         return NodeContext.one(c.tensor(y, out));
     }
 
-    private static SDVariable depthwiseWeights(NodeContext c, long inC, long mult, long kH, long kW) {
+    /**
+     * The weight input in libnd4j's layout: a weight array is re-laid out once at import and stays one
+     * named parameter; a computed weight is permuted in the graph.
+     */
+    private static SDVariable relaidWeights(NodeContext c, java.util.function.UnaryOperator<INDArray> layout,
+                                            java.util.function.UnaryOperator<SDVariable> inGraph) {
         Value v = c.in(1);
         if (v instanceof Value.Init init) {
-            // Keep the weight a single named parameter, stored in libnd4j's layout.
-            INDArray t = init.array().reshape(inC, mult, kH, kW).permute(2, 3, 0, 1).dup('c');
+            INDArray t = layout.apply(init.array()).dup('c');
             return c.folding ? c.sd.constant(t) : c.parameterFromArray(new Value.Init(init.onnxName(), t), 1);
         }
-        return c.sd.permute(c.sd.reshape(c.var(1), inC, mult, kH, kW), 2, 3, 0, 1);
+        if (v instanceof Value.Const k) return c.sd.constant(layout.apply(k.array()).dup('c'));
+        return inGraph.apply(c.var(1));
     }
 
     private static List<Value> pool(NodeContext c, boolean max) {
