@@ -146,9 +146,9 @@ def export_backbone(model, meta, out_dir, *, seed=0, opset=17, batch_sizes=(1, 4
         for b in batch_sizes:
             x = torch.randn(b, *shape, generator=g)
             features, tokens = model(x)
-            np.save(os.path.join(out_dir, f"input_b{b}.npy"), x.numpy().astype(np.float32))
-            np.save(os.path.join(out_dir, f"features_b{b}.npy"), features.numpy().astype(np.float32))
-            np.save(os.path.join(out_dir, f"tokens_b{b}.npy"), tokens.numpy().astype(np.float32))
+            np.save(os.path.join(out_dir, f"input_b{b}.npy"), x.numpy().astype(np.float32, order="C"))
+            np.save(os.path.join(out_dir, f"features_b{b}.npy"), features.numpy().astype(np.float32, order="C"))
+            np.save(os.path.join(out_dir, f"tokens_b{b}.npy"), tokens.numpy().astype(np.float32, order="C"))
     restore_param_names(onnx_path, model)
     with open(onnx_path, "rb") as f:
         meta["onnx_sha256"] = hashlib.sha256(f.read()).hexdigest()
@@ -174,8 +174,8 @@ def export_single_output(model, example_shape, input_name, output_name, out_dir,
         for b in batch_sizes:
             x = torch.randn(b, *example_shape, generator=g)
             y = model(x)
-            np.save(os.path.join(out_dir, f"input_b{b}.npy"), x.numpy().astype(np.float32))
-            np.save(os.path.join(out_dir, f"{output_name}_b{b}.npy"), y.numpy().astype(np.float32))
+            np.save(os.path.join(out_dir, f"input_b{b}.npy"), x.numpy().astype(np.float32, order="C"))
+            np.save(os.path.join(out_dir, f"{output_name}_b{b}.npy"), y.numpy().astype(np.float32, order="C"))
     restore_param_names(onnx_path, model)
     with open(onnx_path, "rb") as f:
         meta["onnx_sha256"] = hashlib.sha256(f.read()).hexdigest()

@@ -105,7 +105,14 @@ final class NodeContext {
 
     long[] constLongs(int i) {
         INDArray a = constArray(i);
-        return a.castTo(DataType.INT64).toLongVector();
+        return NodeContext.longs(a);
+    }
+
+    /** The elements of an integer (or any) array in C order, whatever its rank. */
+    static long[] longs(INDArray a) {
+        if (a.length() == 0) return new long[0];
+        INDArray flat = a.castTo(DataType.INT64).dup('c').reshape(new long[]{a.length()});
+        return flat.toLongVector();
     }
 
     double constScalar(int i) {

@@ -82,7 +82,9 @@ public final class OnnxGraphTranslator {
                 if (sd.hasVariable(out.getName())) {
                     throw new OnnxImportException("graph output name '" + out.getName() + "' clashes with a weight name", file, null);
                 }
-                var = sd.identity(out.getName(), var);
+                // Rename rather than add an Identity op: one op less per output.
+                sd.renameVariable(var.name(), out.getName());
+                var = sd.getVariable(out.getName());
             }
             outputNames.add(out.getName());
             outputShapes.put(out.getName(), t.shape());

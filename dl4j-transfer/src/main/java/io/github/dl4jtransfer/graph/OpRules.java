@@ -98,7 +98,7 @@ final class OpRules {
             SDVariable x = c.var(0);
             SDVariable y;
             if (e == 2) y = c.sd.math.square(x);
-            else if (e == 1) y = c.sd.identity(x);
+            else if (e == 1) y = x;
             else if (e == 0.5) y = c.sd.math.sqrt(x);
             else if (e == 3) y = c.sd.math.square(x).mul(x);
             else if (e == -1) y = c.sd.math.reciprocal(x);

@@ -126,7 +126,7 @@ final class ShapeRules {
             out[axis] = out[axis].plus(s[axis]);
             vars.add(c.var(i));
         }
-        SDVariable y = vars.size() == 1 ? c.sd.identity(vars.get(0)) : c.sd.concat(axis, vars.toArray(new SDVariable[0]));
+        SDVariable y = vars.size() == 1 ? vars.get(0) : c.sd.concat(axis, vars.toArray(new SDVariable[0]));
         return NodeContext.one(c.tensor(y, out, c.dataType(0)));
     }
 
@@ -177,11 +177,12 @@ final class ShapeRules {
         Arrays.fill(strides, 1);
         int beginMask = 0, endMask = 0;
         boolean[] touched = new boolean[rank];
+        Map<Integer, int[]> reversed = new java.util.TreeMap<>();
         Dim[] out = in.clone();
         for (int j = 0; j < starts.length; j++) {
             int a = NodeContext.normAxis(axes == null ? j : axes[j], rank);
             long step = steps == null ? 1 : steps[j];
-            if (step <= 0) throw new UnsupportedOpException("Slice with step " + step + " is not supported");
+            if (step == 0) throw new UnsupportedOpException("Slice with step 0");
             touched[a] = true;
             strides[a] = step;
             Dim d = in[a];
@@ -194,14 +195,20 @@ final class ShapeRules {
                 endMask |= 1 << a;
                 continue;
             }
-            long n = d.value();
-            long s = starts[j] < 0 ? starts[j] + n : starts[j];
-            long e = ends[j] < 0 ? ends[j] + n : ends[j];
-            s = Math.max(0, Math.min(s, n));
-            e = Math.max(0, Math.min(e, n));
-            begin[a] = s;
-            stop[a] = e;
-            out[a] = Dim.of(Math.max(0, (e - s + step - 1) / step));
+            long[] r = sliceRange(d.value(), starts[j], ends[j], step);
+            out[a] = Dim.of(r[2]);
+            if (step < 0) {
+                // Reversed slices (torch's F.pad writes one) become a gather: libnd4j's strided slice
+                // with negative strides crashed the JVM on int64 data in M2.1.
+                int[] idx = new int[(int) r[2]];
+                for (int i = 0; i < idx.length; i++) idx[i] = Math.toIntExact(r[0] + i * step);
+                reversed.put(a, idx);
+                touched[a] = false;
+                strides[a] = 1;
+                continue;
+            }
+            begin[a] = r[0];
+            stop[a] = r[1];
         }
         for (int i = 0; i < rank; i++) {
             if (!touched[i]) {
@@ -209,15 +216,35 @@ final class ShapeRules {
                 endMask |= 1 << i;
             }
         }
-        SDVariable y = c.sd.stridedSlice(c.var(0), begin, stop, strides, beginMask, endMask, 0, 0, 0);
+        boolean anyTouched = false;
+        for (boolean t : touched) anyTouched |= t;
+        SDVariable y = anyTouched ? c.sd.stridedSlice(c.var(0), begin, stop, strides, beginMask, endMask, 0, 0, 0) : c.var(0);
+        for (Map.Entry<Integer, int[]> e : reversed.entrySet()) y = c.sd.gather(y, e.getValue(), e.getKey());
         return NodeContext.one(c.tensor(y, out, c.dataType(0)));
+    }
+
+    /**
+     * ONNX Slice bounds on an axis of size n, clamped as ONNX specifies (negative steps too):
+     * {begin, end (-1 = past index 0 when reversing), count}.
+     */
+    static long[] sliceRange(long n, long start, long end, long step) {
+        long s = start < 0 ? start + n : start;
+        long e = end < 0 ? end + n : end;
+        if (step > 0) {
+            s = Math.max(0, Math.min(s, n));
+            e = Math.max(0, Math.min(e, n));
+            return new long[]{s, e, Math.max(0, (e - s + step - 1) / step)};
+        }
+        s = Math.max(-1, Math.min(s, n - 1));
+        e = Math.max(-1, Math.min(e, n - 1));
+        return new long[]{s, e, Math.max(0, (s - e + (-step) - 1) / (-step))};
     }
 
     private static List<Value> gather(NodeContext c) {
         Dim[] in = c.shape(0);
         int axis = NodeContext.normAxis(c.attrInt("axis", 0), in.length);
         INDArray idx = c.constArray(1);
-        long[] ix = idx.castTo(DataType.INT64).toLongVector();
+        long[] ix = NodeContext.longs(idx);
         if (!in[axis].isStatic()) throw new UnsupportedOpException("Gather along the dynamic batch axis is not supported");
         int[] flat = new int[ix.length];
         for (int i = 0; i < ix.length; i++) flat[i] = Math.toIntExact(ix[i] < 0 ? ix[i] + in[axis].value() : ix[i]);
@@ -273,7 +300,7 @@ final class ShapeRules {
             reps[i] = in[i].equals(out[i]) ? Dim.of(1) : out[i];
             if (!in[i].equals(out[i])) any = true;
         }
-        if (!any) return c.sd.identity(x);
+        if (!any) return x;
         if (Dim.allStatic(reps)) {
             int[] r = new int[reps.length];
             for (int i = 0; i < r.length; i++) r[i] = Math.toIntExact(reps[i].value());

@@ -83,7 +83,7 @@ final class SymbolicRules {
         Value v = c.in(i);
         if (v instanceof Value.Sym s) return s;
         INDArray a = ((Value.Const) v).array();
-        long[] l = a.castTo(DataType.INT64).toLongVector();
+        long[] l = NodeContext.longs(a);
         return new Value.Sym(Dim.ofStatic(l), a.rank() == 0);
     }
 
@@ -101,7 +101,7 @@ final class SymbolicRules {
     private static Value gather(NodeContext c) {
         Value.Sym data = sym(c, 0);
         INDArray idx = c.constArray(1);
-        long[] ix = idx.castTo(DataType.INT64).toLongVector();
+        long[] ix = NodeContext.longs(idx);
         Dim[] out = new Dim[ix.length];
         for (int i = 0; i < ix.length; i++) {
             long k = ix[i] < 0 ? ix[i] + data.elems().length : ix[i];
@@ -112,15 +112,11 @@ final class SymbolicRules {
 
     private static Value slice(NodeContext c) {
         Dim[] d = sym(c, 0).elems();
-        long start = c.constLongs(1)[0], end = c.constLongs(2)[0];
         long step = c.has(4) ? c.constLongs(4)[0] : 1;
-        int n = d.length;
-        if (step != 1) throw new UnsupportedOpException("Slice of a shape vector with step " + step);
-        if (start < 0) start += n;
-        if (end < 0) end += n;
-        start = Math.max(0, Math.min(start, n));
-        end = Math.max(start, Math.min(end, n));
-        return new Value.Sym(Arrays.copyOfRange(d, (int) start, (int) end), false);
+        long[] r = ShapeRules.sliceRange(d.length, c.constLongs(1)[0], c.constLongs(2)[0], step);
+        Dim[] out = new Dim[(int) r[2]];
+        for (int i = 0; i < out.length; i++) out[i] = d[(int) (r[0] + i * step)];
+        return new Value.Sym(out, false);
     }
 
     private static Value arithmetic(NodeContext c) {
@@ -173,7 +169,7 @@ final class SymbolicRules {
     }
 
     private static boolean[] toBooleans(INDArray a) {
-        long[] l = a.castTo(DataType.INT64).toLongVector();
+        long[] l = NodeContext.longs(a);
         boolean[] b = new boolean[l.length];
         for (int i = 0; i < l.length; i++) b[i] = l[i] != 0;
         return b;

@@ -39,12 +39,12 @@ public final class BackboneInspector {
             Path input = referenceDir.resolve("input_b" + batch + ".npy");
             if (!Files.exists(input)) continue;
             long t0 = System.nanoTime();
-            Map<String, INDArray> res = b.forward(Nd4j.createFromNpyFile(input.toFile()));
+            Map<String, INDArray> res = b.forward(Npy.read(input));
             double ms = (System.nanoTime() - t0) / 1e6;
             for (String o : b.outputNames()) {
                 Path ref = referenceDir.resolve(o + "_b" + batch + ".npy");
                 if (!Files.exists(ref)) continue;
-                double err = relativeL2(res.get(o), Nd4j.createFromNpyFile(ref.toFile()));
+                double err = relativeL2(res.get(o), Npy.read(ref));
                 worst = Math.max(worst, err);
                 out.printf("  batch %d %-10s relative L2 %.3e (forward %.0f ms)%n", batch, o, err, ms);
             }
