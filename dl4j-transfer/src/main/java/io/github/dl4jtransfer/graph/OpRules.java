@@ -36,6 +36,8 @@ final class OpRules {
         RULES.put("Div", c -> binary(c, SDVariable::div, SDVariable::div, SDVariable::rdiv));
         RULES.put("Max", c -> binary(c, (a, b) -> c.sd.math.max(a, b), null, null));
         RULES.put("Min", c -> binary(c, (a, b) -> c.sd.math.min(a, b), null, null));
+        RULES.put("Mod", c -> binary(c, c.attrInt("fmod", 0) != 0 ? (a, b) -> c.sd.math.mod(a, b)
+                : (a, b) -> c.sd.math.floorMod(a, b), null, null));
         RULES.put("Pow", OpRules::pow);
         RULES.put("Gelu", OpRules::gelu);
         RULES.put("Softmax", c -> softmax(c, false));

@@ -18,7 +18,7 @@ import java.util.Set;
 final class SymbolicRules {
 
     private static final Set<String> OPS = Set.of("Shape", "Size", "Gather", "Unsqueeze", "Squeeze", "Concat", "Slice",
-            "Mul", "Div", "Add", "Sub", "Cast", "Identity", "Reshape", "Equal", "Where", "Neg");
+            "Mul", "Div", "Add", "Sub", "Mod", "Cast", "Identity", "Reshape", "Equal", "Where", "Neg");
 
     private SymbolicRules() {
     }
@@ -60,7 +60,7 @@ final class SymbolicRules {
                 yield new Value.Sym(all.toArray(new Dim[0]), false);
             }
             case "Slice" -> slice(c);
-            case "Mul", "Div", "Add", "Sub" -> arithmetic(c);
+            case "Mul", "Div", "Add", "Sub", "Mod" -> arithmetic(c);
             case "Neg" -> {
                 Value.Sym s = sym(c, 0);
                 Dim[] r = new Dim[s.elems().length];
@@ -130,6 +130,12 @@ final class SymbolicRules {
                 case "Mul" -> x.times(y);
                 case "Div" -> x.isStatic() && y.isStatic() ? Dim.of(Math.floorDiv(x.value(), y.value())) : x.dividedBy(y);
                 case "Add" -> x.plus(y);
+                case "Mod" -> {
+                    if (!x.isStatic() || !y.isStatic()) {
+                        throw new UnsupportedOpException("Mod of batch-dependent size " + x + " by " + y);
+                    }
+                    yield Dim.of(Math.floorMod(x.value(), y.value()));
+                }
                 default -> x.plus(y.negate());
             };
         }
