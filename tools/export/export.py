@@ -45,6 +45,8 @@ def main(argv=None):
     ap.add_argument("--opset", type=int, default=17)
     ap.add_argument("--out", help="output directory")
     ap.add_argument("--tokens", type=int, help="deit-tail only: number of input tokens N (a square)")
+    ap.add_argument("--quick-gelu", action="store_true",
+                    help="openclip-vitb16 only: QuickGELU x*sigmoid(1.702x) (OpenAI / -quickgelu weights) instead of GELU")
     ap.add_argument("--list", action="store_true", help="list the preset names and exit")
     args = ap.parse_args(argv)
 
@@ -64,6 +66,10 @@ def main(argv=None):
         if "num_tokens" not in inspect.signature(mod.build).parameters:
             ap.error(f"--tokens is not supported by {args.family}")
         kwargs["num_tokens"] = args.tokens
+    if args.quick_gelu:
+        if "quick_gelu" not in inspect.signature(mod.build).parameters:
+            ap.error(f"--quick-gelu is not supported by {args.family}")
+        kwargs["quick_gelu"] = True
     t0 = time.time()
     model, meta = mod.build(args.tiny, args.weights, **kwargs)
     model.eval()

@@ -237,6 +237,25 @@ def _eval(node, ins):
         s, b, mu, var = ins[1:5]
         sh = (1, -1) + (1,) * (x.ndim - 2)
         return [(x - mu.reshape(sh)) / np.sqrt(var.reshape(sh) + at.get("epsilon", 1e-5)) * s.reshape(sh) + b.reshape(sh)]
+    if op == "Pad":
+        mode = at.get("mode", b"constant")
+        mode = mode.decode() if isinstance(mode, bytes) else mode
+        pads = [int(p) for p in ins[1]]
+        cval = ins[2].reshape(-1)[0] if len(ins) > 2 and ins[2] is not None and ins[2].size else 0
+        r = x.ndim
+        axes = list(range(r)) if len(ins) < 4 or ins[3] is None else [int(a) % r for a in ins[3]]
+        width = [(0, 0)] * r
+        for i, a in enumerate(axes):
+            width[a] = (pads[i], pads[i + len(axes)])
+        if any(p < 0 for pw in width for p in pw):
+            raise NotImplementedError("Pad with negative pads")
+        if mode == "constant":
+            return [np.pad(x, width, mode="constant", constant_values=cval)]
+        return [np.pad(x, width, mode={"reflect": "reflect", "edge": "edge"}[mode])]
+    if op == "Einsum":
+        eq = at["equation"]
+        eq = eq.decode() if isinstance(eq, bytes) else eq
+        return [np.einsum(eq.replace(" ", ""), *ins, optimize=True)]
     if op == "Range":
         return [np.arange(ins[0], ins[1], ins[2]).astype(np.result_type(ins[0]))]
     raise NotImplementedError(f"onnx_eval: operator {op} is not implemented")

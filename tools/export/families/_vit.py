@@ -290,7 +290,9 @@ def load_weights(model, path, *, select=None, prefixes=("module.", "backbone."),
     shape when the checkpoint has another grid. Keys with any other shape mismatch are skipped and
     reported. Returns the report dict.
     """
-    sd = strip_prefixes(read_checkpoint(path), prefixes, select)
+    raw = read_checkpoint(path)
+    sd = strip_prefixes(raw, prefixes, select)
+    outside = len(raw) - len(sd)
     own = model.state_dict()
     resampled, mismatched = [], []
     for key in pos_keys:
@@ -315,6 +317,8 @@ def load_weights(model, path, *, select=None, prefixes=("module.", "backbone."),
         "resampled": resampled,
     }
     print(f"[weights] {path}: loaded {report['loaded']} tensors")
+    if select is not None:
+        print(f"[weights]   ignored outside '{select}': {outside}")
     for what in ("resampled", "missing", "unexpected", "shape_mismatch"):
         items = report[what]
         print(f"[weights]   {what}: {len(items)}")

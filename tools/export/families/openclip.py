@@ -7,7 +7,8 @@ default, as in open_clip). The transformer runs sequence-first (L, N, D) through
 ``nn.MultiheadAttention`` like the original code.
 
 Activation: plain (erf) GELU, which is what the laion2b ViT-B-16 weights were trained with.
-``QUICK_GELU = True`` switches to x * sigmoid(1.702 x) (OpenAI CLIP weights / ``-quickgelu`` models).
+``build(..., quick_gelu=True)`` (``export.py --quick-gelu``) switches to x * sigmoid(1.702 x), for OpenAI CLIP
+weights and open_clip's ``-quickgelu`` models; the sidecar's notes say which one was exported.
 
 features = ln_post(CLS) @ proj (the pooled image embedding, 512-d for ViT-B/16);
 tokens = ln_post(patch tokens), width-d, without the projection.
@@ -89,12 +90,14 @@ class VisionTransformer(nn.Module):
         return pooled @ self.proj, tokens
 
 
-def build(tiny, weights=None):
+def build(tiny, weights=None, quick_gelu=None):
+    """``quick_gelu``: None -> the module default ``QUICK_GELU`` (False: laion2b weights use GELU)."""
+    quick_gelu = QUICK_GELU if quick_gelu is None else bool(quick_gelu)
     if tiny:
         cfg = dict(image_size=64, patch_size=16, width=64, layers=2, heads=4, output_dim=32)
     else:
         cfg = dict(image_size=224, patch_size=16, width=768, layers=12, heads=12, output_dim=512)
-    model = VisionTransformer(**cfg, quick_gelu=QUICK_GELU)
+    model = VisionTransformer(**cfg, quick_gelu=quick_gelu)
     _vit.randomize_(model, seed=1004)
     wname = "random"
     if weights:
@@ -110,7 +113,7 @@ def build(tiny, weights=None):
         num_tokens=g * g, block_pattern="transformer\\.resblocks\\.\\d+", num_blocks=cfg["layers"],
         source_url="https://github.com/mlfoundations/open_clip (ViT-B-16 laion2b_s34b_b88k)", license="MIT",
         weights=wname,
-        notes=(f"quick_gelu={str(QUICK_GELU).lower()}; LayerNorm eps 1e-5; features = ln_post(CLS) @ proj, "
+        notes=(f"quick_gelu={str(quick_gelu).lower()}; LayerNorm eps 1e-5; features = ln_post(CLS) @ proj, "
                "tokens = ln_post(patch tokens) without proj; transformer runs sequence-first through "
                "nn.MultiheadAttention; official OpenCLIP preprocessing is resize 224 / crop 224"))
     return model, meta
