@@ -10,7 +10,9 @@ import org.nd4j.linalg.api.ops.impl.layers.convolution.config.Conv2DConfig;
 import org.nd4j.linalg.api.ops.impl.layers.convolution.config.PaddingMode;
 import org.nd4j.linalg.api.ops.impl.layers.convolution.config.Pooling2DConfig;
 import org.nd4j.linalg.factory.Nd4j;
+import org.nd4j.linalg.ops.transforms.Transforms;
 
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 
@@ -162,13 +164,25 @@ final class ConvRules {
         return NodeContext.one(c.tensor(y, Shapes.reduce(in, axes, true)));
     }
 
-    /** Inference-mode batch norm; running statistics stay constants (they are buffers, not weights). */
+    /**
+     * Inference-mode batch norm folded to one scale and shift per channel, computed in the graph from
+     * gamma/beta (trainable) and the running statistics (constants: buffers, not weights). M2.1's fused
+     * batchnorm cannot be differentiated (its derivative op is built without an axis), and the folded
+     * form is cheaper at inference too.
+     */
     private static List<Value> batchNorm(NodeContext c) {
         if (c.attrInt("training_mode", 0) != 0) throw new UnsupportedOpException("training_mode=1 is not supported");
         float eps = c.attrFloat("epsilon", 1e-5f);
-        SDVariable mean = c.sd.constant(c.constArray(3).castTo(DataType.FLOAT));
-        SDVariable var = c.sd.constant(c.constArray(4).castTo(DataType.FLOAT));
-        SDVariable y = c.sd.nn.batchNorm(c.var(0), mean, var, c.var(1), c.var(2), eps, 1);
-        return NodeContext.one(c.tensor(y, c.shape(0)));
+        Dim[] in = c.shape(0);
+        long channels = in[1].value();
+        long[] perChannel = new long[in.length];
+        Arrays.fill(perChannel, 1);
+        perChannel[1] = channels;
+        INDArray mean = c.constArray(3).castTo(DataType.FLOAT).reshape(channels);
+        INDArray invStd = Transforms.pow(c.constArray(4).castTo(DataType.FLOAT).reshape(channels).add(eps), -0.5, true);
+        SDVariable scale = c.var(1).mul(c.sd.constant(invStd));
+        SDVariable shift = c.var(2).sub(scale.mul(c.sd.constant(mean)));
+        SDVariable y = c.var(0).mul(c.sd.reshape(scale, perChannel)).add(c.sd.reshape(shift, perChannel));
+        return NodeContext.one(c.tensor(y, in));
     }
 }

@@ -1,7 +1,6 @@
 package io.github.dl4jtransfer.graph;
 
 import org.nd4j.autodiff.samediff.SDVariable;
-import org.nd4j.autodiff.samediff.SameDiff;
 
 import java.util.List;
 import java.util.Map;
@@ -19,23 +18,13 @@ final class NormRules {
         rules.put("LayerNormalization", NormRules::layerNorm);
     }
 
-    static SDVariable layerNorm(SameDiff sd, SDVariable x, SDVariable scale, SDVariable bias, double eps, int[] axes) {
-        SDVariable mean = sd.mean(x, true, axes);
-        SDVariable d = x.sub(mean);
-        SDVariable var = sd.mean(sd.math.square(d), true, axes);
-        SDVariable y = d.mul(sd.math.rsqrt(var.add(eps)));
-        if (scale != null) y = y.mul(scale);
-        if (bias != null) y = y.add(bias);
-        return y;
-    }
-
     private static List<Value> layerNorm(NodeContext c) {
         int rank = c.rank(0);
         int axis = NodeContext.normAxis(c.attrInt("axis", -1), rank);
         int[] axes = new int[rank - axis];
         for (int i = 0; i < axes.length; i++) axes[i] = axis + i;
         double eps = c.attrFloat("epsilon", 1e-5f);
-        SDVariable y = layerNorm(c.sd, c.var(0), c.var(1), c.has(2) ? c.var(2) : null, eps, axes);
+        SDVariable y = SameDiffOps.layerNorm(c.sd, c.var(0), c.var(1), c.has(2) ? c.var(2) : null, eps, axes);
         return NodeContext.one(c.tensor(y, c.shape(0)));
     }
 }

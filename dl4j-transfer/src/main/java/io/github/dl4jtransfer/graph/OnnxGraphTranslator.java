@@ -28,7 +28,8 @@ public final class OnnxGraphTranslator {
     private final Onnx.ModelProto model;
     private final String file;
     private final Path modelDir;
-    private final SameDiff sd = SameDiff.create();
+    private final SameDiff sd;
+    private final String prefix;
     private final Map<String, Value> values = new HashMap<>();
     private final ParameterNamer namer = new ParameterNamer();
     private final Map<String, SDVariable> parameters = new LinkedHashMap<>();
@@ -38,6 +39,16 @@ public final class OnnxGraphTranslator {
     private SDVariable runtimeBatch;
 
     public OnnxGraphTranslator(Onnx.ModelProto model, Path source) {
+        this(model, source, SameDiff.create(), "");
+    }
+
+    /**
+     * Translates into an existing graph (to compose models, e.g. a backbone and the DeiT tail); weight and
+     * output names get {@code prefix} so they cannot clash with the host graph's.
+     */
+    public OnnxGraphTranslator(Onnx.ModelProto model, Path source, SameDiff target, String prefix) {
+        this.sd = target;
+        this.prefix = prefix;
         this.model = model;
         this.file = source.toString();
         Path parent = source.toAbsolutePath().getParent();
@@ -53,15 +64,37 @@ public final class OnnxGraphTranslator {
      * @param staticShapes for graph inputs with dynamic non-batch dimensions: the shape without the batch axis
      */
     public TranslatedGraph translate(Map<String, long[]> staticShapes) {
+        return translate(staticShapes, Map.of(), Map.of());
+    }
+
+    /**
+     * @param staticShapes   static shapes (without the batch) for inputs with dynamic non-batch dimensions
+     * @param bound          graph inputs fed by existing variables of the target graph instead of placeholders
+     * @param replacedWeights initializer name → array to use instead (e.g. a resized position embedding)
+     */
+    public TranslatedGraph translate(Map<String, long[]> staticShapes, Map<String, Value.Tensor> bound,
+                                     Map<String, INDArray> replacedWeights) {
         Onnx.GraphProto g = model.getGraph();
         Map<String, Onnx.TensorProto> inits = new HashMap<>();
         for (Onnx.TensorProto t : g.getInitializerList()) inits.put(t.getName(), t);
         for (Onnx.TensorProto t : g.getInitializerList()) {
-            values.put(t.getName(), initValue(t.getName(), TensorProtos.toArray(t, modelDir)));
+            INDArray arr = replacedWeights.containsKey(t.getName()) ? replacedWeights.get(t.getName()) : TensorProtos.toArray(t, modelDir);
+            values.put(t.getName(), initValue(t.getName(), arr));
         }
         List<String> inputNames = new ArrayList<>();
         for (Onnx.ValueInfoProto in : g.getInputList()) {
             if (inits.containsKey(in.getName())) continue; // old exporters list initializers as inputs
+            Value.Tensor b = bound.get(in.getName());
+            if (b != null) {
+                values.put(in.getName(), b);
+                for (int i = 0; i < b.shape().length; i++) {
+                    if (b.shape()[i].equals(Dim.BATCH) && batchPlaceholder == null) {
+                        batchPlaceholder = b.var();
+                        batchAxis = i;
+                    }
+                }
+                continue;
+            }
             inputNames.add(in.getName());
             values.put(in.getName(), placeholder(in, staticShapes.get(in.getName())));
         }
@@ -78,16 +111,17 @@ public final class OnnxGraphTranslator {
                         file, null);
             }
             SDVariable var = t.var();
-            if (!var.name().equals(out.getName())) {
-                if (sd.hasVariable(out.getName())) {
-                    throw new OnnxImportException("graph output name '" + out.getName() + "' clashes with a weight name", file, null);
+            String outName = prefix + out.getName();
+            if (!var.name().equals(outName)) {
+                if (sd.hasVariable(outName)) {
+                    throw new OnnxImportException("graph output name '" + outName + "' clashes with a weight name", file, null);
                 }
                 // Rename rather than add an Identity op: one op less per output.
-                sd.renameVariable(var.name(), out.getName());
-                var = sd.getVariable(out.getName());
+                sd.renameVariable(var.name(), outName);
+                var = sd.getVariable(outName);
             }
-            outputNames.add(out.getName());
-            outputShapes.put(out.getName(), t.shape());
+            outputNames.add(outName);
+            outputShapes.put(outName, t.shape());
         }
         return new TranslatedGraph(sd, inputNames, batchAxis, outputNames, outputShapes, parameters,
                 g.getNodeCount(), opset);
@@ -236,7 +270,7 @@ public final class OnnxGraphTranslator {
 
     /** The named trainable variable for a weight, as used by {@code consumer}'s input {@code inputIndex}. */
     SDVariable parameter(Value.Init init, Onnx.NodeProto consumer, int inputIndex) {
-        String name = namer.nameFor(init.onnxName(), consumer, inputIndex);
+        String name = prefix + namer.nameFor(init.onnxName(), consumer, inputIndex);
         SDVariable existing = parameters.get(name);
         if (existing != null) return existing;
         SDVariable v = sd.var(name, init.array());

@@ -111,18 +111,9 @@ final class OpRules {
         return NodeContext.one(c.tensor(c.sd.math.pow(c.var(0), c.var(1)), out, c.dataType(0)));
     }
 
-    /** Exact GELU as torch computes it (erf form), or its tanh approximation. */
-    static SDVariable gelu(SameDiff sd, SDVariable x, boolean tanh) {
-        if (tanh) {
-            SDVariable inner = x.add(sd.math.square(x).mul(x).mul(0.044715)).mul(Math.sqrt(2 / Math.PI));
-            return x.mul(0.5).mul(sd.nn.tanh(inner).add(1.0));
-        }
-        return x.mul(0.5).mul(sd.math.erf(x.mul(1 / Math.sqrt(2))).add(1.0));
-    }
-
     private static List<Value> gelu(NodeContext c) {
         boolean tanh = "tanh".equals(c.attrString("approximate", "none"));
-        return NodeContext.one(c.tensor(gelu(c.sd, c.var(0), tanh), c.shape(0)));
+        return NodeContext.one(c.tensor(SameDiffOps.gelu(c.sd, c.var(0), tanh), c.shape(0)));
     }
 
     private static List<Value> softmax(NodeContext c, boolean log) {
@@ -133,7 +124,7 @@ final class OpRules {
             throw new UnsupportedOpException("opset " + c.opset + " Softmax over flattened axes " + axis
                     + ".. is not supported; export with opset >= 13");
         }
-        SDVariable y = log ? c.sd.nn.logSoftmax(c.var(0), axis) : c.sd.nn.softmax(c.var(0), axis);
+        SDVariable y = log ? SameDiffOps.logSoftmax(c.sd, c.var(0), axis) : c.sd.nn.softmax(c.var(0), axis);
         return NodeContext.one(c.tensor(y, c.shape(0)));
     }
 

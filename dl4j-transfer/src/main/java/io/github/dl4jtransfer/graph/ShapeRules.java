@@ -219,7 +219,12 @@ final class ShapeRules {
         boolean anyTouched = false;
         for (boolean t : touched) anyTouched |= t;
         SDVariable y = anyTouched ? c.sd.stridedSlice(c.var(0), begin, stop, strides, beginMask, endMask, 0, 0, 0) : c.var(0);
-        for (Map.Entry<Integer, int[]> e : reversed.entrySet()) y = c.sd.gather(y, e.getValue(), e.getKey());
+        Dim[] cur = out.clone();
+        for (int a : reversed.keySet()) cur[a] = in[a];
+        for (Map.Entry<Integer, int[]> e : reversed.entrySet()) {
+            y = gatherStatic(c, y, cur, e.getValue(), e.getKey());
+            cur[e.getKey()] = out[e.getKey()];
+        }
         return NodeContext.one(c.tensor(y, out, c.dataType(0)));
     }
 
@@ -255,10 +260,42 @@ final class ShapeRules {
             y = c.sd.squeeze(c.sd.stridedSlice(c.var(0), begins(in.length, axis, flat[0]), begins(in.length, axis, flat[0] + 1),
                     ones(in.length), allBut(in.length, axis), allBut(in.length, axis), 0, 0, 0), axis);
         } else {
-            y = c.sd.gather(c.var(0), flat, axis);
+            y = c.in(0) instanceof Value.Const ? c.sd.gather(c.var(0), flat, axis) : gatherStatic(c, c.var(0), in, flat, axis);
             if (idx.rank() != 1) y = c.reshape(y, out);
         }
         return NodeContext.one(c.tensor(y, out, c.dataType(0)));
+    }
+
+    /**
+     * Gather with indices known at import time, written as a product with a one-hot matrix. M2.1's Gather
+     * gradient builds a control-flow loop whose name collides when a graph has two of them ("Unable to
+     * replace samediff namespace"), so SAM's relative-position tables could not be trained; a matmul is
+     * differentiable everywhere and costs little at these sizes (the gathered axis is a table, not the batch).
+     */
+    static SDVariable gatherStatic(NodeContext c, SDVariable x, Dim[] in, int[] idx, int axis) {
+        // Integer tensors (index arithmetic) need no gradient, and matmul takes floats only.
+        if (!x.dataType().isFPType()) return c.sd.gather(x, idx, axis);
+        int rank = in.length;
+        long n = in[axis].value();
+        INDArray pick = Nd4j.zeros(DataType.FLOAT, n, idx.length);
+        for (int i = 0; i < idx.length; i++) pick.putScalar(idx[i], i, 1f);
+        int[] toLast = new int[rank];
+        Dim[] moved = new Dim[rank];
+        for (int i = 0, j = 0; i < rank; i++) {
+            if (i != axis) {
+                toLast[j] = i;
+                moved[j++] = in[i];
+            }
+        }
+        toLast[rank - 1] = axis;
+        moved[rank - 1] = Dim.of(idx.length);
+        SDVariable xt = axis == rank - 1 ? x : c.sd.permute(x, toLast);
+        SDVariable y = c.sd.mmul(c.sd.reshape(xt, -1, n), c.sd.constant(pick));
+        y = c.reshape(y, moved);
+        if (axis == rank - 1) return y;
+        int[] back = new int[rank];
+        for (int i = 0; i < rank; i++) back[toLast[i]] = i;
+        return c.sd.permute(y, back);
     }
 
     private static long[] begins(int rank, int axis, long v) {

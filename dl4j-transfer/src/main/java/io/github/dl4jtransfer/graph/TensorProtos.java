@@ -13,14 +13,14 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 
 /** Reads ONNX {@code TensorProto}s (inline, raw or external data) into ND4J arrays. */
-final class TensorProtos {
+public final class TensorProtos {
 
     static final int FLOAT = 1, UINT8 = 2, INT8 = 3, INT32 = 6, INT64 = 7, BOOL = 9, FLOAT16 = 10, DOUBLE = 11;
 
     private TensorProtos() {
     }
 
-    static INDArray toArray(Onnx.TensorProto t, Path modelDir) {
+    public static INDArray toArray(Onnx.TensorProto t, Path modelDir) {
         long[] shape = new long[t.getDimsCount()];
         long n = 1;
         for (int i = 0; i < shape.length; i++) {

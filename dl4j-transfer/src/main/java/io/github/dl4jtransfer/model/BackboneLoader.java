@@ -40,14 +40,28 @@ public final class BackboneLoader {
     /** Loads an ONNX file; {@code sidecar} may be null for a plain graph (then inputs must be static but for the batch). */
     public static Backbone load(Path onnx, Sidecar sidecar) {
         long start = System.nanoTime();
-        if (!Files.isRegularFile(onnx)) {
-            throw new IllegalArgumentException("ONNX model file " + onnx + " does not exist; check the path "
-                    + "or export it with tools/export/export.py");
-        }
         String name = onnx.getFileName().toString();
         if (name.endsWith(".pb")) {
             throw new OnnxImportException("TensorFlow frozen graphs are not supported yet; convert it to ONNX "
                     + "(tf2onnx) and load the .onnx file", onnx.toString(), null);
+        }
+        ParsedModel parsed = parse(onnx);
+        Map<String, long[]> staticShapes = new HashMap<>();
+        if (sidecar != null && sidecar.inputShape() != null) staticShapes.put(sidecar.inputName(), sidecar.inputShape());
+        TranslatedGraph graph = new OnnxGraphTranslator(parsed.model(), onnx).translate(staticShapes);
+        long millis = (System.nanoTime() - start) / 1_000_000;
+        return new Backbone(sidecar, graph, onnx, parsed.sha256(), millis);
+    }
+
+    /** An ONNX model as parsed, with the SHA-256 of its file (its identity in caches and provenance). */
+    public record ParsedModel(Onnx.ModelProto model, String sha256) {
+    }
+
+    /** Parses an ONNX file, failing with the file's name on anything that is not an ONNX graph. */
+    public static ParsedModel parse(Path onnx) {
+        if (!Files.isRegularFile(onnx)) {
+            throw new IllegalArgumentException("ONNX model file " + onnx + " does not exist; check the path "
+                    + "or export it with tools/export/export.py");
         }
         byte[] digest;
         Onnx.ModelProto model;
@@ -69,11 +83,7 @@ public final class BackboneLoader {
         if (!model.hasGraph() || model.getGraph().getNodeCount() == 0) {
             throw new OnnxImportException("the file holds no ONNX graph (no nodes); is it an ONNX model?", onnx.toString(), null);
         }
-        Map<String, long[]> staticShapes = new HashMap<>();
-        if (sidecar != null && sidecar.inputShape() != null) staticShapes.put(sidecar.inputName(), sidecar.inputShape());
-        TranslatedGraph graph = new OnnxGraphTranslator(model, onnx).translate(staticShapes);
-        long millis = (System.nanoTime() - start) / 1_000_000;
-        return new Backbone(sidecar, graph, onnx, HexFormat.of().formatHex(digest), millis);
+        return new ParsedModel(model, HexFormat.of().formatHex(digest));
     }
 
     /** Drains the rest of a stream (so the digest covers the whole file). */

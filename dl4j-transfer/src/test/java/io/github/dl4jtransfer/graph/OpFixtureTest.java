@@ -58,9 +58,11 @@ class OpFixtureTest {
 
     @Test
     void importIsNearOneOpPerNode() {
-        // DL4J's importer turned ResNet-50's 121 nodes into 501 ops; native mapping keeps graphs lean.
+        // DL4J's importer turned ResNet-50's 121 nodes into 501 ops (4.1x); native mapping keeps graphs lean.
+        // Batch norm is written as a per-channel scale and shift (M2.1's fused op has no usable gradient),
+        // which costs a few vector-sized ops per BN node but only two full-size passes.
         Backbone resnet = BackboneLoader.load(Fixtures.tiny("resnet152"));
-        assertTrue(resnet.opCount() <= resnet.onnxNodeCount(), resnet.toString());
+        assertTrue(resnet.opCount() <= 3L * resnet.onnxNodeCount(), resnet.toString());
         assertEquals(0, resnet.sameDiff().getOps().values().stream()
                 .filter(o -> o.getOp().opName().equals("shape_of")).count(), "no runtime shape ops");
     }

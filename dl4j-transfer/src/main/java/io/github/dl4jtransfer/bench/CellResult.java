@@ -1,0 +1,94 @@
+package io.github.dl4jtransfer.bench;
+
+import io.github.dl4jtransfer.train.EpochRecord;
+
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Everything one finished (or failed) cell produced, written as its own JSON file so that a matrix can be
+ * resumed, merged and re-reported without re-running anything.
+ *
+ * @param key                the cell
+ * @param status             DONE, or FAILED with {@code error} set (the other fields hold what was recorded so far)
+ * @param error              what went wrong and the fix, for FAILED cells; null otherwise
+ * @param task               the task's name, type and class names, and its headline metric
+ * @param valMetrics         every metric on the validation split at the best epoch (metric name → value)
+ * @param testMetrics        every metric on the test split with the best checkpoint
+ * @param history            per-epoch train loss, validation metric, learning rate, time (convergence curves)
+ * @param bestEpoch          epoch (0-based) whose checkpoint was tested; -1 when none finished
+ * @param stoppedEarly       early stopping ended the run before the configured epochs
+ * @param timings            wall times and throughput
+ * @param peakMemoryBytes    peak resident memory of the process that ran the cell (0 when unknown)
+ * @param trainableParameters parameters the optimiser updated (head and DeiT classifier included)
+ * @param frozenParameters   backbone parameters held constant
+ * @param provenance         hashes, configuration, seed, versions, backend
+ */
+public record CellResult(CellKey key, Status status, String error, TaskInfo task, Map<String, Double> valMetrics,
+                         Map<String, Double> testMetrics, List<EpochRecord> history, int bestEpoch, boolean stoppedEarly,
+                         Timings timings, long peakMemoryBytes, long trainableParameters, long frozenParameters,
+                         Provenance provenance) {
+
+    public enum Status { DONE, FAILED }
+
+    /**
+     * @param name        task name ("aptos2019")
+     * @param type        "single_label" or "multi_label"
+     * @param classNames  classes (or labels) in index order
+     * @param metric      the headline metric ("quadratic_kappa", "balanced_accuracy", "roc_auc", "mean_roc_auc"…)
+     */
+    public record TaskInfo(String name, String type, List<String> classNames, String metric) {
+    }
+
+    /**
+     * @param totalMillis            whole cell, loading included
+     * @param featureMillis          running the frozen backbone to fill the feature cache (0 on a cache hit)
+     * @param trainMillis            training epochs including per-epoch validation
+     * @param testMillis             final test evaluation
+     * @param trainImagesPerSecond   training images processed per second of training time
+     * @param featureCacheHit        the frozen features came from the cache
+     */
+    public record Timings(long totalMillis, long featureMillis, long trainMillis, long testMillis,
+                          double trainImagesPerSecond, boolean featureCacheHit) {
+    }
+
+    /**
+     * @param modelFile       backbone ONNX file as configured
+     * @param modelSha256     SHA-256 of the ONNX file
+     * @param deitTailSha256  SHA-256 of the DeiT classifier export (DeiT scenarios), else null
+     * @param datasetFormat   reader format ("aptos2019", "medmnist"…)
+     * @param datasetPath     dataset root as configured
+     * @param datasetHash     content hash of the dataset (labels and image fingerprints)
+     * @param splitHash       hash of the split manifest the cell used
+     * @param config          trainer configuration and scenario settings, flattened
+     * @param seed            the seed
+     * @param versions        dl4j-transfer, ND4J, Java versions
+     * @param backend         ND4J backend ("CPU", "CUDA") and device
+     * @param host            machine name and cores
+     * @param startedAt       ISO-8601 start time
+     * @param skippedImages   images skipped as bad under skipBadImages
+     */
+    public record Provenance(String modelFile, String modelSha256, String deitTailSha256, String datasetFormat,
+                             String datasetPath, String datasetHash, String splitHash, Map<String, Object> config,
+                             long seed, Map<String, String> versions, String backend, String host, String startedAt,
+                             int skippedImages) {
+    }
+
+    public boolean isDone() {
+        return status == Status.DONE;
+    }
+
+    /** The headline metric on the test split, or NaN when the cell failed or the metric was undefined. */
+    public double primaryTestMetric() {
+        if (testMetrics == null || task == null) return Double.NaN;
+        Double v = testMetrics.get(task.metric());
+        return v == null ? Double.NaN : v;
+    }
+
+    /** The headline metric on the validation split at the best epoch, or NaN. */
+    public double primaryValMetric() {
+        if (valMetrics == null || task == null) return Double.NaN;
+        Double v = valMetrics.get(task.metric());
+        return v == null ? Double.NaN : v;
+    }
+}

@@ -1,0 +1,74 @@
+package io.github.dl4jtransfer.bench;
+
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.stream.Stream;
+
+/** Reads and writes cell results as one JSON file per cell ({@code cells/<id>.json}); writes are atomic. */
+public final class CellResults {
+
+    static final ObjectMapper JSON = new ObjectMapper()
+            .enable(SerializationFeature.INDENT_OUTPUT)
+            .configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false)
+            .configure(SerializationFeature.FAIL_ON_EMPTY_BEANS, false);
+
+    private CellResults() {
+    }
+
+    public static Path fileFor(Path cellsDir, CellKey key) {
+        return cellsDir.resolve(key.id() + ".json");
+    }
+
+    /**
+     * Writes to a temporary file in the same folder, then renames it over the target: a reader (or a resumed
+     * run after a crash) sees either the old file or the complete new one, never half a file.
+     */
+    public static Path write(Path cellsDir, CellResult result) {
+        try {
+            Files.createDirectories(cellsDir);
+            Path target = fileFor(cellsDir, result.key());
+            Path tmp = Files.createTempFile(cellsDir, "." + result.key().id(), ".tmp");
+            JSON.writeValue(tmp.toFile(), result);
+            try {
+                Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+            } catch (AtomicMoveNotSupportedException e) {
+                Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING);
+            }
+            return target;
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot write the result of " + result.key().describe() + " to " + cellsDir, e);
+        }
+    }
+
+    public static CellResult read(Path file) {
+        try {
+            return JSON.readValue(file.toFile(), CellResult.class);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read cell result " + file + " (delete it to re-run that cell): " + e.getMessage(), e);
+        }
+    }
+
+    /** Every {@code *.json} cell result in a folder, sorted by cell id; an absent folder gives an empty list. */
+    public static List<CellResult> readAll(Path cellsDir) {
+        if (!Files.isDirectory(cellsDir)) return List.of();
+        try (Stream<Path> files = Files.list(cellsDir)) {
+            List<CellResult> out = new ArrayList<>();
+            for (Path f : files.filter(p -> p.getFileName().toString().endsWith(".json")).sorted().toList()) out.add(read(f));
+            out.sort(Comparator.comparing(r -> r.key().id()));
+            return out;
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot list " + cellsDir, e);
+        }
+    }
+}

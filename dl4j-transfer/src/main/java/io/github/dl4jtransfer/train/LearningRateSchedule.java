@@ -1,0 +1,13 @@
+package io.github.dl4jtransfer.train;
+
+/** Linear warm-up from lr/warmup to lr, then cosine decay to 0 (or constant) over the remaining steps. */
+public record LearningRateSchedule(double base, int warmupSteps, int totalSteps, TrainerConfig.Schedule after) {
+
+    public double at(int step) {
+        if (step < warmupSteps) return base * (step + 1) / warmupSteps;
+        if (after == TrainerConfig.Schedule.CONSTANT) return base;
+        int decaySteps = Math.max(1, totalSteps - warmupSteps);
+        double progress = Math.min(1.0, (double) (step - warmupSteps) / decaySteps);
+        return base * 0.5 * (1 + Math.cos(Math.PI * progress));
+    }
+}
