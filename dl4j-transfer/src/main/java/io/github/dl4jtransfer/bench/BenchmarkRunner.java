@@ -1,0 +1,81 @@
+package io.github.dl4jtransfer.bench;
+
+import java.nio.file.Files;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.Consumer;
+
+/**
+ * Runs a plan cell by cell: skips cells whose result exists (resume) unless forced, writes each finished
+ * cell atomically as its own JSON file, records failed cells with their error and goes on, and prints a
+ * line when each cell starts and ends with an ETA.
+ */
+public final class BenchmarkRunner {
+
+    private final CellExecutor executor;
+    private final Consumer<String> log;
+
+    public BenchmarkRunner(CellExecutor executor, Consumer<String> log) {
+        this.executor = executor;
+        this.log = log;
+    }
+
+    /** All results of the plan (run now or found from earlier runs), in plan order. */
+    public List<CellResult> run(BenchmarkPlan plan) {
+        List<CellKey> cells = plan.cells();
+        List<CellResult> results = new ArrayList<>();
+        List<CellKey> todo = new ArrayList<>();
+        for (CellKey k : cells) {
+            if (!plan.force() && Files.isRegularFile(CellResults.fileFor(plan.cellsDir(), k))) {
+                CellResult previous = CellResults.read(CellResults.fileFor(plan.cellsDir(), k));
+                if (previous.isDone()) continue;
+            }
+            todo.add(k);
+        }
+        int skipped = cells.size() - todo.size();
+        if (skipped > 0) log.accept("Resuming: " + skipped + " of " + cells.size() + " cells already done (use -Dtransfer.force to re-run them)");
+        long started = System.nanoTime();
+        int i = 0;
+        for (CellKey k : todo) {
+            i++;
+            String prefix = "[" + (skipped + i) + "/" + cells.size() + "] " + k.describe();
+            log.accept(prefix + " ...");
+            CellResult r = executor.execute(plan, k, log);
+            CellResults.write(plan.cellsDir(), r);
+            double elapsed = (System.nanoTime() - started) / 1e9;
+            double eta = elapsed / i * (todo.size() - i);
+            log.accept(prefix + ": " + outcome(r) + " (" + seconds(r.timings() == null ? 0 : r.timings().totalMillis() / 1000.0)
+                    + (i < todo.size() ? ", ETA " + seconds(eta) : "") + ")");
+        }
+        for (CellKey k : cells) {
+            if (Files.isRegularFile(CellResults.fileFor(plan.cellsDir(), k))) results.add(CellResults.read(CellResults.fileFor(plan.cellsDir(), k)));
+        }
+        return results;
+    }
+
+    static String outcome(CellResult r) {
+        if (!r.isDone()) {
+            String e = r.error() == null ? "" : r.error().lines().findFirst().orElse("");
+            return "FAILED " + e;
+        }
+        return r.task().metric() + "=" + String.format("%.4f", r.primaryTestMetric()) + " (val " + String.format("%.4f", r.primaryValMetric()) + ")";
+    }
+
+    static String seconds(double s) {
+        if (s < 90) return String.format("%.0f s", s);
+        if (s < 5400) return String.format("%.0f min", s / 60);
+        return String.format("%.1f h", s / 3600);
+    }
+
+    /** A one-screen summary table of results (model × dataset × scenario, primary test metric). */
+    public static String summary(List<CellResult> results) {
+        StringBuilder sb = new StringBuilder();
+        sb.append(String.format("%-22s %-14s %-16s %5s %-18s %s%n", "model", "dataset", "scenario", "seed", "metric", "test (val)"));
+        for (CellResult r : results) {
+            sb.append(String.format("%-22s %-14s %-16s %5d %-18s %s%n", r.key().model(), r.key().dataset(), r.key().scenario(),
+                    r.key().seed(), r.task() == null ? "-" : r.task().metric(),
+                    r.isDone() ? String.format("%.4f (%.4f)", r.primaryTestMetric(), r.primaryValMetric()) : "FAILED"));
+        }
+        return sb.toString();
+    }
+}

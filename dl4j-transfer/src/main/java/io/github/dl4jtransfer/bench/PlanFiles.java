@@ -1,0 +1,30 @@
+package io.github.dl4jtransfer.bench;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+/** The plan as JSON, handed to forked workers (and kept next to the results for provenance). */
+public final class PlanFiles {
+    private PlanFiles() {
+    }
+
+    public static Path write(BenchmarkPlan plan, Path file) {
+        try {
+            Files.createDirectories(file.toAbsolutePath().getParent());
+            CellResults.JSON.writeValue(file.toFile(), plan);
+            return file;
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot write the plan to " + file, e);
+        }
+    }
+
+    public static BenchmarkPlan read(Path file) {
+        try {
+            return CellResults.JSON.readValue(file.toFile(), BenchmarkPlan.class);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read the plan " + file + ": " + e.getMessage(), e);
+        }
+    }
+}

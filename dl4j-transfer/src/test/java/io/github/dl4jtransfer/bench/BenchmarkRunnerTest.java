@@ -1,0 +1,108 @@
+package io.github.dl4jtransfer.bench;
+
+import io.github.dl4jtransfer.data.DatasetOptions;
+import io.github.dl4jtransfer.data.synth.SynthMed;
+import io.github.dl4jtransfer.testing.Fixtures;
+import io.github.dl4jtransfer.train.TrainerConfig;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** A small real matrix end to end: synthmed files → readers → splits → backbones → training → results on disk. */
+class BenchmarkRunnerTest {
+
+    @TempDir
+    static Path synth;
+
+    static List<SynthMed.Entry> tasks;
+
+    @BeforeAll
+    static void generate() {
+        tasks = SynthMed.generate(synth.resolve("synthmed"));
+    }
+
+    private static BenchmarkPlan.Builder plan(Path out) {
+        BenchmarkPlan.Builder b = BenchmarkPlan.builder(out)
+                .addModel("deit-b16", Fixtures.tiny("deit-b16"))
+                .addModel("resnet152", Fixtures.tiny("resnet152"))
+                .addScenario("frozen-linear").addScenario("frozen-deit").addSeed(1)
+                .optDeitTail(Fixtures.tiny("deit-tail"))
+                .optTrainer(TrainerConfig.builder().optEpochs(2).optWarmupEpochs(0).optBatchSize(32).optLearningRate(1e-3).build());
+        for (SynthMed.Entry e : tasks) {
+            if (e.name().equals("ddsm") || e.name().equals("chexpert")) b.addDataset(new DatasetSpec(e.name(), e.format(), e.path(), DatasetOptions.defaults()));
+        }
+        return b;
+    }
+
+    @Test
+    void matrixRunsResumesAndIsolatesFailures(@TempDir Path out) throws Exception {
+        BenchmarkPlan p = plan(out).addModel("broken", out.resolve("missing/model.onnx")).build();
+        List<String> log = new ArrayList<>();
+        List<CellResult> results = new BenchmarkRunner(new InProcessExecutor(), log::add).run(p);
+
+        assertEquals(12, results.size());
+        for (CellResult r : results) {
+            assertTrue(Files.isRegularFile(CellResults.fileFor(p.cellsDir(), r.key())));
+            if (r.key().model().equals("broken")) {
+                assertFalse(r.isDone());
+                assertTrue(r.error().contains("missing/model.onnx"), r.error());
+                continue;
+            }
+            assertTrue(r.isDone(), r.key().describe() + ": " + r.error());
+            assertEquals(2, r.history().size());
+            assertTrue(Double.isFinite(r.primaryTestMetric()), r.toString());
+            assertNotNull(r.provenance().modelSha256());
+            assertNotNull(r.provenance().datasetHash());
+            assertEquals(r.key().scenario().endsWith("deit"), r.provenance().deitTailSha256() != null);
+            assertTrue(r.trainableParameters() > 0);
+        }
+        CellResult chex = results.stream().filter(r -> r.isDone() && r.key().dataset().equals("chexpert")).findFirst().orElseThrow();
+        assertEquals("mean_roc_auc", chex.task().metric());
+        assertEquals("multi_label", chex.task().type());
+        assertTrue(log.stream().anyMatch(l -> l.startsWith("[1/12] deit-b16 × ddsm × frozen-linear seed 1")), log.toString());
+
+        // The second frozen cell of a model reuses the first one's features.
+        assertTrue(results.stream().filter(r -> r.isDone() && r.key().model().equals("deit-b16") && r.key().dataset().equals("ddsm"))
+                .allMatch(r -> r.timings() != null));
+
+        // Rerun: finished cells are skipped, only the failed ones run again.
+        List<String> log2 = new ArrayList<>();
+        List<CellResult> again = new BenchmarkRunner(new InProcessExecutor(), log2::add).run(p);
+        assertEquals(12, again.size());
+        assertTrue(log2.get(0).startsWith("Resuming: 8 of 12"), log2.toString());
+        assertEquals(4, log2.stream().filter(l -> l.endsWith(" ...")).count());
+    }
+
+    @Test
+    void frozenCellsHitTheCacheOnRerun(@TempDir Path out) {
+        BenchmarkPlan p = plan(out).build().filter(Set.of("deit-b16"), Set.of("ddsm"), Set.of("frozen-linear"));
+        CellResult first = new BenchmarkRunner(new InProcessExecutor(), s -> { }).run(p).get(0);
+        CellResult second = new BenchmarkRunner(new InProcessExecutor(), s -> { }).run(p.withForce(true)).get(0);
+        assertFalse(first.timings().featureCacheHit());
+        assertTrue(second.timings().featureCacheHit());
+        assertEquals(first.testMetrics(), second.testMetrics(), "same seed, same cached features, same result");
+    }
+
+    @Test
+    void badPlansFailFastWithTheFix(@TempDir Path out) {
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> BenchmarkPlan.builder(out).addModel("m", Fixtures.tiny("deit-b16")).addScenario("unfrozen-deit")
+                        .addDataset(new DatasetSpec("d", "ddsm", out, null)).build());
+        assertTrue(e.getMessage().contains("deit-tail"), e.getMessage());
+        IllegalArgumentException f = assertThrows(IllegalArgumentException.class,
+                () -> plan(out).build().filter(Set.of("nope"), null, null));
+        assertTrue(f.getMessage().contains("nope"), f.getMessage());
+    }
+}
