@@ -1,0 +1,183 @@
+package io.github.dl4jtransfer.report;
+
+import org.jfree.chart.JFreeChart;
+import org.jfree.chart.LegendItem;
+import org.jfree.chart.LegendItemCollection;
+import org.jfree.chart.axis.AxisLocation;
+import org.jfree.chart.axis.CategoryAxis;
+import org.jfree.chart.axis.NumberAxis;
+import org.jfree.chart.labels.ItemLabelAnchor;
+import org.jfree.chart.labels.ItemLabelPosition;
+import org.jfree.chart.labels.StandardCategoryItemLabelGenerator;
+import org.jfree.chart.plot.CategoryPlot;
+import org.jfree.chart.plot.PlotOrientation;
+import org.jfree.chart.plot.ValueMarker;
+import org.jfree.chart.plot.XYPlot;
+import org.jfree.chart.renderer.category.BarRenderer;
+import org.jfree.chart.renderer.category.StandardBarPainter;
+import org.jfree.chart.renderer.xy.XYLineAndShapeRenderer;
+import org.jfree.chart.title.TextTitle;
+import org.jfree.chart.ChartFactory;
+import org.jfree.chart.ui.TextAnchor;
+import org.jfree.data.category.DefaultCategoryDataset;
+import org.jfree.data.xy.XYSeries;
+import org.jfree.data.xy.XYSeriesCollection;
+import org.jfree.svg.PreserveAspectRatio;
+import org.jfree.svg.SVGGraphics2D;
+import org.jfree.svg.ViewBox;
+
+import java.awt.BasicStroke;
+import java.awt.Color;
+import java.awt.Font;
+import java.awt.Paint;
+import java.awt.Rectangle;
+import java.text.DecimalFormat;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * The report's charts, drawn by JFreeChart onto JFreeSVG's Graphics2D so that they embed in the HTML as
+ * inline SVG: vector, searchable text, no external file or script.
+ */
+final class Charts {
+
+    static {
+        // Charts are drawn in builds and forked workers without a display; AWT must not look for one. Only
+        // effective before AWT initialises, which is why it sits in the first class that touches AWT.
+        if (System.getProperty("java.awt.headless") == null) System.setProperty("java.awt.headless", "true");
+    }
+
+    /** Colour-blind-safe palette (Okabe–Ito), cycled. */
+    private static final Color[] PALETTE = {
+            new Color(0x0072B2), new Color(0xE69F00), new Color(0x009E73), new Color(0xCC79A7),
+            new Color(0x56B4E9), new Color(0xD55E00), new Color(0xF0E442), new Color(0x000000)};
+
+    static final int WIDTH = 960;
+
+    private Charts() {
+    }
+
+    /**
+     * The study's chart: one horizontal bar per backbone × classifier, mean relative gain in %, best on top,
+     * coloured by scenario. Groups without a comparable dataset (NaN) are left out; the tables list them.
+     */
+    static String relativeGainSvg(List<Aggregates.RelativeGain> gains, String baselineLabel, String metricNote,
+                                  String idPrefix) {
+        DefaultCategoryDataset data = new DefaultCategoryDataset();
+        List<String> scenarioOfColumn = new ArrayList<>();
+        Set<String> used = new HashSet<>();
+        for (Aggregates.RelativeGain g : gains) {
+            if (Double.isNaN(g.meanGainPercent())) continue;
+            String label = g.isBaseline() ? g.label() + " (baseline)" : g.label();
+            // Category keys must be unique; two model ids with the same display name keep their ids apart.
+            if (!used.add(label)) {
+                label = label + " [" + g.model() + "]";
+                used.add(label);
+            }
+            data.addValue(g.meanGainPercent(), "gain", label);
+            scenarioOfColumn.add(g.scenario());
+        }
+        Map<String, Color> scenarioColours = new LinkedHashMap<>();
+        for (String s : scenarioOfColumn) scenarioColours.computeIfAbsent(s, k -> PALETTE[scenarioColours.size() % PALETTE.length]);
+
+        JFreeChart chart = ChartFactory.createBarChart(null, null, "relative performance gain (%)", data,
+                PlotOrientation.HORIZONTAL, false, false, false);
+        chart.addSubtitle(new TextTitle("vs " + baselineLabel + " · mean over tasks · " + metricNote,
+                new Font(Font.SANS_SERIF, Font.PLAIN, 13)));
+        style(chart);
+        CategoryPlot plot = chart.getCategoryPlot();
+        BarRenderer renderer = new BarRenderer() {
+            @Override
+            public Paint getItemPaint(int row, int column) {
+                return scenarioColours.get(scenarioOfColumn.get(column));
+            }
+        };
+        renderer.setBarPainter(new StandardBarPainter());
+        renderer.setShadowVisible(false);
+        renderer.setMaximumBarWidth(0.08);
+        renderer.setDefaultItemLabelGenerator(new StandardCategoryItemLabelGenerator("{2} %", new DecimalFormat("+0.0;−0.0")));
+        renderer.setDefaultItemLabelsVisible(true);
+        // Value at the bar's end, outside it: a 0 % (baseline) bar has no inside to hold a label.
+        renderer.setDefaultPositiveItemLabelPosition(new ItemLabelPosition(ItemLabelAnchor.OUTSIDE3, TextAnchor.CENTER_LEFT));
+        renderer.setDefaultNegativeItemLabelPosition(new ItemLabelPosition(ItemLabelAnchor.OUTSIDE9, TextAnchor.CENTER_RIGHT));
+        renderer.setItemLabelAnchorOffset(4.0);
+        renderer.setDefaultItemLabelFont(new Font(Font.SANS_SERIF, Font.PLAIN, 11));
+        plot.setRenderer(renderer);
+        LegendItemCollection legend = new LegendItemCollection();
+        scenarioColours.forEach((s, c) -> legend.add(new LegendItem(Labels.scenario(s), c)));
+        plot.setFixedLegendItems(legend);
+        chart.addLegend(new org.jfree.chart.title.LegendTitle(plot));
+        plot.setRangeAxisLocation(AxisLocation.BOTTOM_OR_LEFT);
+        plot.addRangeMarker(new ValueMarker(0.0, Color.DARK_GRAY, new BasicStroke(1.2f)));
+        CategoryAxis axis = plot.getDomainAxis();
+        axis.setMaximumCategoryLabelWidthRatio(0.45f);
+        axis.setTickLabelFont(new Font(Font.SANS_SERIF, Font.PLAIN, 12));
+        NumberAxis range = (NumberAxis) plot.getRangeAxis();
+        // Room for the value labels at the bar ends, on both sides of zero.
+        range.setUpperMargin(0.15);
+        range.setLowerMargin(0.15);
+        int height = 140 + 30 * Math.max(1, data.getColumnCount());
+        return toSvg(chart, WIDTH, height, idPrefix);
+    }
+
+    /**
+     * Validation headline metric per epoch on one dataset, a line per model × scenario (mean over seeds).
+     *
+     * @param curves label → mean validation metric per 0-based epoch (NaN where no seed has a value)
+     */
+    static String convergenceSvg(String dataset, String metric, Map<String, List<Double>> curves, String idPrefix) {
+        XYSeriesCollection data = new XYSeriesCollection();
+        for (Map.Entry<String, List<Double>> e : curves.entrySet()) {
+            XYSeries s = new XYSeries(e.getKey(), false, true);
+            List<Double> c = e.getValue();
+            for (int i = 0; i < c.size(); i++) {
+                if (Double.isFinite(c.get(i))) s.add(i + 1, c.get(i));
+            }
+            if (s.getItemCount() > 0) data.addSeries(s);
+        }
+        JFreeChart chart = ChartFactory.createXYLineChart(dataset + " — validation " + metric + " per epoch", "epoch",
+                "validation " + metric, data, PlotOrientation.VERTICAL, true, false, false);
+        style(chart);
+        XYPlot plot = chart.getXYPlot();
+        XYLineAndShapeRenderer renderer = new XYLineAndShapeRenderer(true, true);
+        for (int i = 0; i < data.getSeriesCount(); i++) {
+            renderer.setSeriesPaint(i, PALETTE[i % PALETTE.length]);
+            renderer.setSeriesStroke(i, new BasicStroke(2f));
+        }
+        plot.setRenderer(renderer);
+        ((NumberAxis) plot.getDomainAxis()).setStandardTickUnits(NumberAxis.createIntegerTickUnits());
+        ((NumberAxis) plot.getRangeAxis()).setAutoRangeIncludesZero(false);
+        return toSvg(chart, WIDTH, 420, idPrefix);
+    }
+
+    private static void style(JFreeChart chart) {
+        chart.setBackgroundPaint(Color.WHITE);
+        chart.setAntiAlias(true);
+        if (chart.getTitle() != null) chart.getTitle().setFont(new Font(Font.SANS_SERIF, Font.BOLD, 15));
+        if (chart.getPlot() instanceof CategoryPlot p) {
+            p.setBackgroundPaint(Color.WHITE);
+            p.setRangeGridlinePaint(new Color(0xDDDDDD));
+            p.setOutlineVisible(false);
+        } else if (chart.getPlot() instanceof XYPlot p) {
+            p.setBackgroundPaint(Color.WHITE);
+            p.setRangeGridlinePaint(new Color(0xDDDDDD));
+            p.setDomainGridlinePaint(new Color(0xDDDDDD));
+            p.setOutlineVisible(false);
+        }
+    }
+
+    /**
+     * The chart as an {@code <svg>} element. {@code idPrefix} keeps clip-path and gradient ids unique when
+     * several charts share one HTML page (JFreeSVG numbers its defs from 0 in every document).
+     */
+    static String toSvg(JFreeChart chart, int width, int height, String idPrefix) {
+        SVGGraphics2D g2 = new SVGGraphics2D(width, height);
+        g2.setDefsKeyPrefix(idPrefix);
+        chart.draw(g2, new Rectangle(0, 0, width, height));
+        return g2.getSVGElement(idPrefix, true, new ViewBox(0, 0, width, height), PreserveAspectRatio.XMID_YMID, null);
+    }
+}

@@ -1,0 +1,70 @@
+package io.github.dl4jtransfer.report;
+
+import io.github.dl4jtransfer.bench.CellResult;
+
+import java.util.List;
+
+/** {@code report.md}: the HTML report's tables, for a terminal or a pull-request comment. */
+final class MarkdownReport {
+
+    private MarkdownReport() {
+    }
+
+    static String render(String title, String generated, List<CellResult> cells, Aggregates agg, boolean hasGainChart) {
+        StringBuilder m = new StringBuilder(16 * 1024);
+        long done = cells.stream().filter(CellResult::isDone).count();
+        m.append("# ").append(Table.md(title)).append("\n\n");
+        m.append(cells.size()).append(" cells: ").append(done).append(" done, ").append(cells.size() - done)
+                .append(" failed · ").append(agg.datasets().size()).append(" tasks · metric split: ").append(agg.split())
+                .append(" · generated ").append(generated).append("\n\n");
+        for (String w : agg.warnings()) m.append("> **Note:** ").append(Table.md(w)).append("\n\n");
+
+        m.append("## Relative performance gain\n\n").append(gainExplanation(agg)).append("\n\n");
+        if (hasGainChart) m.append("![relative performance gain](").append(ReportWriter.GAIN_SVG).append(")\n\n");
+        m.append(ReportTables.relativeGain(agg).toMarkdown()).append('\n');
+
+        m.append("## Per-task results\n\nMean ± sample standard deviation over seeds (— where one seed gives no spread). "
+                + "Best epoch: the 1-based epoch whose checkpoint was tested, per seed.\n\n");
+        for (String d : agg.datasets()) {
+            List<Aggregates.GroupSummary> groups = ReportTables.groupsOf(agg, d);
+            m.append("### ").append(Table.md(d)).append("\n\n").append(Table.md(taskLine(groups))).append("\n\n");
+            m.append(ReportTables.task(agg, d).toMarkdown()).append('\n');
+            List<CellResult> failed = ReportTables.failed(cells, d);
+            if (!failed.isEmpty()) {
+                m.append("Failed cells:\n\n");
+                for (CellResult r : failed) {
+                    m.append("- ").append(Table.md(r.key().describe())).append(": `")
+                            .append(ReportTables.firstLine(r.error()).replace("`", "'")).append("`\n");
+                }
+                m.append('\n');
+            }
+        }
+
+        m.append("## Convergence\n\nEpochs to best: the epoch (1-based) whose checkpoint was tested, mean ± std over seeds; "
+                + "the curves are in report.html.\n\n");
+        for (String d : agg.datasets()) {
+            m.append("### ").append(Table.md(d)).append("\n\n").append(ReportTables.convergence(agg, d).toMarkdown()).append('\n');
+        }
+
+        m.append("## Cost\n\n").append(ReportTables.cost(cells).toMarkdown());
+        return m.toString();
+    }
+
+    /** What the gain numbers mean, with the baseline named. */
+    static String gainExplanation(Aggregates agg) {
+        Aggregates.BaselineInfo b = agg.baseline();
+        if (b.label() == null) return "No baseline could be chosen (no finished cell), so no relative gain is computed.";
+        return "For each task: (mean over seeds of the " + agg.split() + " headline metric − the baseline's mean) / "
+                + "|baseline's mean| × 100, then averaged over the tasks where both have results. Baseline: "
+                + b.label() + " (" + b.model() + " × " + b.scenario() + ", "
+                + (b.explicit() ? "as configured" : "chosen by the default rule: frozen-linear if present, first model with it")
+                + "). Positive means better than the baseline.";
+    }
+
+    static String taskLine(List<Aggregates.GroupSummary> groups) {
+        String task = ReportTables.taskName(groups);
+        String metric = ReportTables.headlineMetric(groups);
+        return "task " + (task == null ? "(unknown: every cell failed before loading it)" : task)
+                + " · headline metric " + (metric == null ? "—" : metric);
+    }
+}

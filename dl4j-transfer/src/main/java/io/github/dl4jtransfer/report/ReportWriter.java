@@ -1,0 +1,213 @@
+package io.github.dl4jtransfer.report;
+
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import io.github.dl4jtransfer.bench.CellResult;
+import io.github.dl4jtransfer.bench.CellResults;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeSet;
+
+/**
+ * Writes a benchmark's report: {@code report.html} (self-contained: inline CSS and SVG charts, no script, no
+ * external resource, so it opens offline and can be mailed or archived as one file), {@code report.md} (the
+ * same tables, for a terminal or a pull request), {@code results.csv} (one row per cell) and
+ * {@code results.json} (every cell plus the aggregates). The chart is also written as
+ * {@code relative-gain.svg}, which {@code report.md} shows.
+ */
+public final class ReportWriter {
+
+    public static final String HTML = "report.html";
+    public static final String MARKDOWN = "report.md";
+    public static final String CSV = "results.csv";
+    public static final String JSON = "results.json";
+    public static final String GAIN_SVG = "relative-gain.svg";
+    /** Where the benchmark runner keeps one JSON per cell, under its results folder. */
+    public static final String CELLS_DIR = "cells";
+
+    static final ObjectMapper MAPPER = new ObjectMapper()
+            .enable(SerializationFeature.INDENT_OUTPUT)
+            .configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false)
+            .configure(SerializationFeature.FAIL_ON_EMPTY_BEANS, false);
+
+    private ReportWriter() {
+    }
+
+    /** Re-renders with default options from {@code resultsDir/cells/*.json} into {@code outDir}. */
+    public static List<Path> render(Path resultsDir, Path outDir) {
+        return render(resultsDir, outDir, ReportOptions.defaults());
+    }
+
+    /**
+     * Re-renders from a results folder: {@code resultsDir/cells/*.json} (as the benchmark writes them), or
+     * {@code resultsDir} itself when it holds the cell files directly.
+     *
+     * @throws IllegalArgumentException when no cell result is found, naming the folder looked in
+     */
+    public static List<Path> render(Path resultsDir, Path outDir, ReportOptions options) {
+        Path cells = Files.isDirectory(resultsDir.resolve(CELLS_DIR)) ? resultsDir.resolve(CELLS_DIR) : resultsDir;
+        List<CellResult> results = CellResults.readAll(cells);
+        if (results.isEmpty()) {
+            throw new IllegalArgumentException("no cell results (*.json) in " + cells.toAbsolutePath()
+                    + "; run the benchmark first, or point at the folder holding cells/");
+        }
+        return write(results, outDir, options);
+    }
+
+    /**
+     * Writes every report file for {@code results} into {@code outDir} (created if needed), overwriting
+     * earlier ones.
+     *
+     * @return the files written
+     * @throws IllegalArgumentException when {@code options} name a baseline the results do not contain
+     */
+    public static List<Path> write(List<CellResult> results, Path outDir, ReportOptions options) {
+        Aggregates agg = Aggregates.compute(results, options);
+        String gainSvg = agg.gains().stream().anyMatch(g -> !Double.isNaN(g.meanGainPercent()))
+                ? Charts.relativeGainSvg(agg.gains(), agg.baseline().label(), ReportTables.metricNote(agg), "gain")
+                : null;
+        Map<String, String> convergence = new LinkedHashMap<>();
+        int i = 0;
+        for (String d : agg.datasets()) {
+            Map<String, List<Double>> curves = new LinkedHashMap<>();
+            for (Aggregates.GroupSummary g : ReportTables.groupsOf(agg, d)) {
+                if (g.meanValCurve().stream().anyMatch(Double::isFinite)) curves.put(g.label(), g.meanValCurve());
+            }
+            if (!curves.isEmpty()) {
+                String metric = ReportTables.headlineMetric(ReportTables.groupsOf(agg, d));
+                convergence.put(d, Charts.convergenceSvg(d, metric == null ? "metric" : metric, curves, "conv" + (i++)));
+            }
+        }
+        String generated = Instant.now().truncatedTo(ChronoUnit.SECONDS).toString();
+
+        try {
+            Files.createDirectories(outDir);
+            List<Path> written = new ArrayList<>();
+            written.add(writeString(outDir.resolve(HTML), HtmlReport.render(options.title(), generated, results, agg, gainSvg, convergence)));
+            written.add(writeString(outDir.resolve(MARKDOWN), MarkdownReport.render(options.title(), generated, results, agg, gainSvg != null)));
+            written.add(writeString(outDir.resolve(CSV), csv(results)));
+            Path json = outDir.resolve(JSON);
+            MAPPER.writeValue(json.toFile(), new ResultsDocument(options.title(), agg, results));
+            written.add(json);
+            if (gainSvg != null) {
+                // JFreeSVG's element carries its xmlns, so the same text is a valid standalone .svg for report.md.
+                written.add(writeString(outDir.resolve(GAIN_SVG), gainSvg));
+            } else {
+                Files.deleteIfExists(outDir.resolve(GAIN_SVG));
+            }
+            return written;
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot write the report to " + outDir, e);
+        }
+    }
+
+    /** Reads a {@code results.json} back (cells and aggregates). */
+    public static ResultsDocument readResultsJson(Path file) {
+        try {
+            return MAPPER.readValue(file.toFile(), ResultsDocument.class);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read " + file, e);
+        }
+    }
+
+    private static Path writeString(Path file, String text) throws IOException {
+        return Files.writeString(file, text, StandardCharsets.UTF_8);
+    }
+
+    // ---------------------------------------------------------------------------------------------- CSV
+
+    static final List<String> CSV_LEAD = List.of("cell_id", "model", "dataset", "scenario", "seed", "status", "task",
+            "task_type", "metric", "val_primary", "test_primary");
+    static final List<String> CSV_TAIL = List.of("best_epoch", "epochs_run", "stopped_early", "total_ms", "feature_ms",
+            "train_ms", "test_ms", "train_images_per_s", "feature_cache_hit", "peak_memory_bytes",
+            "trainable_parameters", "frozen_parameters", "model_sha256", "deit_tail_sha256", "dataset_hash",
+            "split_hash", "error");
+
+    /**
+     * One row per cell. Test metrics get one column each ({@code test_<metric>}, union over all cells, empty
+     * where a cell's task does not have it). Numbers are written in full precision, NaN as an empty field.
+     */
+    static String csv(List<CellResult> results) {
+        TreeSet<String> metrics = new TreeSet<>();
+        for (CellResult r : results) if (r.testMetrics() != null) metrics.addAll(r.testMetrics().keySet());
+        List<String> header = new ArrayList<>(CSV_LEAD);
+        for (String m : metrics) header.add("test_" + m);
+        header.addAll(CSV_TAIL);
+
+        StringBuilder sb = new StringBuilder();
+        csvRow(sb, header);
+        for (CellResult r : results) {
+            List<String> row = new ArrayList<>();
+            CellResult.TaskInfo task = r.task();
+            row.add(r.key().id());
+            row.add(r.key().model());
+            row.add(r.key().dataset());
+            row.add(r.key().scenario());
+            row.add(Long.toString(r.key().seed()));
+            row.add(r.status().name());
+            row.add(task == null ? "" : task.name());
+            row.add(task == null ? "" : task.type());
+            row.add(task == null ? "" : task.metric());
+            row.add(num(r.primaryValMetric()));
+            row.add(num(r.primaryTestMetric()));
+            for (String m : metrics) {
+                Double v = r.testMetrics() == null ? null : r.testMetrics().get(m);
+                row.add(v == null ? "" : num(v));
+            }
+            CellResult.Timings t = r.timings();
+            CellResult.Provenance p = r.provenance();
+            row.add(Integer.toString(r.bestEpoch()));
+            row.add(Integer.toString(r.history() == null ? 0 : r.history().size()));
+            row.add(Boolean.toString(r.stoppedEarly()));
+            row.add(t == null ? "" : Long.toString(t.totalMillis()));
+            row.add(t == null ? "" : Long.toString(t.featureMillis()));
+            row.add(t == null ? "" : Long.toString(t.trainMillis()));
+            row.add(t == null ? "" : Long.toString(t.testMillis()));
+            row.add(t == null ? "" : num(t.trainImagesPerSecond()));
+            row.add(t == null ? "" : Boolean.toString(t.featureCacheHit()));
+            row.add(Long.toString(r.peakMemoryBytes()));
+            row.add(Long.toString(r.trainableParameters()));
+            row.add(Long.toString(r.frozenParameters()));
+            row.add(p == null ? "" : nz(p.modelSha256()));
+            row.add(p == null ? "" : nz(p.deitTailSha256()));
+            row.add(p == null ? "" : nz(p.datasetHash()));
+            row.add(p == null ? "" : nz(p.splitHash()));
+            row.add(nz(r.error()));
+            csvRow(sb, row);
+        }
+        return sb.toString();
+    }
+
+    private static String num(double v) {
+        return Double.isFinite(v) ? Double.toString(v) : "";
+    }
+
+    private static String nz(String s) {
+        return s == null ? "" : s;
+    }
+
+    /** RFC 4180: fields with a comma, quote or line break are quoted, quotes doubled; CRLF line ends. */
+    private static void csvRow(StringBuilder sb, List<String> fields) {
+        for (int i = 0; i < fields.size(); i++) {
+            if (i > 0) sb.append(',');
+            String f = fields.get(i);
+            if (f.indexOf(',') >= 0 || f.indexOf('"') >= 0 || f.indexOf('\n') >= 0 || f.indexOf('\r') >= 0) {
+                sb.append('"').append(f.replace("\"", "\"\"")).append('"');
+            } else {
+                sb.append(f);
+            }
+        }
+        sb.append("\r\n");
+    }
+}
