@@ -85,7 +85,7 @@ public final class CellRunner {
         Task task = dataset.task();
         p.task = new CellResult.TaskInfo(task.name(), task.type() == TaskType.MULTI_LABEL ? "multi_label" : "single_label",
                 task.classNames(), task.metric());
-        Path manifest = plan.outputDir().resolve("splits").resolve(safe(key.dataset()) + ".split.csv");
+        Path manifest = plan.outputDir().resolve("splits").resolve(safe(key.dataset()) + ".json");
         DatasetSplit split = DatasetSplit.loadOrCreate(manifest, dataset, dataset.defaultSplit());
         String splitHash = Hashes.sha256(manifest);
 

@@ -1,0 +1,86 @@
+package io.github.dl4jtransfer.data;
+
+import java.util.Objects;
+
+/**
+ * How a reader treats the data it finds.
+ *
+ * @param skipBadImages    skip (and count, see {@link Dataset#skipped()}) missing or undecodable images
+ *                         instead of failing; label errors are never skipped, they mean a wrong file or format
+ * @param verifyImages     read every image's header while reading the dataset (implied by skipBadImages),
+ *                         so corrupt files fail before training starts rather than mid-epoch
+ * @param uncertainty      CheXpert: what uncertain (-1) labels become
+ * @param blankAsUncertain CheXpert: treat blank cells as uncertain too; by default blank means "not
+ *                         mentioned" and is 0, as in the CheXpert paper and the usual training code
+ * @param hashImageBytes   content hash over image bytes instead of file size + mtime (slower, survives copies)
+ * @param metric           override the format's default metric (generic formats), or null
+ * @param taskName         override the task name (generic formats default to the file/folder name), or null
+ */
+public record DatasetOptions(boolean skipBadImages, boolean verifyImages, UncertaintyPolicy uncertainty,
+                             boolean blankAsUncertain, boolean hashImageBytes, String metric, String taskName) {
+
+    public DatasetOptions {
+        Objects.requireNonNull(uncertainty, "uncertainty");
+        if (metric != null && !Task.METRICS.contains(metric)) {
+            throw new IllegalArgumentException("unknown metric '" + metric + "'; expected one of "
+                    + Task.METRICS.stream().sorted().toList());
+        }
+    }
+
+    public static DatasetOptions defaults() {
+        return builder().build();
+    }
+
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    public static final class Builder {
+        private boolean skipBadImages;
+        private boolean verifyImages;
+        private UncertaintyPolicy uncertainty = UncertaintyPolicy.U_ZEROES;
+        private boolean blankAsUncertain;
+        private boolean hashImageBytes;
+        private String metric;
+        private String taskName;
+
+        public Builder optSkipBadImages(boolean v) {
+            skipBadImages = v;
+            return this;
+        }
+
+        public Builder optVerifyImages(boolean v) {
+            verifyImages = v;
+            return this;
+        }
+
+        public Builder optUncertainty(UncertaintyPolicy v) {
+            uncertainty = v;
+            return this;
+        }
+
+        public Builder optBlankAsUncertain(boolean v) {
+            blankAsUncertain = v;
+            return this;
+        }
+
+        public Builder optHashImageBytes(boolean v) {
+            hashImageBytes = v;
+            return this;
+        }
+
+        public Builder optMetric(String v) {
+            metric = v;
+            return this;
+        }
+
+        public Builder optTaskName(String v) {
+            taskName = v;
+            return this;
+        }
+
+        public DatasetOptions build() {
+            return new DatasetOptions(skipBadImages, verifyImages, uncertainty, blankAsUncertain, hashImageBytes, metric, taskName);
+        }
+    }
+}

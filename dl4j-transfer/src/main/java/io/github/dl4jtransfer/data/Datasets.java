@@ -1,0 +1,74 @@
+package io.github.dl4jtransfer.data;
+
+import io.github.dl4jtransfer.data.formats.Aptos2019Reader;
+import io.github.dl4jtransfer.data.formats.ChexpertReader;
+import io.github.dl4jtransfer.data.formats.CsvManifestReader;
+import io.github.dl4jtransfer.data.formats.DatasetReader;
+import io.github.dl4jtransfer.data.formats.DdsmReader;
+import io.github.dl4jtransfer.data.formats.ImageFolderReader;
+import io.github.dl4jtransfer.data.formats.Isic2019Reader;
+import io.github.dl4jtransfer.data.formats.MedMnistReader;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * The one entry point from "format name + path" to a {@link Dataset}:
+ * <pre>{@code
+ * Dataset aptos = Datasets.read("aptos2019", Path.of("/data/aptos2019"));
+ * Dataset mine  = Datasets.read("csv", Path.of("labels.csv"), DatasetOptions.builder().optSkipBadImages(true).build());
+ * }</pre>
+ * Format names are case-insensitive; "-" and "_" are ignored so that "ISIC-2019" and "med_mnist" work.
+ */
+public final class Datasets {
+
+    private static final Map<String, DatasetReader> READERS = new LinkedHashMap<>();
+
+    static {
+        for (DatasetReader r : List.of(new Aptos2019Reader(), new Isic2019Reader(), new DdsmReader(), new ChexpertReader(),
+                new ImageFolderReader(), new CsvManifestReader(), new MedMnistReader())) {
+            READERS.put(r.format(), r);
+        }
+    }
+
+    private Datasets() {
+    }
+
+    /** The format names, in the order the study lists its datasets, then the generic ones. */
+    public static List<String> formats() {
+        return List.copyOf(READERS.keySet());
+    }
+
+    /** The reader for {@code format}; an unknown name is an error listing every format and its layout. */
+    public static DatasetReader reader(String format) {
+        Objects.requireNonNull(format, "format");
+        String key = format.toLowerCase(Locale.ROOT).replace("-", "").replace("_", "").strip();
+        DatasetReader r = READERS.get(key);
+        if (r == null) {
+            StringBuilder m = new StringBuilder("unknown dataset format '").append(format).append("'; expected one of:");
+            READERS.values().forEach(x -> m.append("\n  ").append(x.format()).append(": ").append(x.layout()));
+            throw new DatasetException(m.toString());
+        }
+        return r;
+    }
+
+    public static Dataset read(String format, Path path) {
+        return read(format, path, DatasetOptions.defaults());
+    }
+
+    public static Dataset read(String format, Path path, DatasetOptions options) {
+        DatasetReader r = reader(format);
+        Objects.requireNonNull(path, "path");
+        Objects.requireNonNull(options, "options");
+        if (!Files.exists(path)) {
+            throw new DatasetException(path.toAbsolutePath() + ": no such file or folder; format '" + r.format()
+                    + "' expects " + r.layout());
+        }
+        return r.read(path, options);
+    }
+}

@@ -1,0 +1,181 @@
+package io.github.dl4jtransfer.data;
+
+import io.github.dl4jtransfer.data.image.Interpolation;
+import io.github.dl4jtransfer.data.image.RgbImage;
+import io.github.dl4jtransfer.data.image.Transforms;
+import io.github.dl4jtransfer.model.Sidecar;
+
+import java.util.Arrays;
+import java.util.Locale;
+import java.util.Objects;
+import java.util.SplittableRandom;
+
+/**
+ * What the backbone expects of an image: resize the shorter side to {@code resize}, centre-crop
+ * {@code height} × {@code width}, {@code interpolation}, then {@code (x - mean) / std} per channel, as
+ * float NCHW. Grayscale sources become three identical channels (the decoder replicates them), so
+ * DDSM and CheXpert feed RGB backbones unchanged; a 1-channel backbone gets luminance.
+ *
+ * @param resize   shorter side after resizing (torchvision {@code Resize(int)}); 0 = resize straight to the crop
+ * @param channels 3 (RGB) or 1 (luminance)
+ */
+public record Preprocessing(int resize, int height, int width, int channels, double[] mean, double[] std,
+                            Interpolation interpolation) {
+
+    private static final double[] IMAGENET_MEAN = {0.485, 0.456, 0.406};
+    private static final double[] IMAGENET_STD = {0.229, 0.224, 0.225};
+
+    public Preprocessing {
+        Objects.requireNonNull(interpolation, "interpolation");
+        if (height <= 0 || width <= 0 || resize < 0) {
+            throw new IllegalArgumentException("preprocessing needs a positive crop and resize >= 0, got resize=" + resize
+                    + " crop=" + height + "x" + width);
+        }
+        if (channels != 1 && channels != 3) throw new IllegalArgumentException("channels must be 1 or 3, got " + channels);
+        mean = mean.clone();
+        std = std.clone();
+        if (mean.length != channels || std.length != channels) {
+            throw new IllegalArgumentException("mean and std need " + channels + " values, got " + mean.length + " and " + std.length);
+        }
+        for (double s : std) if (!(s > 0)) throw new IllegalArgumentException("std values must be > 0, got " + Arrays.toString(std));
+    }
+
+    /**
+     * From a backbone sidecar: {@code resize}, {@code crop} (or the image size's H, W when they are not
+     * square), {@code mean}, {@code std}, {@code interpolation}. A sidecar without an image input (the
+     * DeiT tail takes tokens) has none and is an error.
+     */
+    public static Preprocessing fromSidecar(Sidecar s) {
+        long[] size = s.imageSize();
+        if (size == null || size.length != 3) {
+            throw new IllegalArgumentException("backbone " + s.name() + " takes " + (size == null ? "no" : Arrays.toString(size))
+                    + " input, not an image [C, H, W]; it has no image preprocessing");
+        }
+        int c = (int) size[0], h = (int) size[1], w = (int) size[2];
+        if (s.crop() > 0 && h == w && s.crop() != h) {
+            throw new IllegalArgumentException("sidecar of " + s.name() + ": crop " + s.crop() + " disagrees with image_size "
+                    + Arrays.toString(size) + "; re-export it");
+        }
+        double[] mean = s.mean() != null ? s.mean() : IMAGENET_MEAN;
+        double[] std = s.std() != null ? s.std() : IMAGENET_STD;
+        if (c == 1 && mean.length == 3) {
+            mean = new double[]{mean[0]};
+            std = new double[]{std[0]};
+        }
+        return new Preprocessing(s.resize(), h, w, c, mean, std, Interpolation.of(s.interpolation()));
+    }
+
+    /** ImageNet mean/std, bilinear, 3 channels: for tests and backbone-free baselines. */
+    public static Preprocessing of(int resize, int crop) {
+        return new Preprocessing(resize, crop, crop, 3, IMAGENET_MEAN, IMAGENET_STD, Interpolation.BILINEAR);
+    }
+
+    /** A square {@code crop}; resize defaults to 0 (straight to the crop), ImageNet mean/std, bilinear, RGB. */
+    public static Builder builder(int crop) {
+        return new Builder(crop);
+    }
+
+    public static final class Builder {
+        private int resize;
+        private int height, width;
+        private int channels = 3;
+        private double[] mean = IMAGENET_MEAN, std = IMAGENET_STD;
+        private Interpolation interpolation = Interpolation.BILINEAR;
+
+        private Builder(int crop) {
+            height = width = crop;
+        }
+
+        public Builder optResize(int v) {
+            resize = v;
+            return this;
+        }
+
+        public Builder optSize(int h, int w) {
+            height = h;
+            width = w;
+            return this;
+        }
+
+        public Builder optChannels(int v) {
+            channels = v;
+            return this;
+        }
+
+        public Builder optMean(double... v) {
+            mean = v.clone();
+            return this;
+        }
+
+        public Builder optStd(double... v) {
+            std = v.clone();
+            return this;
+        }
+
+        public Builder optInterpolation(Interpolation v) {
+            interpolation = v;
+            return this;
+        }
+
+        public Preprocessing build() {
+            return new Preprocessing(resize, height, width, channels, mean, std, interpolation);
+        }
+    }
+
+    @Override
+    public double[] mean() {
+        return mean.clone();
+    }
+
+    @Override
+    public double[] std() {
+        return std.clone();
+    }
+
+    /** Values per preprocessed image: C·H·W. */
+    public int tensorSize() {
+        return channels * height * width;
+    }
+
+    public long[] shape() {
+        return new long[]{channels, height, width};
+    }
+
+    /**
+     * A stable string naming everything that changes the tensors: cached features keyed by it are never
+     * reused under different preprocessing. Bump the "pp1" version when the resampling code changes.
+     */
+    public String fingerprint() {
+        StringBuilder b = new StringBuilder("pp1:r").append(resize).append(":c").append(channels).append('x').append(height)
+                .append('x').append(width).append(':').append(interpolation.key()).append(":m");
+        for (double m : mean) b.append(String.format(Locale.ROOT, "%.6f,", m));
+        b.append(":s");
+        for (double v : std) b.append(String.format(Locale.ROOT, "%.6f,", v));
+        return b.toString();
+    }
+
+    /** The evaluation transform of one decoded image into {@code out[offset …]}. */
+    public void apply(RgbImage img, float[] out, int offset) {
+        Transforms.eval(img, this, out, offset);
+    }
+
+    /** The training transform; {@code rng} is the sample's own, so results do not depend on threads. */
+    public void applyTrain(RgbImage img, Augmentation aug, SplittableRandom rng, float[] out, int offset) {
+        Transforms.train(img, this, aug, rng, out, offset);
+    }
+
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof Preprocessing p && fingerprint().equals(p.fingerprint());
+    }
+
+    @Override
+    public int hashCode() {
+        return fingerprint().hashCode();
+    }
+
+    @Override
+    public String toString() {
+        return "Preprocessing[" + fingerprint() + "]";
+    }
+}
