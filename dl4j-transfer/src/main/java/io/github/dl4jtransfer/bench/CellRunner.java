@@ -102,7 +102,7 @@ public final class CellRunner {
                 dataSpec.path().toString(), dataset.contentHash(), splitHash, cfg, key.seed(), Environment.versions(),
                 Environment.backend(), Environment.host(), startedAt, dataset.skippedCount());
 
-        boolean cached = plan.featureCache() && scenario.cacheable();
+        boolean cached = plan.featureCache() && scenario.cacheable() && fitsInMemory(scenario, backbone, split);
         long featureMillis = 0;
         boolean cacheHit = false;
         TransferModel model;
@@ -168,6 +168,19 @@ public final class CellRunner {
                 new CellResult.Timings((System.nanoTime() - start) / 1_000_000, featureMillis, trainMillis, testMillis, imagesPerSecond, cacheHit),
                 Environment.peakRssBytes(), model.trainableParameterCount(), frozenParams, prov);
     }
+
+    /** Cached DeiT tokens are held in memory for training: use them only while they fit in a few GiB. */
+    private boolean fitsInMemory(Scenario scenario, Backbone backbone, DatasetSplit split) {
+        if (scenario.head() != HeadKind.DEIT) return true;
+        io.github.dl4jtransfer.graph.Dim[] t = backbone.outputShape(backbone.outputName("tokens"));
+        double bytes = (double) split.dataset().size() * t[1].value() * t[2].value() * 4;
+        if (bytes <= TOKEN_CACHE_LIMIT_BYTES) return true;
+        log.accept(String.format("  tokens of %d images need %.1f GiB: training through the frozen backbone instead of the cache",
+                split.dataset().size(), bytes / (1L << 30)));
+        return false;
+    }
+
+    static final double TOKEN_CACHE_LIMIT_BYTES = 4.0 * (1L << 30);
 
     private static long backboneTrainable(TransferModel model, Backbone backbone) {
         long n = 0;

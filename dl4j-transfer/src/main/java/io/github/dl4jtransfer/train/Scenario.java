@@ -32,8 +32,11 @@ public record Scenario(String name, FreezePolicy freeze, HeadKind head) {
         return new Scenario(m.group(0), freeze, head);
     }
 
-    /** A frozen backbone with a linear head can train on cached features: the backbone runs once per image. */
+    /**
+     * A frozen backbone can train on its cached outputs (features for a linear head, tokens for the DeiT
+     * classifier): the backbone then runs once per image instead of once per image per epoch.
+     */
     public boolean cacheable() {
-        return freeze instanceof FreezePolicy.Frozen && head == HeadKind.LINEAR;
+        return freeze instanceof FreezePolicy.Frozen;
     }
 }

@@ -64,6 +64,26 @@ class FeatureCacheTest {
     }
 
     @Test
+    void cachedFrozenDeitMatchesTrainingThroughTheBackbone() {
+        TrainerConfig config = TrainerConfig.builder().optLearningRate(1e-3).optEpochs(2).optWarmupEpochs(0).optBatchSize(6).optSeed(4).build();
+        Backbone backbone = BackboneLoader.load(Fixtures.tiny("dinov2-vitb14"));
+        TrainFixtures.ImageSet data = TrainFixtures.images(backbone, 12, 3, 8);
+        FeatureCache.Entry cached = new FeatureCache(dir).getOrCompute(key(backbone, "pp", true), backbone, data.source(6, false, 0));
+
+        TransferModel onTokens = TransferModel.forTokens(cached.tokens().size(1), cached.tokens().size(2), HeadSpec.singleLabel(3),
+                TrainFixtures.DEIT_TAIL, 4);
+        TrainingOutcome viaCache = new Trainer(config).fit(onTokens, cached.source(true, 6, true, 4), cached.source(true, 6, false, 0),
+                TrainFixtures::accuracy);
+        TransferModel full = TransferModel.build(backbone, Scenario.FROZEN_DEIT, HeadSpec.singleLabel(3), TrainFixtures.DEIT_TAIL, 4);
+        TrainingOutcome direct = new Trainer(config).fit(full, data.source(6, true, 4), data.source(6, false, 0), TrainFixtures::accuracy);
+
+        for (int e = 0; e < 2; e++) {
+            assertEquals(direct.history().get(e).trainLoss(), viaCache.history().get(e).trainLoss(), 1e-4, "epoch " + e);
+        }
+        assertEquals(full.trainableParameterCount(), onTokens.trainableParameterCount());
+    }
+
+    @Test
     void gridPicksTheLearningRateThatLearns() {
         Backbone backbone = BackboneLoader.load(Fixtures.tiny("resnet152"));
         TrainFixtures.ImageSet data = TrainFixtures.images(backbone, 24, 3, 6);
