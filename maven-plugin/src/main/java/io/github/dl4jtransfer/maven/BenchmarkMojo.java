@@ -260,6 +260,20 @@ public class BenchmarkMojo extends AbstractMojo {
                     + "add <models><model><name>…</name><onnx>…/model.onnx</onnx></model></models> and "
                     + "<datasets><dataset><name>…</name><format>…</format><path>…</path></dataset></datasets>, or drop <useEmbeddedDefault>");
         }
+        List<String> scen = isEmpty(scenarios) ? EmbeddedDefault.SCENARIOS : scenarios;
+        Set<String> scenarioNames = new LinkedHashSet<>();
+        boolean needsTail = false;
+        for (String s : scen) {
+            Scenario parsed;
+            try {
+                parsed = Scenario.parse(s == null ? "" : s);
+            } catch (IllegalArgumentException e) {
+                throw new MojoFailureException("<scenarios><scenario>: " + e.getMessage(), e);
+            }
+            if (!scenarioNames.add(parsed.name())) throw new MojoFailureException("<scenarios><scenario>: '" + s + "' appears twice");
+            needsTail |= parsed.head() == HeadKind.DEIT;
+            b.addScenario(parsed.name());
+        }
         Path embedded = embeddedDirectory.toPath().toAbsolutePath().normalize();
         Set<String> modelNames = new LinkedHashSet<>();
         if (embeddedModels) {
@@ -303,20 +317,6 @@ public class BenchmarkMojo extends AbstractMojo {
                 if (!datasetNames.add(d.name())) throw new MojoFailureException("<datasets><dataset><name>: '" + d.name() + "' appears twice; names must be unique");
                 b.addDataset(d);
             }
-        }
-        List<String> scen = isEmpty(scenarios) ? EmbeddedDefault.SCENARIOS : scenarios;
-        Set<String> scenarioNames = new LinkedHashSet<>();
-        boolean needsTail = false;
-        for (String s : scen) {
-            Scenario parsed;
-            try {
-                parsed = Scenario.parse(s == null ? "" : s);
-            } catch (IllegalArgumentException e) {
-                throw new MojoFailureException("<scenarios><scenario>: " + e.getMessage(), e);
-            }
-            if (!scenarioNames.add(parsed.name())) throw new MojoFailureException("<scenarios><scenario>: '" + s + "' appears twice");
-            needsTail |= parsed.head() == HeadKind.DEIT;
-            b.addScenario(parsed.name());
         }
         if (deitTail != null) {
             Path tail = deitTail.toPath().toAbsolutePath().normalize();
