@@ -1,8 +1,10 @@
 package io.github.dl4jtransfer.bench;
 
 import java.io.BufferedReader;
+import java.io.BufferedWriter;
 import java.io.IOException;
 import java.io.InputStreamReader;
+import java.io.OutputStreamWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -11,97 +13,215 @@ import java.util.ArrayList;
 import java.util.Deque;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 
 /**
- * Runs each cell in its own worker JVM ({@link WorkerMain}), as Surefire forks tests: a native crash, an
- * out-of-memory kill or a hung cell fails that cell only. The classpath decides the backend (nd4j-native or
- * nd4j-cuda); JVM arguments carry heap and off-heap limits.
- *
- * @param javaExecutable  the java binary (usually ${java.home}/bin/java)
- * @param classpath       dl4j-transfer and its dependencies, with the chosen ND4J backend
- * @param jvmArgs         e.g. -Xmx4g, -Dorg.bytedeco.javacpp.maxbytes=12G
- * @param environment     extra environment variables (OMP_NUM_THREADS, CUDA_VISIBLE_DEVICES…)
- * @param timeoutMinutes  a cell running longer is killed and recorded as failed; 0 = no limit
+ * Runs cells in a worker JVM ({@link WorkerMain}), as Surefire forks tests: a native crash, an out-of-memory
+ * kill or a hung cell fails that cell only, and the next cell gets a fresh worker. The classpath decides the
+ * backend (nd4j-native or nd4j-cuda); JVM arguments carry heap and off-heap limits.
+ * <p>
+ * With {@code reuseWorker} (Surefire's {@code reuseForks}) one worker runs cell after cell until it dies or the
+ * executor is closed: it keeps its JIT-compiled code and loaded natives, which on small cells is most of the
+ * time (tiny fixtures: ~2 s per cell instead of ~20 s). Without it every cell starts its own JVM.
+ * Close the executor when the matrix is done.
  */
-public record ForkedExecutor(String javaExecutable, String classpath, List<String> jvmArgs, Map<String, String> environment,
-                             long timeoutMinutes) implements CellExecutor {
+public final class ForkedExecutor implements CellExecutor, AutoCloseable {
 
-    public ForkedExecutor {
-        jvmArgs = jvmArgs == null ? List.of() : List.copyOf(jvmArgs);
-        environment = environment == null ? Map.of() : Map.copyOf(environment);
+    private static final String EOF = "\u0000eof";
+
+    private final String javaExecutable;
+    private final String classpath;
+    private final List<String> jvmArgs;
+    private final Map<String, String> environment;
+    private final long timeoutMinutes;
+    private final boolean reuseWorker;
+
+    private Worker worker;
+
+    /**
+     * @param javaExecutable  the java binary (usually ${java.home}/bin/java)
+     * @param classpath       dl4j-transfer and its dependencies, with the chosen ND4J backend
+     * @param jvmArgs         e.g. -Xmx4g, -Dorg.bytedeco.javacpp.maxbytes=12G
+     * @param environment     extra environment variables (OMP_NUM_THREADS, CUDA_VISIBLE_DEVICES…)
+     * @param timeoutMinutes  a cell running longer is killed and recorded as failed; 0 = no limit
+     * @param reuseWorker     run the cells one after another in the same worker JVM (a new one after a crash)
+     */
+    public ForkedExecutor(String javaExecutable, String classpath, List<String> jvmArgs, Map<String, String> environment,
+                          long timeoutMinutes, boolean reuseWorker) {
+        this.javaExecutable = javaExecutable;
+        this.classpath = classpath;
+        this.jvmArgs = jvmArgs == null ? List.of() : List.copyOf(jvmArgs);
+        this.environment = environment == null ? Map.of() : Map.copyOf(environment);
+        this.timeoutMinutes = timeoutMinutes;
+        this.reuseWorker = reuseWorker;
     }
 
-    @Override
-    public CellResult execute(BenchmarkPlan plan, CellKey key, Consumer<String> log) {
-        Path planFile = plan.outputDir().resolve("plan.json");
-        PlanFiles.write(plan, planFile);
-        Path resultFile = CellResults.fileFor(plan.cellsDir(), key);
+    /** One JVM per cell. */
+    public ForkedExecutor(String javaExecutable, String classpath, List<String> jvmArgs, Map<String, String> environment,
+                          long timeoutMinutes) {
+        this(javaExecutable, classpath, jvmArgs, environment, timeoutMinutes, false);
+    }
+
+    public String classpath() {
+        return classpath;
+    }
+
+    public List<String> jvmArgs() {
+        return jvmArgs;
+    }
+
+    /** A running worker: its process, the pipe to it, and what it printed. */
+    private static final class Worker {
+        final Process proc;
+        final BufferedWriter stdin;
+        final BlockingQueue<String> done = new LinkedBlockingQueue<>();
+        final Deque<String> tail = new ArrayDeque<>();
+        volatile Consumer<String> log = s -> { };
+
+        Worker(Process proc) {
+            this.proc = proc;
+            this.stdin = new BufferedWriter(new OutputStreamWriter(proc.getOutputStream(), StandardCharsets.UTF_8));
+            Thread pump = new Thread(this::pump, "transfer-worker-output");
+            pump.setDaemon(true);
+            pump.start();
+        }
+
+        private void pump() {
+            try (BufferedReader r = new BufferedReader(new InputStreamReader(proc.getInputStream(), StandardCharsets.UTF_8))) {
+                String line;
+                while ((line = r.readLine()) != null) {
+                    if (line.startsWith(WorkerMain.DONE_PREFIX)) {
+                        done.add(line.substring(WorkerMain.DONE_PREFIX.length()));
+                    } else if (line.startsWith(WorkerMain.LOG_PREFIX)) {
+                        log.accept(line.substring(WorkerMain.LOG_PREFIX.length()));
+                    } else {
+                        synchronized (tail) {
+                            tail.addLast(line);
+                            if (tail.size() > 30) tail.removeFirst();
+                        }
+                    }
+                }
+            } catch (IOException ignored) {
+                // the process ended
+            } finally {
+                done.add(EOF);
+            }
+        }
+
+        String tail() {
+            synchronized (tail) {
+                return String.join("\n", tail);
+            }
+        }
+
+        void stop() {
+            try {
+                stdin.close();
+                if (!proc.waitFor(30, TimeUnit.SECONDS)) proc.destroyForcibly().waitFor(30, TimeUnit.SECONDS);
+            } catch (IOException e) {
+                proc.destroyForcibly();
+            } catch (InterruptedException e) {
+                proc.destroyForcibly();
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+
+    private Worker start() throws IOException {
         List<String> cmd = new ArrayList<>();
         cmd.add(javaExecutable);
         cmd.addAll(jvmArgs);
         cmd.add("-cp");
         cmd.add(classpath);
         cmd.add(WorkerMain.class.getName());
-        cmd.add(planFile.toString());
-        cmd.add(key.model());
-        cmd.add(key.dataset());
-        cmd.add(key.scenario());
-        cmd.add(Long.toString(key.seed()));
+        cmd.add(WorkerMain.SERVE);
         ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true);
         pb.environment().putAll(environment);
-        Deque<String> tail = new ArrayDeque<>();
-        long before = Files.exists(resultFile) ? resultFile.toFile().lastModified() : -1;
-        int exit;
-        try {
-            Process proc = pb.start();
-            Thread pump = new Thread(() -> {
-                try (BufferedReader r = new BufferedReader(new InputStreamReader(proc.getInputStream(), StandardCharsets.UTF_8))) {
-                    String line;
-                    while ((line = r.readLine()) != null) {
-                        if (line.startsWith(WorkerMain.LOG_PREFIX)) {
-                            log.accept(line.substring(WorkerMain.LOG_PREFIX.length()));
-                        } else {
-                            synchronized (tail) {
-                                tail.addLast(line);
-                                if (tail.size() > 30) tail.removeFirst();
-                            }
-                        }
-                    }
-                } catch (IOException ignored) {
-                    // the process ended
-                }
-            }, "worker-output-" + key.id());
-            pump.setDaemon(true);
-            pump.start();
-            boolean finished = timeoutMinutes > 0 ? proc.waitFor(timeoutMinutes, TimeUnit.MINUTES) : proc.waitFor(Long.MAX_VALUE, TimeUnit.DAYS);
-            if (!finished) {
-                proc.destroyForcibly().waitFor(30, TimeUnit.SECONDS);
-                return crashed(key, "worker timed out after " + timeoutMinutes + " min (raise <cellTimeoutMinutes> or lower the epochs)", tail);
-            }
-            pump.join(5000);
-            exit = proc.exitValue();
-        } catch (IOException e) {
-            return crashed(key, "cannot start the worker JVM (" + javaExecutable + "): " + e.getMessage(), tail);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return crashed(key, "interrupted", tail);
-        }
-        if (Files.exists(resultFile) && resultFile.toFile().lastModified() != before) {
-            return CellResults.read(resultFile);
-        }
-        String why = exit == 137 || exit == 9 ? "worker JVM was killed (exit " + exit + ", likely out of memory: lower the batch size or raise the memory limit)"
-                : "worker JVM died with exit code " + exit + " before writing a result (native crash?)";
-        return crashed(key, why, tail);
+        return new Worker(pb.start());
     }
 
-    private static CellResult crashed(CellKey key, String why, Deque<String> tail) {
-        String last;
-        synchronized (tail) {
-            last = String.join("\n", tail);
+    @Override
+    public synchronized CellResult execute(BenchmarkPlan plan, CellKey key, Consumer<String> log) {
+        Path planFile = plan.outputDir().resolve("plan.json");
+        PlanFiles.write(plan, planFile);
+        Path resultFile = CellResults.fileFor(plan.cellsDir(), key);
+        long before = Files.exists(resultFile) ? resultFile.toFile().lastModified() : -1;
+        try {
+            if (worker == null || !worker.proc.isAlive()) {
+                if (worker != null) worker.stop();
+                worker = start();
+            }
+        } catch (IOException e) {
+            worker = null;
+            return crashed(key, "cannot start the worker JVM (" + javaExecutable + "): " + e.getMessage(), "");
         }
-        return new CellResult(key, CellResult.Status.FAILED, why + (last.isBlank() ? "" : "\n--- last worker output ---\n" + last),
+        Worker w = worker;
+        w.log = log;
+        try {
+            String request = String.join("\t", planFile.toAbsolutePath().toString(), key.model(), key.dataset(), key.scenario(),
+                    Long.toString(key.seed()));
+            try {
+                w.stdin.write(request);
+                w.stdin.newLine();
+                w.stdin.flush();
+            } catch (IOException e) {
+                // the worker died before it read the request; its exit status says why
+            }
+            long deadline = timeoutMinutes > 0 ? System.nanoTime() + TimeUnit.MINUTES.toNanos(timeoutMinutes) : Long.MAX_VALUE;
+            while (true) {
+                long left = deadline == Long.MAX_VALUE ? TimeUnit.DAYS.toNanos(1) : deadline - System.nanoTime();
+                String answer = left <= 0 ? null : w.done.poll(left, TimeUnit.NANOSECONDS);
+                if (answer == null) {
+                    if (deadline != Long.MAX_VALUE && System.nanoTime() >= deadline) {
+                        w.proc.destroyForcibly().waitFor(30, TimeUnit.SECONDS);
+                        worker = null;
+                        return crashed(key, "worker timed out after " + timeoutMinutes
+                                + " min (raise <cellTimeoutMinutes> or lower the epochs)", w.tail());
+                    }
+                    continue;
+                }
+                if (answer.equals(key.id())) break;
+                if (answer.equals(EOF)) {
+                    w.proc.waitFor(30, TimeUnit.SECONDS);
+                    int exit = w.proc.isAlive() ? -1 : w.proc.exitValue();
+                    worker = null;
+                    if (Files.exists(resultFile) && resultFile.toFile().lastModified() != before) return CellResults.read(resultFile);
+                    String why = exit == 137 || exit == 9 ? "worker JVM was killed (exit " + exit
+                            + ", likely out of memory: lower the batch size or raise the memory limit)"
+                            : "worker JVM died with exit code " + exit + " before writing a result (native crash?)";
+                    return crashed(key, why, w.tail());
+                }
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            w.proc.destroyForcibly();
+            worker = null;
+            return crashed(key, "interrupted", w.tail());
+        } finally {
+            w.log = s -> { };
+            if (!reuseWorker && worker == w) {
+                w.stop();
+                worker = null;
+            }
+        }
+        if (Files.exists(resultFile)) return CellResults.read(resultFile);
+        return crashed(key, "worker reported the cell done but wrote no result to " + resultFile, w.tail());
+    }
+
+    /** Ends the worker JVM, if one is running. */
+    @Override
+    public synchronized void close() {
+        if (worker != null) {
+            worker.stop();
+            worker = null;
+        }
+    }
+
+    private static CellResult crashed(CellKey key, String why, String tail) {
+        return new CellResult(key, CellResult.Status.FAILED, why + (tail.isBlank() ? "" : "\n--- last worker output ---\n" + tail),
                 null, Map.of(), Map.of(), List.of(), -1, false, new CellResult.Timings(0, 0, 0, 0, 0, false), 0, 0, 0, null);
     }
 }

@@ -1,29 +1,80 @@
 package io.github.dl4jtransfer.bench;
 
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 
 /**
- * Entry point of a forked worker JVM: runs one cell of a plan and writes its result file. Log lines for the
- * parent carry {@link #LOG_PREFIX}; everything else (library chatter) stays out of the build log unless the
- * worker dies, when the parent shows its last lines.
+ * Entry point of a forked worker JVM. Log lines for the parent carry {@link #LOG_PREFIX}; everything else
+ * (library chatter) stays out of the build log unless the worker dies, when the parent shows its last lines.
+ * <ul>
+ *   <li>{@code WorkerMain PLAN.json MODEL DATASET SCENARIO SEED}: runs one cell, writes its result file, exits;</li>
+ *   <li>{@code WorkerMain --serve}: reads one request per line from standard input
+ *       ({@code PLAN.json<TAB>MODEL<TAB>DATASET<TAB>SCENARIO<TAB>SEED}), runs the cell, writes its result file and
+ *       answers {@link #DONE_PREFIX}{@code <cell id>}; ends at end of input. A reused worker keeps its JIT-compiled
+ *       code and loaded natives between cells, which on small cells is most of the time.</li>
+ * </ul>
  */
 public final class WorkerMain {
 
     static final String LOG_PREFIX = "@@transfer ";
+    static final String DONE_PREFIX = "@@transfer-done ";
+    static final String SERVE = "--serve";
 
     private WorkerMain() {
     }
 
-    public static void main(String[] args) {
+    public static void main(String[] args) throws IOException {
+        if (args.length == 1 && args[0].equals(SERVE)) {
+            serve();
+            System.exit(0);
+        }
         if (args.length != 5) {
-            System.err.println("usage: WorkerMain PLAN.json MODEL DATASET SCENARIO SEED");
+            System.err.println("usage: WorkerMain PLAN.json MODEL DATASET SCENARIO SEED | WorkerMain --serve");
             System.exit(2);
         }
-        BenchmarkPlan plan = PlanFiles.read(Path.of(args[0]));
-        CellKey key = new CellKey(args[1], args[2], args[3], Long.parseLong(args[4]));
-        CellResult r = new CellRunner(plan, line -> System.out.println(LOG_PREFIX + line)).run(key);
-        CellResults.write(plan.cellsDir(), r);
+        runCell(args);
         System.out.flush();
         System.exit(0);
+    }
+
+    private static void serve() throws IOException {
+        BufferedReader in = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
+        String line;
+        while ((line = in.readLine()) != null) {
+            if (line.isBlank()) continue;
+            String[] parts = line.split("\t", -1);
+            if (parts.length != 5) {
+                System.err.println("bad request: " + line);
+                System.exit(2);
+            }
+            CellKey key = runCell(parts);
+            System.out.println(DONE_PREFIX + key.id());
+            System.out.flush();
+        }
+    }
+
+    private static CellKey runCell(String[] a) {
+        BenchmarkPlan plan = PlanFiles.read(Path.of(a[0]));
+        CellKey key = new CellKey(a[1], a[2], a[3], Long.parseLong(a[4]));
+        resetPeakMemory();
+        CellResult r = new CellRunner(plan, line -> {
+            System.out.println(LOG_PREFIX + line);
+            System.out.flush();
+        }).run(key);
+        CellResults.write(plan.cellsDir(), r);
+        return key;
+    }
+
+    /** Linux: resets the peak resident set size (VmHWM), so that a reused worker reports each cell's own peak. */
+    private static void resetPeakMemory() {
+        try {
+            Files.writeString(Path.of("/proc/self/clear_refs"), "5");
+        } catch (IOException | RuntimeException e) {
+            // not Linux, or not allowed: the peak then covers the worker's earlier cells too
+        }
     }
 }

@@ -1,0 +1,11 @@
+def log = new File(basedir, 'build.log').text
+// -Dbroken
+assert log.contains('<models><model><onnx>:') : 'error does not name the element'
+assert log.contains('exports/dinov2-vitb14/model.onnx does not exist')
+assert log.contains('export it with tools/export/export.py')
+// -Dbadscenario
+assert log.contains("<scenarios><scenario>: unknown scenario 'frozen-lineer'; use frozen-linear, unfrozen-linear, frozen-deit, unfrozen-deit")
+// -Dtransfer.models=nope
+assert log.contains("-Dtransfer.models / -Dtransfer.datasets / -Dtransfer.scenarios: filter names model 'nope', which is not in the plan; known: [deit-b16]")
+assert !new File(basedir, 'target/transfer-benchmark/cells').exists() : 'cells ran despite the invalid configuration'
+return true

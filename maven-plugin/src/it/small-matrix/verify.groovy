@@ -1,0 +1,20 @@
+def out = new File(basedir, 'target/transfer-benchmark')
+def cells = new File(out, 'cells')
+['deit-b16', 'resnet152'].each { m ->
+    def f = new File(cells, "${m}__ddsm__frozen-linear__s1.json")
+    assert f.isFile() : "missing cell result ${f}"
+    def json = new groovy.json.JsonSlurper().parse(f)
+    assert json.status == 'DONE' : "${m}: ${json.error}"
+    assert json.history.size() == 1
+    if (m == 'resnet152') assert json.provenance.config.batch_size == 32 : 'override not applied'
+    else assert json.provenance.config.batch_size == 64
+}
+assert cells.listFiles().findAll { it.name.endsWith('.json') }.size() == 2
+def results = new groovy.json.JsonSlurper().parse(new File(out, 'results.json'))
+assert results.size() == 2
+assert new File(out, 'summary.txt').text.contains('resnet152')
+def log = new File(basedir, 'build.log').text
+assert log.contains('[1/2] deit-b16 × ddsm × frozen-linear seed 1 ...')
+assert log.contains('[2/2] resnet152 × ddsm × frozen-linear seed 1: ')
+assert log.contains('Worker JVM: cpu backend')
+return true

@@ -1,0 +1,57 @@
+package io.github.dl4jtransfer.maven;
+
+import java.io.File;
+
+/**
+ * {@code <datasets><dataset>}: one task of the matrix.
+ * <pre>
+ * &lt;dataset&gt;
+ *   &lt;name&gt;aptos&lt;/name&gt;
+ *   &lt;format&gt;aptos2019&lt;/format&gt;
+ *   &lt;path&gt;/data/aptos2019&lt;/path&gt;
+ * &lt;/dataset&gt;
+ * </pre>
+ */
+public class Dataset {
+    /** Short name used in cell ids and reports. */
+    private String name;
+    /** Reader format: aptos2019, isic2019, ddsm, chexpert, imagefolder, csv, medmnist. */
+    private String format;
+    /** Dataset root (or the .npz / .csv file for the single-file formats). */
+    private File path;
+    /** Skip (and count) missing or undecodable images instead of failing. */
+    private boolean skipBadImages;
+    /** Read every image header up front, so corrupt files fail before training. */
+    private boolean verifyImages;
+    /** CheXpert: what uncertain (-1) labels become: U_ZEROES (default) or U_ONES. */
+    private String uncertainty;
+    /** CheXpert: treat blank cells as uncertain too. */
+    private boolean blankAsUncertain;
+    /** Content hash over image bytes instead of size + modification time. */
+    private boolean hashImageBytes;
+    /** Override the format's headline metric (generic formats). */
+    private String metric;
+    /** Override the task name (generic formats). */
+    private String taskName;
+
+    public String getName() { return name; }
+    public void setName(String name) { this.name = name; }
+    public String getFormat() { return format; }
+    public void setFormat(String format) { this.format = format; }
+    public File getPath() { return path; }
+    public void setPath(File path) { this.path = path; }
+    public boolean isSkipBadImages() { return skipBadImages; }
+    public void setSkipBadImages(boolean skipBadImages) { this.skipBadImages = skipBadImages; }
+    public boolean isVerifyImages() { return verifyImages; }
+    public void setVerifyImages(boolean verifyImages) { this.verifyImages = verifyImages; }
+    public String getUncertainty() { return uncertainty; }
+    public void setUncertainty(String uncertainty) { this.uncertainty = uncertainty; }
+    public boolean isBlankAsUncertain() { return blankAsUncertain; }
+    public void setBlankAsUncertain(boolean blankAsUncertain) { this.blankAsUncertain = blankAsUncertain; }
+    public boolean isHashImageBytes() { return hashImageBytes; }
+    public void setHashImageBytes(boolean hashImageBytes) { this.hashImageBytes = hashImageBytes; }
+    public String getMetric() { return metric; }
+    public void setMetric(String metric) { this.metric = metric; }
+    public String getTaskName() { return taskName; }
+    public void setTaskName(String taskName) { this.taskName = taskName; }
+}

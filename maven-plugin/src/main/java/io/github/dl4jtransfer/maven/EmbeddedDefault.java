@@ -1,0 +1,81 @@
+package io.github.dl4jtransfer.maven;
+
+import io.github.dl4jtransfer.bench.DatasetSpec;
+import io.github.dl4jtransfer.data.DatasetOptions;
+import io.github.dl4jtransfer.data.synth.SynthMed;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The embedded default matrix: the tiny (random-weight) fixtures of the study's eight backbone families, packed
+ * in this plugin's jar and extracted on first use, × the four synthetic synthmed tasks (generated on first use),
+ * × the four study scenarios, one seed. It runs end to end in minutes and shows what a real run writes.
+ */
+final class EmbeddedDefault {
+
+    /** The study's eight families, in its order. */
+    static final List<String> FAMILIES = List.of("dinov2-vitb14", "deit-b16", "dino-vitb16", "openclip-vitb16",
+            "blip-vitb16", "sam-vitb", "seem-focalnet-t", "resnet152");
+    static final String DEIT_TAIL = "deit-tail";
+    static final List<String> SCENARIOS = List.of("frozen-linear", "unfrozen-linear", "frozen-deit", "unfrozen-deit");
+    private static final String RESOURCES = "/io/github/dl4jtransfer/maven/embedded/";
+
+    /** Training settings for the embedded default (unless configured): one short epoch per cell. */
+    static final int EPOCHS = 1;
+    static final int BATCH_SIZE = 64;
+    static final double LEARNING_RATE = 1e-3;
+    static final int WARMUP_EPOCHS = 0;
+
+    private EmbeddedDefault() {
+    }
+
+    /** Extracts the eight tiny backbones (model.onnx + model.json) under {@code dir}; name → ONNX file. */
+    static Map<String, Path> models(Path dir) {
+        Map<String, Path> out = new LinkedHashMap<>();
+        for (String f : FAMILIES) out.put(f, extract(dir, f));
+        return out;
+    }
+
+    /** Extracts the tiny DeiT classifier tail under {@code dir}. */
+    static Path deitTail(Path dir) {
+        return extract(dir, DEIT_TAIL);
+    }
+
+    /** Generates (or reuses) the four synthmed tasks under {@code dir}. */
+    static List<DatasetSpec> datasets(Path dir) {
+        List<DatasetSpec> out = new ArrayList<>();
+        for (SynthMed.Entry e : SynthMed.generate(dir)) out.add(new DatasetSpec(e.name(), e.format(), e.path(), DatasetOptions.defaults()));
+        return out;
+    }
+
+    private static Path extract(Path dir, String family) {
+        Path target = dir.resolve(family);
+        try {
+            Files.createDirectories(target);
+            for (String file : List.of("model.json", "model.onnx")) {
+                String resource = RESOURCES + family + "/" + file;
+                try (InputStream in = EmbeddedDefault.class.getResourceAsStream(resource)) {
+                    if (in == null) throw new IllegalStateException("the plugin jar lacks " + resource + "; rebuild the plugin");
+                    byte[] bytes = in.readAllBytes();
+                    Path out = target.resolve(file);
+                    if (Files.isRegularFile(out) && Files.size(out) == bytes.length && java.util.Arrays.equals(Files.readAllBytes(out), bytes)) continue;
+                    Path tmp = Files.createTempFile(target, "." + file, ".tmp");
+                    Files.write(tmp, bytes);
+                    Files.move(tmp, out, StandardCopyOption.REPLACE_EXISTING);
+                }
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot extract the embedded " + family + " fixture to " + target, e);
+        }
+        return target.resolve("model.onnx");
+    }
+}

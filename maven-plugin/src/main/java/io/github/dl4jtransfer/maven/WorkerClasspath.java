@@ -1,0 +1,87 @@
+package io.github.dl4jtransfer.maven;
+
+import org.apache.maven.artifact.Artifact;
+import org.apache.maven.plugin.MojoFailureException;
+import org.eclipse.aether.RepositorySystem;
+import org.eclipse.aether.RepositorySystemSession;
+import org.eclipse.aether.artifact.DefaultArtifact;
+import org.eclipse.aether.collection.CollectRequest;
+import org.eclipse.aether.graph.Dependency;
+import org.eclipse.aether.repository.RemoteRepository;
+import org.eclipse.aether.resolution.ArtifactResult;
+import org.eclipse.aether.resolution.DependencyRequest;
+import org.eclipse.aether.resolution.DependencyResolutionException;
+import org.eclipse.aether.util.artifact.JavaScopes;
+
+import java.io.File;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The forked worker's classpath: this plugin's own runtime artifacts (dl4j-transfer and its dependencies,
+ * which carry the CPU backend nd4j-native for linux-x86_64), with the ND4J backend swapped for CUDA when
+ * {@code <backend>cuda</backend>}: nd4j-native and OpenBLAS out, nd4j-cuda-11.6 (+ its native classifier) in,
+ * resolved from the project's repositories.
+ */
+final class WorkerClasspath {
+
+    static final String CUDA_ARTIFACT = "nd4j-cuda-11.6";
+
+    private WorkerClasspath() {
+    }
+
+    static String cpu(List<Artifact> pluginArtifacts) {
+        List<File> files = new ArrayList<>();
+        for (Artifact a : pluginArtifacts) {
+            if (a.getFile() != null && "jar".equals(a.getType())) files.add(a.getFile());
+        }
+        return join(files);
+    }
+
+    static String cuda(List<Artifact> pluginArtifacts, String cudaClassifier, RepositorySystem repoSystem,
+                       RepositorySystemSession session, List<RemoteRepository> repositories) throws MojoFailureException {
+        String nd4jVersion = pluginArtifacts.stream().filter(a -> a.getGroupId().equals("org.nd4j") && a.getArtifactId().equals("nd4j-api"))
+                .map(Artifact::getVersion).findFirst().orElse("1.0.0-M2.1");
+        Map<String, File> byKey = new LinkedHashMap<>();
+        for (Artifact a : pluginArtifacts) {
+            if (a.getFile() == null || !"jar".equals(a.getType())) continue;
+            boolean cpuBackend = (a.getGroupId().equals("org.nd4j") && a.getArtifactId().equals("nd4j-native"))
+                    || (a.getGroupId().equals("org.bytedeco") && a.getArtifactId().equals("openblas"));
+            if (!cpuBackend) byKey.put(key(a.getGroupId(), a.getArtifactId(), a.getClassifier()), a.getFile());
+        }
+        CollectRequest collect = new CollectRequest();
+        collect.addDependency(new Dependency(new DefaultArtifact("org.nd4j", CUDA_ARTIFACT, "", "jar", nd4jVersion), JavaScopes.RUNTIME));
+        collect.addDependency(new Dependency(new DefaultArtifact("org.nd4j", CUDA_ARTIFACT, cudaClassifier, "jar", nd4jVersion), JavaScopes.RUNTIME));
+        collect.setRepositories(repositories);
+        List<ArtifactResult> resolved;
+        try {
+            resolved = repoSystem.resolveDependencies(session, new DependencyRequest(collect, null)).getArtifactResults();
+        } catch (DependencyResolutionException e) {
+            throw new MojoFailureException("<backend>cuda</backend>: cannot resolve org.nd4j:" + CUDA_ARTIFACT + ":" + nd4jVersion
+                    + " (classifier " + cudaClassifier + ") and its dependencies: " + e.getMessage()
+                    + ". Run once online (or install them into the local repository), fix <cudaClassifier>, "
+                    + "or use <backend>cpu</backend>.", e);
+        }
+        for (ArtifactResult r : resolved) {
+            org.eclipse.aether.artifact.Artifact a = r.getArtifact();
+            if (a == null || a.getFile() == null) continue;
+            byKey.putIfAbsent(key(a.getGroupId(), a.getArtifactId(), a.getClassifier()), a.getFile());
+        }
+        return join(new ArrayList<>(byKey.values()));
+    }
+
+    private static String key(String g, String a, String c) {
+        return g + ":" + a + ":" + (c == null ? "" : c);
+    }
+
+    private static String join(List<File> files) {
+        StringBuilder sb = new StringBuilder();
+        for (File f : files) {
+            if (sb.length() > 0) sb.append(File.pathSeparatorChar);
+            sb.append(f.getAbsolutePath());
+        }
+        return sb.toString();
+    }
+}
