@@ -183,6 +183,10 @@ public class BenchmarkMojo extends AbstractMojo {
     private String scenarioFilter;
 
     /** Skip the goal. */
+    /** The relative-gain chart's reference, as model:scenario (e.g. deit-b16:frozen-linear); default: the report's rule. */
+    @Parameter(property = "transfer.baseline")
+    private String baseline;
+
     @Parameter(property = "transfer.skip", defaultValue = "false")
     private boolean skip;
 
@@ -235,7 +239,7 @@ public class BenchmarkMojo extends AbstractMojo {
                 }
             }
         }
-        Reporting.write(results, plan.outputDir(), getLog());
+        Reporting.write(results, plan.outputDir(), baseline, getLog());
         List<CellResult> failed = results.stream().filter(r -> !r.isDone()).toList();
         if (!failed.isEmpty()) {
             StringBuilder sb = new StringBuilder(failed.size() + " of " + results.size() + " cells failed (their errors are in "

@@ -30,6 +30,10 @@ public class ReportMojo extends AbstractMojo {
     @Parameter(property = "transfer.reportDirectory")
     private File reportDirectory;
 
+    /** The relative-gain chart's reference, as model:scenario (e.g. deit-b16:frozen-linear); default: the report's rule. */
+    @Parameter(property = "transfer.baseline")
+    private String baseline;
+
     @Parameter(property = "transfer.skip", defaultValue = "false")
     private boolean skip;
 
@@ -54,6 +58,6 @@ public class ReportMojo extends AbstractMojo {
         if (all.isEmpty()) throw new MojoFailureException("<resultsDirectory>: no cell results (*.json) in " + cells);
         Path out = reportDirectory == null ? results : reportDirectory.toPath().toAbsolutePath().normalize();
         getLog().info("Report from " + all.size() + " cell results in " + cells);
-        Reporting.write(all, out, getLog());
+        Reporting.write(all, out, baseline, getLog());
     }
 }

@@ -1,9 +1,10 @@
 package io.github.dl4jtransfer.maven;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
 import io.github.dl4jtransfer.bench.BenchmarkRunner;
 import io.github.dl4jtransfer.bench.CellResult;
+import io.github.dl4jtransfer.report.ReportOptions;
+import io.github.dl4jtransfer.report.ReportWriter;
+import org.apache.maven.plugin.MojoFailureException;
 import org.apache.maven.plugin.logging.Log;
 
 import java.io.IOException;
@@ -15,30 +16,41 @@ import java.nio.file.StandardCopyOption;
 import java.util.List;
 
 /**
- * The one place both goals write reports from. Today: {@code results.json} (every cell result, in plan order)
- * and {@code summary.txt} (the table printed at the end of a run).
+ * The one place both goals write reports from: the report package's files ({@code report.html}, {@code report.md},
+ * {@code results.csv}, {@code results.json}) and {@code summary.txt} (the table printed at the end of a run).
  */
 final class Reporting {
-
-    private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT)
-            .configure(SerializationFeature.FAIL_ON_EMPTY_BEANS, false);
 
     private Reporting() {
     }
 
-    /** Writes the reports for {@code results} into {@code outDir} and prints the summary table. */
-    static void write(List<CellResult> results, Path outDir, Log log) {
-        // REPORT: call the report package here once it lands, e.g.
-        //   ReportWriter.write(results, outDir, ReportOptions.defaults());
-        // which adds report.html, report.md and results.csv next to results.json.
+    /**
+     * Writes report.html, report.md, results.csv and results.json (the report package) plus summary.txt for
+     * {@code results} into {@code outDir}, and prints the summary table.
+     *
+     * @param baseline "model:scenario" the relative-gain chart compares against, or null for the report's default
+     */
+    static void write(List<CellResult> results, Path outDir, String baseline, Log log) throws MojoFailureException {
+        ReportOptions.Builder options = ReportOptions.builder();
+        if (baseline != null && !baseline.isBlank()) {
+            try {
+                options.baseline(ReportOptions.Baseline.parse(baseline.trim()));
+            } catch (IllegalArgumentException e) {
+                throw new MojoFailureException("<baseline> (-Dtransfer.baseline): " + e.getMessage()
+                        + "; write it as model:scenario, e.g. deit-b16:frozen-linear");
+            }
+        }
         try {
             Files.createDirectories(outDir);
-            writeAtomically(outDir.resolve("results.json"), JSON.writeValueAsString(results));
+            List<Path> written = results.isEmpty() ? List.of() : ReportWriter.write(results, outDir, options.build());
             String summary = BenchmarkRunner.summary(results);
             writeAtomically(outDir.resolve("summary.txt"), summary);
             log.info("Summary (" + results.stream().filter(CellResult::isDone).count() + " of " + results.size() + " cells done):");
             for (String line : summary.split("\n")) log.info(line);
-            log.info("Results: " + outDir.resolve("results.json") + " (per cell: " + outDir.resolve("cells") + ")");
+            for (Path p : written) log.info("Report: " + p);
+            log.info("Per-cell results: " + outDir.resolve("cells"));
+        } catch (IllegalArgumentException e) {
+            throw new MojoFailureException("cannot write the report: " + e.getMessage());
         } catch (IOException e) {
             throw new UncheckedIOException("cannot write the report to " + outDir, e);
         }
