@@ -33,7 +33,8 @@ import java.util.concurrent.TimeUnit;
  *   --models a,b         default deit-b16,dinov2-vitb14,sam-vitb,resnet152
  *   --train-models a,b   unfrozen training workloads for these, default deit-b16
  *   --systems s,..       ours,ort,torch,env (default all)
- *   --only w,..          fwd1,fwd8,head,unfrozen-linear,unfrozen-deit (default all)
+ *   --only w,..          fwd1,fwd8,head,unfrozen-linear,unfrozen-deit (default all); any fwdN works
+ *   --train-batch B      batch of the training workloads (default 8)
  *   --label NAME         result label (default baseline); levers are recorded under other labels
  *   --jvm-arg ARG        extra JVM argument for our children (repeatable), e.g. -Dperf.x=y
  *   --ort-jar PATH       onnxruntime jar (default ~/.m2/.../onnxruntime-1.20.0.jar)
@@ -102,15 +103,15 @@ public final class PerfBench {
         }
         for (String model : list("models", "deit-b16,dinov2-vitb14,sam-vitb,resnet152")) {
             Path onnx = exports.resolve(model).resolve("model.onnx");
-            if (!Files.isRegularFile(onnx)) {
-                System.err.println("skipping " + model + ": no " + onnx + " (tools/export/make_full.sh)");
+            if (!Files.isRegularFile(onnx.resolveSibling("model.json"))) { // the exporter writes the sidecar last
+                System.err.println("skipping " + model + ": no " + onnx.resolveSibling("model.json") + " (tools/export/make_full.sh)");
                 continue;
             }
             boolean big = model.startsWith("sam");        // 1024×1024 input: fewer repetitions
             String r1 = big ? "1" : "3", r8 = big ? "1" : "2";
             if (systems.contains("env")) record("env", model, "flops", label, torch("--family", model, "--workload", "flops"));
-            for (String w : List.of("fwd1", "fwd8")) {
-                if (!only.contains(w)) continue;
+            for (String w : only) {
+                if (!w.matches("fwd\\d+")) continue;
                 String batch = w.substring(3), reps = batch.equals("1") ? r1 : r8;
                 if (systems.contains("ours")) record("ours", model, w, label, ours("fwd", onnx.toString(), batch, reps));
                 if (systems.contains("ort")) record("ort", model, w, label, child(List.of(javaBin(), "-Xmx2g", "-cp", ortJar,
@@ -128,11 +129,12 @@ public final class PerfBench {
             if (!trainModels.contains(model)) continue;
             for (String w : List.of("unfrozen-linear", "unfrozen-deit")) {
                 if (!only.contains(w)) continue;
-                List<String> a = new ArrayList<>(List.of("train", onnx.toString(), "8", "2", w));
+                String tb = o("train-batch", "8");
+                List<String> a = new ArrayList<>(List.of("train", onnx.toString(), tb, "2", w));
                 if (w.endsWith("deit")) a.add(tail.toString());
                 if (systems.contains("ours")) record("ours", model, w, label, ours(a.toArray(new String[0])));
                 if (systems.contains("torch")) record("torch", model, w, label, torch("--family", model, "--workload", w,
-                        "--batch", "8", "--reps", "2"));
+                        "--batch", tb, "--reps", "2"));
             }
         }
     }
@@ -318,6 +320,29 @@ public final class PerfBench {
                         .append(" | ").append(f(load, 1)).append(" |\n");
             }
         }
+        md.append("\n### Every measurement, by label (levers; the rows above are label `").append(label).append("`)\n\n");
+        md.append("| label | system | backbone | workload | img/s (best) | img/s (median) | peak RSS GiB | load before/after | when |\n");
+        md.append("|---|---|---|---|---|---|---|---|---|\n");
+        if (Files.exists(results())) {
+            for (String l : Files.readAllLines(results())) {
+                if (l.isBlank()) continue;
+                JsonNode n = JSON.readTree(l);
+                JsonNode x = n.get("result");
+                String w = n.get("workload").asText();
+                String ips = x.has("failed") ? x.get("failed").asText()
+                        : x.has("gflops") ? f(x.get("gflops").asDouble(), 1) + " GFLOP/s"
+                        : x.has("macs") ? f(x.path("macs").path("total").asDouble() * 2 / 1e9, 2) + " GFLOP/img"
+                        : f(x.path("imagesPerSecond").asDouble(Double.NaN), 3);
+                md.append("| ").append(n.get("label").asText()).append(" | ").append(n.get("system").asText())
+                        .append(" | ").append(n.get("model").asText()).append(" | ").append(w)
+                        .append(" | ").append(ips)
+                        .append(" | ").append(f(x.path("imagesPerSecondMedian").asDouble(Double.NaN), 3))
+                        .append(" | ").append(gbOf(x))
+                        .append(" | ").append(f(x.path("load1Before").asDouble(Double.NaN), 1)).append(" / ")
+                        .append(f(x.path("load1After").asDouble(Double.NaN), 1))
+                        .append(" | ").append(n.get("time").asText().substring(11, 16)).append(" |\n");
+            }
+        }
         Path doc = Path.of(o("doc", "docs/performance.md"));
         String text = Files.exists(doc) ? Files.readString(doc) : "# Performance\n\n" + BEGIN + "\n" + END + "\n";
         int b = text.indexOf(BEGIN), e = text.indexOf(END);
@@ -337,6 +362,10 @@ public final class PerfBench {
     private static String gb(Map<String, JsonNode> r, String key) {
         JsonNode x = res(r, key);
         if (x == null) return "–";
+        return gbOf(x);
+    }
+
+    private static String gbOf(JsonNode x) {
         long b = x.path("peakRssBytes").asLong(0);
         if (b == 0 || x.has("failed")) b = x.path("sampledMaxRssBytes").asLong(0);
         return String.format(Locale.ROOT, "%.2f%s", b / (double) (1L << 30), x.has("failed") ? "+" : "");

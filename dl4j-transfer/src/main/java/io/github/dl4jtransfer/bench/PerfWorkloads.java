@@ -28,6 +28,7 @@ import java.util.Map;
  *   fwd    ONNX BATCH REPS                       forward, features output
  *   train  ONNX BATCH STEPS SCENARIO [TAIL]      unfrozen-linear | unfrozen-deit: grad + AdamW step
  *   head   DIM BATCH STEPS                       frozen-linear on cached features (linear head alone)
+ *   profile ONNX BATCH REPS                      forward with a listener: time per op type vs between ops
  *   sgemm  N REPS                                ND4J mmul N×N·N×N
  * </pre>
  * One warm-up call (or step) precedes the timed ones; times are per call; throughput uses the best call (shared, loaded machine), the median is reported too.
@@ -41,12 +42,14 @@ public final class PerfWorkloads {
         Map<String, Object> r = new LinkedHashMap<>();
         r.put("workload", args[0]);
         r.put("ompThreads", System.getenv().getOrDefault("OMP_NUM_THREADS", ""));
+        applyLevers(r);
         long t0 = System.nanoTime();
         switch (args[0]) {
             case "fwd" -> forward(Path.of(args[1]), Integer.parseInt(args[2]), Integer.parseInt(args[3]), r);
             case "train" -> train(Path.of(args[1]), Integer.parseInt(args[2]), Integer.parseInt(args[3]), args[4],
                     args.length > 5 ? Path.of(args[5]) : null, r);
             case "head" -> head(Integer.parseInt(args[1]), Integer.parseInt(args[2]), Integer.parseInt(args[3]), r);
+            case "profile" -> profile(Path.of(args[1]), Integer.parseInt(args[2]), Integer.parseInt(args[3]), r);
             case "sgemm" -> sgemm(Integer.parseInt(args[1]), Integer.parseInt(args[2]), r);
             default -> throw new IllegalArgumentException("unknown workload " + args[0]);
         }
@@ -56,6 +59,20 @@ public final class PerfWorkloads {
         System.out.println("PERF " + json(r));
         System.out.flush();
         System.exit(0);
+    }
+
+    /** Settings measured as levers (docs/performance.md), from system properties of the child JVM. */
+    private static void applyLevers(Map<String, Object> r) {
+        String mm = System.getProperty("perf.maxMasterThreads");
+        if (mm != null) {
+            Nd4j.getEnvironment().setMaxMasterThreads(Integer.parseInt(mm));
+            r.put("maxMasterThreads", mm);
+        }
+        if (Boolean.getBoolean("perf.noPeriodicGc")) {
+            Nd4j.getMemoryManager().togglePeriodicGc(false);
+            r.put("periodicGc", false);
+        }
+        r.put("periodicGcEnabled", Nd4j.getMemoryManager().isPeriodicGcActive());
     }
 
     static INDArray randomImages(long batch, long[] shape, long seed) {
@@ -85,6 +102,52 @@ public final class PerfWorkloads {
             t[i] = (System.nanoTime() - s) / 1e9;
         }
         times(r, batch, t);
+    }
+
+    /** Where a forward's time goes: inside ops (by op type) versus the session's own work between ops. */
+    private static void profile(Path onnx, int batch, int reps, Map<String, Object> r) {
+        Backbone b = BackboneLoader.load(onnx);
+        INDArray x = randomImages(batch, b.sidecar().inputShape(), 1);
+        List<String> outs = List.of(b.outputName("features"));
+        b.forward(x, outs);
+        Map<String, double[]> byType = new java.util.TreeMap<>();
+        long[] last = new long[1];
+        b.sameDiff().addListeners(new org.nd4j.autodiff.listeners.BaseListener() {
+            @Override
+            public boolean isActive(org.nd4j.autodiff.listeners.Operation operation) {
+                return true;
+            }
+
+            @Override
+            public void preOpExecution(SameDiff sd, org.nd4j.autodiff.listeners.At at, org.nd4j.autodiff.samediff.internal.SameDiffOp op,
+                                       org.nd4j.linalg.api.ops.OpContext ctx) {
+                last[0] = System.nanoTime();
+            }
+
+            @Override
+            public void opExecution(SameDiff sd, org.nd4j.autodiff.listeners.At at, org.nd4j.linalg.dataset.api.MultiDataSet batch,
+                                    org.nd4j.autodiff.samediff.internal.SameDiffOp op, org.nd4j.linalg.api.ops.OpContext ctx, INDArray[] outputs) {
+                double[] a = byType.computeIfAbsent(op.getOp().opName(), k -> new double[2]);
+                a[0] += (System.nanoTime() - last[0]) / 1e9;
+                a[1]++;
+            }
+        });
+        long s = System.nanoTime();
+        for (int i = 0; i < reps; i++) b.forward(x, outs).values().forEach(a -> a.getFloat(0));
+        double total = (System.nanoTime() - s) / 1e9 / reps;
+        double inOps = 0;
+        Map<String, Object> types = new LinkedHashMap<>();
+        List<Map.Entry<String, double[]>> sorted = new ArrayList<>(byType.entrySet());
+        sorted.sort((p, q) -> Double.compare(q.getValue()[0], p.getValue()[0]));
+        for (Map.Entry<String, double[]> e : sorted) {
+            inOps += e.getValue()[0] / reps;
+            types.put(e.getKey(), List.of(e.getValue()[0] / reps, e.getValue()[1] / reps));
+        }
+        r.put("batch", batch);
+        r.put("secondsPerForward", total);
+        r.put("secondsInOps", inOps);
+        r.put("secondsBetweenOps", total - inOps);
+        r.put("opTypes", types);
     }
 
     private static void train(Path onnx, int batch, int steps, String scenario, Path tail, Map<String, Object> r) {
