@@ -154,7 +154,9 @@ public final class PerfWorkloads {
         Backbone b = BackboneLoader.load(onnx);
         r.put("importMillis", b.importMillis());
         int classes = 10;
+        stage("backbone loaded");
         TransferModel m = TransferModel.build(b, Scenario.parse(scenario), HeadSpec.singleLabel(classes), tail, 1);
+        stage("model built");
         r.put("trainableParameters", m.trainableParameterCount());
         INDArray x = randomImages(batch, b.sidecar().inputShape(), 2);
         double[] t = steps(m, x, oneHot(batch, classes), steps, r);
@@ -176,19 +178,59 @@ public final class PerfWorkloads {
         Map<String, INDArray> params = new LinkedHashMap<>();
         for (String n : names) params.put(n, sd.getArrForVarName(n));
         AdamW opt = new AdamW(0.9, 0.999, 1e-8, 0.05);
-        Map<String, INDArray> feed = Map.of(m.inputName(), x, TransferModel.LABELS, y);
+        // -Dperf.microBatch=M: the batch as batch/M slices whose gradients are averaged before one AdamW step
+        // (gradient accumulation: the memory of a batch-M step, the update of the whole batch)
+        int micro = Integer.getInteger("perf.microBatch", (int) x.size(0));
+        int slices = (int) Math.max(1, x.size(0) / micro);
+        r.put("microBatch", micro);
         double[] t = new double[steps];
         List<Double> losses = new ArrayList<>();
         for (int i = -1; i < steps; i++) {
             long s = System.nanoTime();
-            OutAndGrad og = sd.calculateGradientsAndOutputs(feed, List.of(TransferModel.LOSS), names);
-            losses.add(og.getOutputs().get(TransferModel.LOSS).getDouble(0));
-            opt.step(params, og.getGradients(), 1e-4);
+            Map<String, INDArray> grads = new LinkedHashMap<>();
+            double loss = 0;
+            for (int k = 0; k < slices; k++) {
+                INDArray xs = slices == 1 ? x : x.get(org.nd4j.linalg.indexing.NDArrayIndex.interval((long) k * micro, (long) (k + 1) * micro)).dup();
+                INDArray ys = slices == 1 ? y : y.get(org.nd4j.linalg.indexing.NDArrayIndex.interval((long) k * micro, (long) (k + 1) * micro)).dup();
+                OutAndGrad og = sd.calculateGradientsAndOutputs(Map.of(m.inputName(), xs, TransferModel.LABELS, ys),
+                        List.of(TransferModel.LOSS), names);
+                loss += og.getOutputs().get(TransferModel.LOSS).getDouble(0) / slices;
+                for (Map.Entry<String, INDArray> g : og.getGradients().entrySet()) {
+                    if (g.getValue() == null) continue;
+                    INDArray acc = grads.get(g.getKey());
+                    if (acc == null) grads.put(g.getKey(), g.getValue().div(slices));
+                    else acc.addi(g.getValue().div(slices));
+                    if (FREE_EAGERLY) close(g.getValue());
+                }
+                if (FREE_EAGERLY) og.getOutputs().values().forEach(PerfWorkloads::close);
+            }
+            losses.add(loss);
+            stage("step " + (i + 1) + ": gradients");
+            opt.step(params, grads, 1e-4);
+            if (FREE_EAGERLY) grads.values().forEach(PerfWorkloads::close);
+            stage("step " + (i + 1) + ": AdamW");
             if (i >= 0) t[i] = (System.nanoTime() - s) / 1e9;
             else r.put("warmupSeconds", (System.nanoTime() - s) / 1e9);
         }
         r.put("losses", losses);
         return t;
+    }
+
+    /** Progress with the current RSS, so that a child killed for memory shows where it grew. */
+    private static void stage(String what) {
+        long rss = PerfBench.rssOf(ProcessHandle.current().pid());
+        System.out.printf(Locale.ROOT, "stage %s: RSS %.2f GiB%n", what, rss / (double) (1L << 30));
+        System.out.flush();
+    }
+
+    /**
+     * -Dperf.freeEagerly=true: close gradient and output arrays as soon as they are consumed instead of
+     * leaving their off-heap buffers to the garbage collector.
+     */
+    private static final boolean FREE_EAGERLY = Boolean.getBoolean("perf.freeEagerly");
+
+    private static void close(INDArray a) {
+        if (a != null && a.closeable()) a.close();
     }
 
     private static INDArray oneHot(int batch, int classes) {
