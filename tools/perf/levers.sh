@@ -19,6 +19,8 @@ ND4J_CLASSIFIER=linux-x86_64-onednn-avx512 $run --models deit-b16,resnet152,dino
 ND4J_CLASSIFIER=linux-x86_64-onednn-avx512 $run --models deit-b16 --systems ours --only unfrozen-linear --train-batch 1 --label omp1-onednn-train-b1
 # gradient accumulation: batch 8 as 8 micro-batches of 1 (the memory of a batch-1 step)
 ND4J_CLASSIFIER=linux-x86_64-onednn-avx512 $run --models deit-b16 --systems ours --only unfrozen-linear,unfrozen-deit --jvm-arg -Dperf.microBatch=1 --label omp1-onednn-micro1
+# …and with gradients/outputs closed as soon as they are consumed (not left to the GC)
+ND4J_CLASSIFIER=linux-x86_64-onednn-avx512 $run --models deit-b16 --systems ours --only unfrozen-linear --jvm-arg -Dperf.microBatch=1 --jvm-arg -Dperf.freeEagerly=true --label omp1-onednn-micro1-free
 # batch size
 $run --models deit-b16 --systems ours,ort --only fwd4,fwd16 --label omp1-batch
 # training memory at a smaller batch (batch 8 passes 12 GiB)
