@@ -1,0 +1,301 @@
+package io.github.dl4jtransfer.bench;
+
+import io.github.dl4jtransfer.model.Backbone;
+import io.github.dl4jtransfer.model.BackboneLoader;
+import io.github.dl4jtransfer.train.AdamW;
+import io.github.dl4jtransfer.train.HeadSpec;
+import io.github.dl4jtransfer.train.Scenario;
+import io.github.dl4jtransfer.train.TransferModel;
+import org.nd4j.autodiff.samediff.SameDiff;
+import org.nd4j.autodiff.samediff.api.OutAndGrad;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * One measured workload, run inside a child JVM started by {@link PerfBench} so that its peak RSS
+ * (VmHWM) belongs to that workload alone. Prints one line {@code PERF {json}}.
+ *
+ * <pre>
+ *   fwd    ONNX BATCH REPS                       forward, features output
+ *   train  ONNX BATCH STEPS SCENARIO [TAIL]      unfrozen-linear | unfrozen-deit: grad + AdamW step
+ *   head   DIM BATCH STEPS                       frozen-linear on cached features (linear head alone)
+ *   profile ONNX BATCH REPS                      forward with a listener: time per op type vs between ops
+ *   sgemm  N REPS                                ND4J mmul N×N·N×N
+ * </pre>
+ * One warm-up call (or step) precedes the timed ones; times are per call; throughput uses the best call (shared, loaded machine), the median is reported too.
+ */
+public final class PerfWorkloads {
+
+    private PerfWorkloads() {
+    }
+
+    public static void main(String[] args) {
+        Map<String, Object> r = new LinkedHashMap<>();
+        r.put("workload", args[0]);
+        r.put("ompThreads", System.getenv().getOrDefault("OMP_NUM_THREADS", ""));
+        applyLevers(r);
+        long t0 = System.nanoTime();
+        switch (args[0]) {
+            case "fwd" -> forward(Path.of(args[1]), Integer.parseInt(args[2]), Integer.parseInt(args[3]), r);
+            case "train" -> train(Path.of(args[1]), Integer.parseInt(args[2]), Integer.parseInt(args[3]), args[4],
+                    args.length > 5 ? Path.of(args[5]) : null, r);
+            case "head" -> head(Integer.parseInt(args[1]), Integer.parseInt(args[2]), Integer.parseInt(args[3]), r);
+            case "profile" -> profile(Path.of(args[1]), Integer.parseInt(args[2]), Integer.parseInt(args[3]), r);
+            case "sgemm" -> sgemm(Integer.parseInt(args[1]), Integer.parseInt(args[2]), r);
+            default -> throw new IllegalArgumentException("unknown workload " + args[0]);
+        }
+        r.put("ndThreads", Nd4j.getEnvironment().maxMasterThreads());
+        r.put("wallSeconds", (System.nanoTime() - t0) / 1e9);
+        r.put("peakRssBytes", Environment.peakRssBytes());
+        System.out.println("PERF " + json(r));
+        System.out.flush();
+        System.exit(0);
+    }
+
+    /** Settings measured as levers (docs/performance.md), from system properties of the child JVM. */
+    private static void applyLevers(Map<String, Object> r) {
+        String mm = System.getProperty("perf.maxMasterThreads");
+        if (mm != null) {
+            Nd4j.getEnvironment().setMaxMasterThreads(Integer.parseInt(mm));
+            r.put("maxMasterThreads", mm);
+        }
+        if (Boolean.getBoolean("perf.noPeriodicGc")) {
+            Nd4j.getMemoryManager().togglePeriodicGc(false);
+            r.put("periodicGc", false);
+        }
+        r.put("periodicGcEnabled", Nd4j.getMemoryManager().isPeriodicGcActive());
+    }
+
+    static INDArray randomImages(long batch, long[] shape, long seed) {
+        long[] full = new long[shape.length + 1];
+        full[0] = batch;
+        System.arraycopy(shape, 0, full, 1, shape.length);
+        Nd4j.getRandom().setSeed(seed);
+        return Nd4j.randn(DataType.FLOAT, full);
+    }
+
+    private static void forward(Path onnx, int batch, int reps, Map<String, Object> r) {
+        Backbone b = BackboneLoader.load(onnx);
+        r.put("importMillis", b.importMillis());
+        r.put("ops", b.opCount());
+        r.put("onnxNodes", b.onnxNodeCount());
+        r.put("parameters", b.parameterCount());
+        INDArray x = randomImages(batch, b.sidecar().inputShape(), 1);
+        List<String> outs = List.of(b.outputName("features"));
+        long w = System.nanoTime();
+        b.forward(x, outs);
+        r.put("warmupSeconds", (System.nanoTime() - w) / 1e9);
+        double[] t = new double[reps];
+        for (int i = 0; i < reps; i++) {
+            long s = System.nanoTime();
+            Map<String, INDArray> o = b.forward(x, outs);
+            o.values().forEach(a -> a.getFloat(0)); // materialised
+            t[i] = (System.nanoTime() - s) / 1e9;
+        }
+        times(r, batch, t);
+    }
+
+    /** Where a forward's time goes: inside ops (by op type) versus the session's own work between ops. */
+    private static void profile(Path onnx, int batch, int reps, Map<String, Object> r) {
+        Backbone b = BackboneLoader.load(onnx);
+        INDArray x = randomImages(batch, b.sidecar().inputShape(), 1);
+        List<String> outs = List.of(b.outputName("features"));
+        b.forward(x, outs);
+        Map<String, double[]> byType = new java.util.TreeMap<>();
+        long[] last = new long[1];
+        b.sameDiff().addListeners(new org.nd4j.autodiff.listeners.BaseListener() {
+            @Override
+            public boolean isActive(org.nd4j.autodiff.listeners.Operation operation) {
+                return true;
+            }
+
+            @Override
+            public void preOpExecution(SameDiff sd, org.nd4j.autodiff.listeners.At at, org.nd4j.autodiff.samediff.internal.SameDiffOp op,
+                                       org.nd4j.linalg.api.ops.OpContext ctx) {
+                last[0] = System.nanoTime();
+            }
+
+            @Override
+            public void opExecution(SameDiff sd, org.nd4j.autodiff.listeners.At at, org.nd4j.linalg.dataset.api.MultiDataSet batch,
+                                    org.nd4j.autodiff.samediff.internal.SameDiffOp op, org.nd4j.linalg.api.ops.OpContext ctx, INDArray[] outputs) {
+                double[] a = byType.computeIfAbsent(op.getOp().opName(), k -> new double[2]);
+                a[0] += (System.nanoTime() - last[0]) / 1e9;
+                a[1]++;
+            }
+        });
+        long s = System.nanoTime();
+        for (int i = 0; i < reps; i++) b.forward(x, outs).values().forEach(a -> a.getFloat(0));
+        double total = (System.nanoTime() - s) / 1e9 / reps;
+        double inOps = 0;
+        Map<String, Object> types = new LinkedHashMap<>();
+        List<Map.Entry<String, double[]>> sorted = new ArrayList<>(byType.entrySet());
+        sorted.sort((p, q) -> Double.compare(q.getValue()[0], p.getValue()[0]));
+        for (Map.Entry<String, double[]> e : sorted) {
+            inOps += e.getValue()[0] / reps;
+            types.put(e.getKey(), List.of(e.getValue()[0] / reps, e.getValue()[1] / reps));
+        }
+        r.put("batch", batch);
+        r.put("secondsPerForward", total);
+        r.put("secondsInOps", inOps);
+        r.put("secondsBetweenOps", total - inOps);
+        r.put("opTypes", types);
+    }
+
+    private static void train(Path onnx, int batch, int steps, String scenario, Path tail, Map<String, Object> r) {
+        Backbone b = BackboneLoader.load(onnx);
+        r.put("importMillis", b.importMillis());
+        int classes = 10;
+        stage("backbone loaded");
+        TransferModel m = TransferModel.build(b, Scenario.parse(scenario), HeadSpec.singleLabel(classes), tail, 1);
+        stage("model built");
+        r.put("trainableParameters", m.trainableParameterCount());
+        INDArray x = randomImages(batch, b.sidecar().inputShape(), 2);
+        double[] t = steps(m, x, oneHot(batch, classes), steps, r);
+        times(r, batch, t);
+    }
+
+    private static void head(int dim, int batch, int steps, Map<String, Object> r) {
+        int classes = 10;
+        TransferModel m = TransferModel.forFeatures(dim, HeadSpec.singleLabel(classes), 1);
+        INDArray x = randomImages(batch, new long[]{dim}, 3);
+        double[] t = steps(m, x, oneHot(batch, classes), steps, r);
+        times(r, batch, t);
+    }
+
+    /** Gradient + AdamW update, as {@code Trainer.fit} does per batch (without clipping and the data pipeline). */
+    private static double[] steps(TransferModel m, INDArray x, INDArray y, int steps, Map<String, Object> r) {
+        SameDiff sd = m.sameDiff();
+        List<String> names = m.trainableNames();
+        Map<String, INDArray> params = new LinkedHashMap<>();
+        for (String n : names) params.put(n, sd.getArrForVarName(n));
+        AdamW opt = new AdamW(0.9, 0.999, 1e-8, 0.05);
+        // -Dperf.microBatch=M: the batch as batch/M slices whose gradients are averaged before one AdamW step
+        // (gradient accumulation: the memory of a batch-M step, the update of the whole batch)
+        int micro = Integer.getInteger("perf.microBatch", (int) x.size(0));
+        int slices = (int) Math.max(1, x.size(0) / micro);
+        r.put("microBatch", micro);
+        double[] t = new double[steps];
+        List<Double> losses = new ArrayList<>();
+        for (int i = -1; i < steps; i++) {
+            long s = System.nanoTime();
+            Map<String, INDArray> grads = new LinkedHashMap<>();
+            double loss = 0;
+            for (int k = 0; k < slices; k++) {
+                INDArray xs = slices == 1 ? x : x.get(org.nd4j.linalg.indexing.NDArrayIndex.interval((long) k * micro, (long) (k + 1) * micro)).dup();
+                INDArray ys = slices == 1 ? y : y.get(org.nd4j.linalg.indexing.NDArrayIndex.interval((long) k * micro, (long) (k + 1) * micro)).dup();
+                OutAndGrad og = sd.calculateGradientsAndOutputs(Map.of(m.inputName(), xs, TransferModel.LABELS, ys),
+                        List.of(TransferModel.LOSS), names);
+                loss += og.getOutputs().get(TransferModel.LOSS).getDouble(0) / slices;
+                for (Map.Entry<String, INDArray> g : og.getGradients().entrySet()) {
+                    if (g.getValue() == null) continue;
+                    INDArray acc = grads.get(g.getKey());
+                    if (acc == null) grads.put(g.getKey(), g.getValue().div(slices));
+                    else acc.addi(g.getValue().div(slices));
+                    if (FREE_EAGERLY) close(g.getValue());
+                }
+                if (FREE_EAGERLY) og.getOutputs().values().forEach(PerfWorkloads::close);
+            }
+            losses.add(loss);
+            stage("step " + (i + 1) + ": gradients");
+            opt.step(params, grads, 1e-4);
+            if (FREE_EAGERLY) grads.values().forEach(PerfWorkloads::close);
+            stage("step " + (i + 1) + ": AdamW");
+            if (i >= 0) t[i] = (System.nanoTime() - s) / 1e9;
+            else r.put("warmupSeconds", (System.nanoTime() - s) / 1e9);
+        }
+        r.put("losses", losses);
+        return t;
+    }
+
+    /** Progress with the current RSS, so that a child killed for memory shows where it grew. */
+    private static void stage(String what) {
+        long rss = PerfBench.rssOf(ProcessHandle.current().pid());
+        System.out.printf(Locale.ROOT, "stage %s: RSS %.2f GiB%n", what, rss / (double) (1L << 30));
+        System.out.flush();
+    }
+
+    /**
+     * -Dperf.freeEagerly=true: close gradient and output arrays as soon as they are consumed instead of
+     * leaving their off-heap buffers to the garbage collector.
+     */
+    private static final boolean FREE_EAGERLY = Boolean.getBoolean("perf.freeEagerly");
+
+    private static void close(INDArray a) {
+        if (a != null && a.closeable()) a.close();
+    }
+
+    private static INDArray oneHot(int batch, int classes) {
+        INDArray y = Nd4j.zeros(DataType.FLOAT, batch, classes);
+        for (int i = 0; i < batch; i++) y.putScalar(i, i % classes, 1f);
+        return y;
+    }
+
+    private static void sgemm(int n, int reps, Map<String, Object> r) {
+        Nd4j.getRandom().setSeed(4);
+        INDArray a = Nd4j.rand(DataType.FLOAT, n, n), b = Nd4j.rand(DataType.FLOAT, n, n);
+        INDArray c = Nd4j.create(DataType.FLOAT, n, n);
+        a.mmuli(b, c);
+        double[] t = new double[reps];
+        for (int i = 0; i < reps; i++) {
+            long s = System.nanoTime();
+            a.mmuli(b, c);
+            c.getFloat(0);
+            t[i] = (System.nanoTime() - s) / 1e9;
+        }
+        double flops = 2.0 * n * n * n;
+        double[] sorted = t.clone();
+        Arrays.sort(sorted);
+        r.put("n", n);
+        r.put("seconds", t);
+        r.put("gflops", flops / sorted[0] / 1e9);
+        r.put("gflopsMedian", flops / sorted[sorted.length / 2] / 1e9);
+    }
+
+    private static void times(Map<String, Object> r, int batch, double[] t) {
+        double[] s = t.clone();
+        Arrays.sort(s);
+        double median = s[s.length / 2], best = s[0];
+        r.put("batch", batch);
+        r.put("seconds", t);
+        r.put("medianSeconds", median);
+        r.put("bestSeconds", best);
+        r.put("imagesPerSecond", batch / best);
+        r.put("imagesPerSecondMedian", batch / median);
+    }
+
+    static String json(Object o) {
+        if (o == null) return "null";
+        if (o instanceof String s) return '"' + s.replace("\\", "\\\\").replace("\"", "\\\"").replace("\n", "\\n") + '"';
+        if (o instanceof Double d) return Double.isFinite(d) ? String.format(Locale.ROOT, "%.6g", d) : "null";
+        if (o instanceof Number || o instanceof Boolean) return o.toString();
+        if (o instanceof double[] a) {
+            List<Object> l = new ArrayList<>();
+            for (double v : a) l.add(v);
+            return json(l);
+        }
+        if (o instanceof List<?> l) {
+            StringBuilder sb = new StringBuilder("[");
+            for (int i = 0; i < l.size(); i++) sb.append(i > 0 ? "," : "").append(json(l.get(i)));
+            return sb.append(']').toString();
+        }
+        if (o instanceof Map<?, ?> m) {
+            StringBuilder sb = new StringBuilder("{");
+            boolean first = true;
+            for (Map.Entry<?, ?> e : m.entrySet()) {
+                sb.append(first ? "" : ",").append(json(String.valueOf(e.getKey()))).append(':').append(json(e.getValue()));
+                first = false;
+            }
+            return sb.append('}').toString();
+        }
+        return json(o.toString());
+    }
+}

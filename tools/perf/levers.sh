@@ -1,0 +1,35 @@
+#!/usr/bin/env bash
+# The runs behind docs/performance.md, each under its own label in target/perf/results.jsonl, then the
+# op-time profiles (target/perf/profile-*.txt). Needs the exports of tools/perf/run.sh.
+set -uo pipefail
+cd "$(dirname "$0")/../.."
+run=tools/perf/run.sh
+M=deit-b16,resnet152
+if [ "${1:-}" != --omp1-only ]; then
+  # 2 threads (all cores): label baseline (tools/perf/run.sh with defaults), then libnd4j builds of the same version
+  $run --models $M --systems ours,ort,torch --only fwd1,fwd8
+  ND4J_CLASSIFIER=linux-x86_64-onednn-avx512 $run --models $M --systems ours --only fwd1,fwd8 --label onednn-avx512
+  ND4J_CLASSIFIER=linux-x86_64-avx512 $run --models $M --systems ours --only fwd1,fwd8 --label avx512
+fi
+# 1 thread per engine: the whole run again (the main table of docs/performance.md)
+export OMP_NUM_THREADS=1
+$run --models deit-b16,resnet152,dinov2-vitb14,sam-vitb --train-models deit-b16 --label omp1
+# the oneDNN + AVX-512 libnd4j build at 1 thread (the best configuration for ours)
+ND4J_CLASSIFIER=linux-x86_64-onednn-avx512 $run --models deit-b16,resnet152,dinov2-vitb14,sam-vitb --systems ours --only fwd1,fwd8 --label omp1-onednn-avx512
+ND4J_CLASSIFIER=linux-x86_64-onednn-avx512 $run --models deit-b16 --systems ours --only unfrozen-linear --train-batch 1 --label omp1-onednn-train-b1
+# gradient accumulation: batch 8 as 8 micro-batches of 1 (the memory of a batch-1 step)
+ND4J_CLASSIFIER=linux-x86_64-onednn-avx512 $run --models deit-b16 --systems ours --only unfrozen-linear,unfrozen-deit --jvm-arg -Dperf.microBatch=1 --label omp1-onednn-micro1
+# …and with gradients/outputs closed as soon as they are consumed (not left to the GC)
+ND4J_CLASSIFIER=linux-x86_64-onednn-avx512 $run --models deit-b16 --systems ours --only unfrozen-linear --jvm-arg -Dperf.microBatch=1 --jvm-arg -Dperf.freeEagerly=true --label omp1-onednn-micro1-free
+# batch size
+$run --models deit-b16 --systems ours,ort --only fwd4,fwd16 --label omp1-batch
+# training memory at a smaller batch (batch 8 passes 12 GiB)
+$run --models deit-b16 --systems ours,torch --only unfrozen-linear --train-batch 2 --label omp1-train-b2
+# where the time goes
+cp="dl4j-transfer/target/classes:$(cat dl4j-transfer/target/perf.classpath)"
+for m in deit-b16 resnet152; do
+  for b in 1 8; do
+    java -Xmx3g -Dorg.bytedeco.javacpp.maxbytes=0 -cp "$cp" io.github.dl4jtransfer.bench.PerfWorkloads profile \
+      target/full-exports/$m/model.onnx $b 2 2>&1 | grep PERF > target/perf/profile-$m-b$b.txt
+  done
+done

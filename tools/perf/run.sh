@@ -1,0 +1,34 @@
+#!/usr/bin/env bash
+# Side-by-side performance run (docs/performance.md): ours (SameDiff) vs ONNX Runtime Java vs PyTorch 1.13 CPU.
+#   tools/perf/run.sh [PerfBench run options...]      e.g. --models deit-b16 --only fwd8 --label omp1
+#   tools/perf/run.sh report                          only regenerate the table in docs/performance.md
+# Needs: full-size exports (tools/export/make_full.sh target/full-exports deit-b16 dinov2-vitb14 sam-vitb
+# resnet152 deit-tail), Debian python3-torch (/usr/bin/python3). Fetches the ONNX Runtime jar from Maven
+# Central into ~/.m2 and, for PyTorch, Debian's OpenBLAS into target/perf-blas (not installed system-wide:
+# Debian's torch otherwise runs Linear layers on the reference BLAS, ~2.6 GFLOP/s here).
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+ORT_VERSION=1.20.0
+ort="$HOME/.m2/repository/com/microsoft/onnxruntime/onnxruntime/$ORT_VERSION/onnxruntime-$ORT_VERSION.jar"
+[ -f "$ort" ] || mvn -q -B dependency:get -Dartifact=com.microsoft.onnxruntime:onnxruntime:$ORT_VERSION
+blas=target/perf-blas/x/usr/lib/x86_64-linux-gnu/openblas-pthread
+if [ ! -f "$blas/libblas.so.3" ]; then
+  mkdir -p target/perf-blas
+  (cd target/perf-blas && apt-get download libopenblas0-pthread && dpkg -x libopenblas0-pthread_*.deb x)
+fi
+if [ ! -f dl4j-transfer/target/perf.classpath ] || [ -n "${REBUILD:-}" ]; then
+  mvn -q -B compile -pl dl4j-transfer
+  mvn -q -B dependency:build-classpath -pl dl4j-transfer -Dmdep.outputFile=target/perf.classpath -Dmdep.includeScope=runtime
+fi
+cp="dl4j-transfer/target/classes:$(cat dl4j-transfer/target/perf.classpath)"
+# ND4J_CLASSIFIER=linux-x86_64-onednn-avx512 (or -avx512, -avx2, -onednn): another libnd4j build of the same
+# version, fetched from Maven Central; the children load whichever nd4j-native classifier jar is on the path.
+if [ -n "${ND4J_CLASSIFIER:-}" ] && [ "$ND4J_CLASSIFIER" != linux-x86_64 ]; then
+  jar="$HOME/.m2/repository/org/nd4j/nd4j-native/1.0.0-M2.1/nd4j-native-1.0.0-M2.1-$ND4J_CLASSIFIER.jar"
+  [ -f "$jar" ] || mvn -q -B dependency:get -Dartifact=org.nd4j:nd4j-native:1.0.0-M2.1:jar:$ND4J_CLASSIFIER
+  cp="${cp//nd4j-native-1.0.0-M2.1-linux-x86_64.jar/nd4j-native-1.0.0-M2.1-$ND4J_CLASSIFIER.jar}"
+fi
+export OMP_NUM_THREADS="${OMP_NUM_THREADS:-$(nproc)}"
+mode=run
+if [ "${1:-}" = report ]; then mode=report; shift; fi
+exec java -Xmx1g -cp "$cp" io.github.dl4jtransfer.bench.PerfBench "$mode" --ort-jar "$ort" --blas-dir "$blas" "$@"
