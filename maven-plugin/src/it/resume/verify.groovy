@@ -8,5 +8,5 @@ def log = new File(basedir, 'build.log').text
 assert log.contains('Resuming: 1 of 2 cells already done') : 'second run did not resume'
 assert log.contains('[2/2] sam-vitb × ddsm × frozen-linear seed 1 ...')
 assert log.count('dino-vitb16 × ddsm × frozen-linear seed 1 ...') == 1 : 'the finished cell ran twice'
-assert new groovy.json.JsonSlurper().parse(new File(basedir, 'target/transfer-benchmark/results.json')).size() == 2
+assert new groovy.json.JsonSlurper().parse(new File(basedir, 'target/transfer-benchmark/results.json')).cells.size() == 2
 return true

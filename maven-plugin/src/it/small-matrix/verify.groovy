@@ -11,7 +11,12 @@ def cells = new File(out, 'cells')
 }
 assert cells.listFiles().findAll { it.name.endsWith('.json') }.size() == 2
 def results = new groovy.json.JsonSlurper().parse(new File(out, 'results.json'))
-assert results.size() == 2
+assert results.cells.size() == 2
+assert results.aggregates.gains.size() == 2
+def html = new File(out, 'report.html')
+assert html.isFile() && html.text.contains('<svg') : 'report.html with the relative-gain chart'
+assert new File(out, 'results.csv').readLines().size() == 3 : 'header + one row per cell'
+assert new File(out, 'report.md').text.contains('resnet152')
 assert new File(out, 'summary.txt').text.contains('resnet152')
 def log = new File(basedir, 'build.log').text
 assert log.contains('[1/2] deit-b16 × ddsm × frozen-linear seed 1 ...')
