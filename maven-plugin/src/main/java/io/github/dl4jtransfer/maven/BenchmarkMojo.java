@@ -342,6 +342,12 @@ public class BenchmarkMojo extends AbstractMojo {
             b.addSeed(s);
         }
         b.optTrainer(trainer(embeddedModels));
+        if (embeddedModels && epochs == null && isEmpty(overrides) && scenarioNames.contains("frozen-linear")) {
+            // Frozen-linear cells train a linear head on cached features, which costs milliseconds per epoch:
+            // give them enough epochs to converge, so the embedded report's baseline row means something.
+            b.addOverride(new TrainingOverride("scenario", "frozen-linear", EmbeddedDefault.FROZEN_LINEAR_EPOCHS, null, null, null, null, null));
+            if (learningRateGrid == null || learningRateGrid.isEmpty()) b.optLearningRateGrid(EmbeddedDefault.FROZEN_LINEAR_GRID);
+        }
         if (overrides != null) {
             for (int i = 0; i < overrides.size(); i++) b.addOverride(override(overrides.get(i), i, modelNames, datasetNames, scenarioNames));
         }

@@ -34,6 +34,10 @@ final class EmbeddedDefault {
     static final int BATCH_SIZE = 64;
     static final double LEARNING_RATE = 1e-3;
     static final int WARMUP_EPOCHS = 0;
+    /** Frozen-linear cells train on cached features (milliseconds per epoch): they get more epochs. */
+    static final int FROZEN_LINEAR_EPOCHS = 30;
+    /** ...and a small learning-rate grid, trained together on the cache (random tiny backbones give small features). */
+    static final List<Double> FROZEN_LINEAR_GRID = List.of(1e-3, 1e-2, 1e-1);
 
     private EmbeddedDefault() {
     }

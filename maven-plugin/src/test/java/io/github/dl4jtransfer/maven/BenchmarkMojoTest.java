@@ -61,6 +61,10 @@ class BenchmarkMojoTest {
         plan.models().forEach(m -> assertTrue(Files.isRegularFile(m.onnx()) && Files.isRegularFile(m.onnx().resolveSibling("model.json")), m.toString()));
         assertEquals(EmbeddedDefault.EPOCHS, plan.trainer().epochs());
         assertEquals(0, plan.trainer().warmupEpochs());
+        // Frozen-linear cells train on cached features: more epochs and a learning-rate grid cost nothing there.
+        assertEquals(EmbeddedDefault.FROZEN_LINEAR_EPOCHS, plan.trainerFor(new CellKey("deit-b16", "ddsm", "frozen-linear", 1)).epochs());
+        assertEquals(EmbeddedDefault.EPOCHS, plan.trainerFor(new CellKey("deit-b16", "ddsm", "unfrozen-deit", 1)).epochs());
+        assertEquals(EmbeddedDefault.FROZEN_LINEAR_GRID, plan.learningRateGrid());
     }
 
     @Test
