@@ -28,7 +28,8 @@ public record CellKey(String model, String dataset, String scenario, long seed) 
         return model + " × " + dataset + " × " + scenario + " seed " + seed;
     }
 
-    private static String safe(String s) {
+    /** {@code s} with anything but letters, digits, '.', '_' and '-' replaced: safe in file names. */
+    static String safe(String s) {
         return s.replaceAll("[^A-Za-z0-9._-]", "_");
     }
 }

@@ -72,6 +72,12 @@ public record CellResult(CellKey key, Status status, String error, TaskInfo task
                              String datasetPath, String datasetHash, String splitHash, Map<String, Object> config,
                              long seed, Map<String, String> versions, String backend, String host, String startedAt,
                              int skippedImages) {
+
+        /** The same provenance with the DeiT classifier's hash, known once the model is built. */
+        public Provenance withDeitTailSha256(String sha256) {
+            return new Provenance(modelFile, modelSha256, sha256, datasetFormat, datasetPath, datasetHash, splitHash, config,
+                    seed, versions, backend, host, startedAt, skippedImages);
+        }
     }
 
     public boolean isDone() {

@@ -85,7 +85,7 @@ public final class CellRunner {
         Task task = dataset.task();
         p.task = new CellResult.TaskInfo(task.name(), task.type() == TaskType.MULTI_LABEL ? "multi_label" : "single_label",
                 task.classNames(), task.metric());
-        Path manifest = plan.outputDir().resolve("splits").resolve(safe(key.dataset()) + ".json");
+        Path manifest = plan.outputDir().resolve("splits").resolve(CellKey.safe(key.dataset()) + ".json");
         DatasetSplit split = DatasetSplit.loadOrCreate(manifest, dataset, dataset.defaultSplit());
         String splitHash = Hashes.sha256(manifest);
 
@@ -158,10 +158,7 @@ public final class CellRunner {
         MetricReport test = evaluate(evalTask, model, testSource);
         long testMillis = (System.nanoTime() - testStart) / 1_000_000;
         double imagesPerSecond = trainImages * (double) outcome.history().size() / Math.max(1e-9, trainMillis / 1000.0);
-        CellResult.Provenance prov = new CellResult.Provenance(p.provenance.modelFile(), p.provenance.modelSha256(),
-                model.deitTailSha256(), p.provenance.datasetFormat(), p.provenance.datasetPath(), p.provenance.datasetHash(),
-                splitHash, cfg, key.seed(), p.provenance.versions(), p.provenance.backend(), p.provenance.host(), startedAt,
-                dataset.skippedCount());
+        CellResult.Provenance prov = p.provenance.withDeitTailSha256(model.deitTailSha256());
         long frozenParams = backbone.parameterCount() - (cached ? 0 : backboneTrainable(model, backbone));
         return new CellResult(key, CellResult.Status.DONE, null, p.task, metrics(val), metrics(test), outcome.history(),
                 outcome.bestEpoch(), outcome.stoppedEarly(),
@@ -236,9 +233,5 @@ public final class CellRunner {
         return new CellResult(key, CellResult.Status.FAILED, error, p.task, Map.of(), Map.of(), history, -1, false,
                 new CellResult.Timings((System.nanoTime() - start) / 1_000_000, 0, 0, 0, 0, false),
                 Environment.peakRssBytes(), 0, 0, p.provenance);
-    }
-
-    static String safe(String s) {
-        return s.replaceAll("[^A-Za-z0-9._-]", "_");
     }
 }

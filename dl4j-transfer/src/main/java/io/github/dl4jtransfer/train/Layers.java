@@ -19,12 +19,22 @@ final class Layers {
     /** PyTorch's nn.Linear default: weight and bias uniform in ±1/sqrt(fan_in); weight stored [in, out]. */
     static SDVariable linear(SameDiff sd, SDVariable x, String name, long in, long out, SplittableRandom rnd,
                              Map<String, SDVariable> params) {
-        double bound = 1 / Math.sqrt(in);
-        SDVariable w = sd.var(name + ".weight", uniform(rnd, bound, in, out));
-        SDVariable b = sd.var(name + ".bias", uniform(rnd, bound, out));
+        INDArray[] init = linearInit(rnd, in, out);
+        SDVariable w = sd.var(name + ".weight", init[0]);
+        SDVariable b = sd.var(name + ".bias", init[1]);
         params.put(w.name(), w);
         params.put(b.name(), b);
         return sd.mmul(x, w).add(b);
+    }
+
+    /**
+     * {weight [in, out], bias [out]} as nn.Linear initialises them, drawn in that order from {@code rnd}: the
+     * SameDiff head and the cached-feature probe start from the same weights for the same seed.
+     */
+    static INDArray[] linearInit(SplittableRandom rnd, long in, long out) {
+        double bound = 1 / Math.sqrt(in);
+        INDArray w = uniform(rnd, bound, in, out);
+        return new INDArray[]{w, uniform(rnd, bound, out)};
     }
 
     /** LayerNorm over the last axis ({@code rank - 1}) with weight 1 and bias 0. */

@@ -50,9 +50,9 @@ public final class LinearProbe {
             // the grid differs in learning rate only.
             SplittableRandom rnd = new SplittableRandom(config.seed());
             Map<String, INDArray> p = new LinkedHashMap<>();
-            double bound = 1 / Math.sqrt(featureDim);
-            p.put("head" + i + ".weight", Layers.uniform(rnd, bound, featureDim, head.outputs()));
-            p.put("head" + i + ".bias", Layers.uniform(rnd, bound, head.outputs()));
+            INDArray[] init = Layers.linearInit(rnd, featureDim, head.outputs());
+            p.put("head" + i + ".weight", init[0]);
+            p.put("head" + i + ".bias", init[1]);
             params.add(p);
         }
         int steps = train.batchCount();
