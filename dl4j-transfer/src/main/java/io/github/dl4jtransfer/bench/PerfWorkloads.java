@@ -3,6 +3,7 @@ package io.github.dl4jtransfer.bench;
 import io.github.dl4jtransfer.model.Backbone;
 import io.github.dl4jtransfer.model.BackboneLoader;
 import io.github.dl4jtransfer.train.AdamW;
+import io.github.dl4jtransfer.train.Backprop;
 import io.github.dl4jtransfer.train.HeadSpec;
 import io.github.dl4jtransfer.train.Scenario;
 import io.github.dl4jtransfer.train.TransferModel;
@@ -185,33 +186,51 @@ public final class PerfWorkloads {
         r.put("microBatch", micro);
         double[] t = new double[steps];
         List<Double> losses = new ArrayList<>();
+        long sessionPeak = -1;
         for (int i = -1; i < steps; i++) {
             long s = System.nanoTime();
             Map<String, INDArray> grads = new LinkedHashMap<>();
+            List<Backprop.Result> results = new ArrayList<>();
             double loss = 0;
             for (int k = 0; k < slices; k++) {
                 INDArray xs = slices == 1 ? x : x.get(org.nd4j.linalg.indexing.NDArrayIndex.interval((long) k * micro, (long) (k + 1) * micro)).dup();
                 INDArray ys = slices == 1 ? y : y.get(org.nd4j.linalg.indexing.NDArrayIndex.interval((long) k * micro, (long) (k + 1) * micro)).dup();
-                OutAndGrad og = sd.calculateGradientsAndOutputs(Map.of(m.inputName(), xs, TransferModel.LABELS, ys),
-                        List.of(TransferModel.LOSS), names);
-                loss += og.getOutputs().get(TransferModel.LOSS).getDouble(0) / slices;
-                for (Map.Entry<String, INDArray> g : og.getGradients().entrySet()) {
+                Map<String, INDArray> feed = Map.of(m.inputName(), xs, TransferModel.LABELS, ys);
+                Backprop.Result og;
+                if (STOCK_GRADIENTS) {
+                    OutAndGrad stock = sd.calculateGradientsAndOutputs(feed, List.of(TransferModel.LOSS), names);
+                    og = new Backprop.Result(stock.getOutputs(), stock.getGradients(), -1);
+                } else {
+                    og = Backprop.run(sd, feed, List.of(TransferModel.LOSS), names);
+                }
+                sessionPeak = Math.max(sessionPeak, og.sessionPeakBytes());
+                loss += og.outputs().get(TransferModel.LOSS).getDouble(0) / slices;
+                if (slices == 1) {
+                    grads.putAll(og.gradients());
+                    results.add(og);
+                    continue;
+                }
+                for (Map.Entry<String, INDArray> g : og.gradients().entrySet()) {
                     if (g.getValue() == null) continue;
                     INDArray acc = grads.get(g.getKey());
                     if (acc == null) grads.put(g.getKey(), g.getValue().div(slices));
-                    else acc.addi(g.getValue().div(slices));
-                    if (FREE_EAGERLY) close(g.getValue());
+                    else acc.addi(g.getValue().divi(slices));
                 }
-                if (FREE_EAGERLY) og.getOutputs().values().forEach(PerfWorkloads::close);
+                if (!STOCK_GRADIENTS) og.close();
             }
             losses.add(loss);
             stage("step " + (i + 1) + ": gradients");
             opt.step(params, grads, 1e-4);
-            if (FREE_EAGERLY) grads.values().forEach(PerfWorkloads::close);
+            if (!STOCK_GRADIENTS) {
+                // as Trainer does: the step's arrays are freed now, not left to the garbage collector
+                results.forEach(Backprop.Result::close);
+                if (slices > 1) grads.values().forEach(PerfWorkloads::close);
+            }
             stage("step " + (i + 1) + ": AdamW");
             if (i >= 0) t[i] = (System.nanoTime() - s) / 1e9;
             else r.put("warmupSeconds", (System.nanoTime() - s) / 1e9);
         }
+        if (sessionPeak >= 0) r.put("sessionPeakGiB", sessionPeak / (double) (1L << 30));
         r.put("losses", losses);
         return t;
     }
@@ -219,15 +238,16 @@ public final class PerfWorkloads {
     /** Progress with the current RSS, so that a child killed for memory shows where it grew. */
     private static void stage(String what) {
         long rss = PerfBench.rssOf(ProcessHandle.current().pid());
-        System.out.printf(Locale.ROOT, "stage %s: RSS %.2f GiB%n", what, rss / (double) (1L << 30));
+        System.out.printf(Locale.ROOT, "stage %s: RSS %.2f GiB (JavaCPP-tracked %.2f GiB)%n", what, rss / (double) (1L << 30),
+                org.bytedeco.javacpp.Pointer.totalBytes() / (double) (1L << 30));
         System.out.flush();
     }
 
     /**
-     * -Dperf.freeEagerly=true: close gradient and output arrays as soon as they are consumed instead of
-     * leaving their off-heap buffers to the garbage collector.
+     * -Dperf.stockGradients=true: M2.1's own {@code calculateGradientsAndOutputs}, which keeps every
+     * intermediate of the step alive, and every array left to the garbage collector (before {@link Backprop}).
      */
-    private static final boolean FREE_EAGERLY = Boolean.getBoolean("perf.freeEagerly");
+    private static final boolean STOCK_GRADIENTS = Boolean.getBoolean("perf.stockGradients");
 
     private static void close(INDArray a) {
         if (a != null && a.closeable()) a.close();

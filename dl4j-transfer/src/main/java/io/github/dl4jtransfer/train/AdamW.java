@@ -45,10 +45,19 @@ public final class AdamW {
             INDArray mi = m.computeIfAbsent(name, k -> p.like());
             INDArray vi = v.computeIfAbsent(name, k -> p.like());
             if (weightDecay > 0 && decays(name, p)) p.muli(1 - lr * weightDecay);
-            mi.muli(beta1).addi(g.mul(1 - beta1));
-            vi.muli(beta2).addi(g.mul(g).muli(1 - beta2));
+            // Same arithmetic as torch; each temporary is freed here rather than left to the garbage collector,
+            // which would let a ViT-B's worth of native buffers pile up per step.
+            INDArray t = g.mul(1 - beta1);
+            mi.muli(beta1).addi(t);
+            t.close();
+            t = g.mul(g).muli(1 - beta2);
+            vi.muli(beta2).addi(t);
+            t.close();
             INDArray denom = Transforms.sqrt(vi.div(c2), false).addi(eps);
-            p.subi(mi.div(c1).divi(denom).muli(lr));
+            t = mi.div(c1).divi(denom).muli(lr);
+            p.subi(t);
+            t.close();
+            denom.close();
         }
     }
 

@@ -2,7 +2,6 @@ package io.github.dl4jtransfer.train;
 
 import io.github.dl4jtransfer.data.Batch;
 import org.nd4j.autodiff.samediff.SameDiff;
-import org.nd4j.autodiff.samediff.api.OutAndGrad;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 
@@ -57,12 +56,13 @@ public final class Trainer {
             for (Batch b : train.epoch(epoch)) {
                 lr = schedule.at(step);
                 Map<String, INDArray> feed = Map.of(model.inputName(), b.images(), TransferModel.LABELS, model.labelMatrix(b.labels()));
-                OutAndGrad og = sd.calculateGradientsAndOutputs(feed, List.of(TransferModel.LOSS), names);
-                double loss = og.getOutputs().get(TransferModel.LOSS).getDouble(0);
+                Backprop.Result og = Backprop.run(sd, feed, List.of(TransferModel.LOSS), names);
+                double loss = og.outputs().get(TransferModel.LOSS).getDouble(0);
                 if (!Double.isFinite(loss)) throw new NonFiniteLossException(epoch, step, loss, lr, history);
-                Map<String, INDArray> grads = new HashMap<>(og.getGradients());
+                Map<String, INDArray> grads = new HashMap<>(og.gradients());
                 clip(grads, config.clipNorm());
                 optimizer.step(params, grads, lr);
+                og.close(); // a backbone's worth of gradients: free now, not at the next GC
                 lossSum += loss * b.size();
                 seen += b.size();
                 step++;
