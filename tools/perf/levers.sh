@@ -16,15 +16,11 @@ export OMP_NUM_THREADS=1
 $run --models deit-b16,resnet152,dinov2-vitb14,sam-vitb --train-models deit-b16 --label omp1
 # the oneDNN + AVX-512 libnd4j build at 1 thread (the best configuration for ours)
 ND4J_CLASSIFIER=linux-x86_64-onednn-avx512 $run --models deit-b16,resnet152,dinov2-vitb14,sam-vitb --systems ours --only fwd1,fwd8 --label omp1-onednn-avx512
-ND4J_CLASSIFIER=linux-x86_64-onednn-avx512 $run --models deit-b16 --systems ours --only unfrozen-linear --train-batch 1 --label omp1-onednn-train-b1
-# gradient accumulation: batch 8 as 8 micro-batches of 1 (the memory of a batch-1 step)
-ND4J_CLASSIFIER=linux-x86_64-onednn-avx512 $run --models deit-b16 --systems ours --only unfrozen-linear,unfrozen-deit --jvm-arg -Dperf.microBatch=1 --label omp1-onednn-micro1
-# …and with gradients/outputs closed as soon as they are consumed (not left to the GC)
-ND4J_CLASSIFIER=linux-x86_64-onednn-avx512 $run --models deit-b16 --systems ours --only unfrozen-linear --jvm-arg -Dperf.microBatch=1 --jvm-arg -Dperf.freeEagerly=true --label omp1-onednn-micro1-free
+ND4J_CLASSIFIER=linux-x86_64-onednn-avx512 $run --models deit-b16 --systems ours --only unfrozen-linear,unfrozen-deit --label omp1-onednn-avx512-train
+# training with M2.1's own SameDiff.calculateGradientsAndOutputs instead of train.Backprop (every intermediate kept)
+$run --models deit-b16 --systems ours --only unfrozen-linear --jvm-arg -Dperf.stockGradients=true --label omp1-stock-gradients
 # batch size
 $run --models deit-b16 --systems ours,ort --only fwd4,fwd16 --label omp1-batch
-# training memory at a smaller batch (batch 8 passes 12 GiB)
-$run --models deit-b16 --systems ours,torch --only unfrozen-linear --train-batch 2 --label omp1-train-b2
 # where the time goes
 cp="dl4j-transfer/target/classes:$(cat dl4j-transfer/target/perf.classpath)"
 for m in deit-b16 resnet152; do

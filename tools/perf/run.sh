@@ -21,14 +21,18 @@ if [ ! -f dl4j-transfer/target/perf.classpath ] || [ -n "${REBUILD:-}" ]; then
   mvn -q -B dependency:build-classpath -pl dl4j-transfer -Dmdep.outputFile=target/perf.classpath -Dmdep.includeScope=runtime
 fi
 cp="dl4j-transfer/target/classes:$(cat dl4j-transfer/target/perf.classpath)"
+extra=()
 # ND4J_CLASSIFIER=linux-x86_64-onednn-avx512 (or -avx512, -avx2, -onednn): another libnd4j build of the same
 # version, fetched from Maven Central; the children load whichever nd4j-native classifier jar is on the path.
 if [ -n "${ND4J_CLASSIFIER:-}" ] && [ "$ND4J_CLASSIFIER" != linux-x86_64 ]; then
   jar="$HOME/.m2/repository/org/nd4j/nd4j-native/1.0.0-M2.1/nd4j-native-1.0.0-M2.1-$ND4J_CLASSIFIER.jar"
   [ -f "$jar" ] || mvn -q -B dependency:get -Dartifact=org.nd4j:nd4j-native:1.0.0-M2.1:jar:$ND4J_CLASSIFIER
   cp="${cp//nd4j-native-1.0.0-M2.1-linux-x86_64.jar/nd4j-native-1.0.0-M2.1-$ND4J_CLASSIFIER.jar}"
+  # these builds fragment glibc's heap when every buffer is freed at once: keep M2.1's pooling manager for
+  # inference there (graph.Sessions; docs/performance.md, "Training memory")
+  extra+=(--jvm-arg -Dtransfer.inferenceMemory=nd4j)
 fi
 export OMP_NUM_THREADS="${OMP_NUM_THREADS:-$(nproc)}"
 mode=run
 if [ "${1:-}" = report ]; then mode=report; shift; fi
-exec java -Xmx1g -cp "$cp" io.github.dl4jtransfer.bench.PerfBench "$mode" --ort-jar "$ort" --blas-dir "$blas" "$@"
+exec java -Xmx1g -cp "$cp" io.github.dl4jtransfer.bench.PerfBench "$mode" --ort-jar "$ort" --blas-dir "$blas" "${extra[@]}" "$@"

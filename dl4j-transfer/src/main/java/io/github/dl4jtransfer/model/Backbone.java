@@ -1,5 +1,7 @@
 package io.github.dl4jtransfer.model;
 
+import io.github.dl4jtransfer.graph.Sessions;
+
 import io.github.dl4jtransfer.graph.Dim;
 import io.github.dl4jtransfer.graph.TranslatedGraph;
 import org.nd4j.autodiff.samediff.SDVariable;
@@ -72,6 +74,7 @@ public final class Backbone {
 
     public Map<String, INDArray> forward(INDArray images, List<String> outputs) {
         checkInput(images);
+        Sessions.forInference(graph.sameDiff()); // frees each activation after its last use (see Sessions)
         Map<String, INDArray> out = graph.sameDiff().output(Map.of(inputName(), images), outputs.toArray(new String[0]));
         return new LinkedHashMap<>(out);
     }

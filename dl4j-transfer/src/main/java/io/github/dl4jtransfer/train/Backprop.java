@@ -1,5 +1,7 @@
 package io.github.dl4jtransfer.train;
 
+import io.github.dl4jtransfer.graph.ReleasingMemoryMgr;
+import io.github.dl4jtransfer.graph.Sessions;
 import org.nd4j.autodiff.samediff.SDVariable;
 import org.nd4j.autodiff.samediff.SameDiff;
 import org.nd4j.linalg.api.ndarray.INDArray;

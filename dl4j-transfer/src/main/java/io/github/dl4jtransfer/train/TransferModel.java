@@ -220,6 +220,7 @@ public final class TransferModel {
 
     /** Logits (B, outputs) for preprocessed images. */
     public INDArray logits(INDArray images) {
+        io.github.dl4jtransfer.graph.Sessions.forInference(sd);
         return sd.output(Map.of(inputName, images), LOGITS).get(LOGITS);
     }
 

@@ -1,5 +1,6 @@
 package io.github.dl4jtransfer.train;
 
+import io.github.dl4jtransfer.graph.Sessions;
 import io.github.dl4jtransfer.model.Backbone;
 import io.github.dl4jtransfer.model.BackboneLoader;
 import io.github.dl4jtransfer.testing.Fixtures;

@@ -1,4 +1,4 @@
-package io.github.dl4jtransfer.train;
+package io.github.dl4jtransfer.graph;
 
 import org.nd4j.autodiff.samediff.SameDiff;
 import org.nd4j.autodiff.samediff.internal.InferenceSession;
@@ -11,15 +11,16 @@ import java.util.Map;
 import java.util.WeakHashMap;
 
 /**
- * Puts a {@link ReleasingMemoryMgr} into the calling thread's session of a SameDiff graph (a gradient
- * function). M2.1 offers no per-graph setting: a graph makes one session per thread through a process-wide
+ * Gives a SameDiff graph's session on the calling thread a {@link ReleasingMemoryMgr}, one per graph.
+ *
+ * <p>M2.1 offers no per-graph setting: a graph makes one session per thread through a process-wide
  * factory, and a gradient function has its sessions already when we first see it ({@code createGradFunction}
  * associates arrays, which makes one). So the session is looked up in the graph's private session map — the
  * one reflective access to ND4J in this project, pinned to 1.0.0-M2.1. If the field is missing (another
- * ND4J), the graph keeps M2.1's default manager and a warning says so: the numbers stay right, only the
+ * ND4J), the graph keeps ND4J's default manager and a warning says so: the numbers stay right, only the
  * memory is higher.
  */
-final class Sessions {
+public final class Sessions {
 
     private static final Logger LOG = LoggerFactory.getLogger(Sessions.class);
     private static final Field SESSIONS = sessionsField();
@@ -28,8 +29,27 @@ final class Sessions {
     private Sessions() {
     }
 
+    /**
+     * Inference sessions ({@code -Dtransfer.inferenceMemory}): {@code release} (default) frees each
+     * activation after its last use — a ViT-B forward at batch 8 peaks at 1.5 GiB instead of 2.7–3.1 GiB
+     * for ≈ 8% of its speed; {@code nd4j} keeps M2.1's pooling manager, which the oneDNN libnd4j build needs:
+     * freeing at once makes its forward slower and, through glibc fragmentation, several times larger
+     * (docs/performance.md). Gradient sessions always release ({@code train.Backprop}).
+     */
+    public static final String INFERENCE_MEMORY = System.getProperty("transfer.inferenceMemory", "release");
+
+    /** Prepares {@code sd}'s session on this thread for a forward pass, per {@link #INFERENCE_MEMORY}. */
+    public static void forInference(SameDiff sd) {
+        switch (INFERENCE_MEMORY) {
+            case "release" -> releasing(sd);
+            case "nd4j" -> { }
+            default -> throw new IllegalArgumentException("-Dtransfer.inferenceMemory=" + INFERENCE_MEMORY
+                    + " is not a memory mode; use release (default) or nd4j");
+        }
+    }
+
     /** The releasing manager now in use by {@code sd}'s session on this thread (made on first use). */
-    static ReleasingMemoryMgr releasing(SameDiff sd) {
+    public static ReleasingMemoryMgr releasing(SameDiff sd) {
         ReleasingMemoryMgr mmgr = MANAGERS.computeIfAbsent(sd, k -> new ReleasingMemoryMgr());
         if (SESSIONS == null) return mmgr;
         try {
@@ -38,7 +58,7 @@ final class Sessions {
             InferenceSession s = sessions.computeIfAbsent(Thread.currentThread().getId(), k -> SameDiff.getInferenceFactory().create(sd));
             if (s.getMmgr() != mmgr) s.setMmgr(mmgr);
         } catch (IllegalAccessException | ClassCastException e) {
-            LOG.warn("cannot set the gradient session's memory manager ({}); training keeps ND4J's default", e.toString());
+            LOG.warn("cannot set the session memory manager ({}); the graph keeps ND4J's default", e.toString());
         }
         return mmgr;
     }
@@ -49,7 +69,7 @@ final class Sessions {
             f.setAccessible(true);
             return f;
         } catch (ReflectiveOperationException | RuntimeException e) {
-            LoggerFactory.getLogger(Sessions.class).warn("SameDiff has no sessions field ({}): gradient sessions keep ND4J's default memory manager", e.toString());
+            LoggerFactory.getLogger(Sessions.class).warn("SameDiff has no sessions field ({}): sessions keep ND4J's default memory manager", e.toString());
             return null;
         }
     }
