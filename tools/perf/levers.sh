@@ -19,6 +19,8 @@ ND4J_CLASSIFIER=linux-x86_64-onednn-avx512 $run --models deit-b16,resnet152,dino
 ND4J_CLASSIFIER=linux-x86_64-onednn-avx512 $run --models deit-b16 --systems ours --only unfrozen-linear,unfrozen-deit --label omp1-onednn-avx512-train
 # training with M2.1's own SameDiff.calculateGradientsAndOutputs instead of train.Backprop (every intermediate kept)
 $run --models deit-b16 --systems ours --only unfrozen-linear --jvm-arg -Dperf.stockGradients=true --label omp1-stock-gradients
+# gradient accumulation (TrainerConfig.optMicroBatchSize / <microBatchSize>): DINOv2 + DeiT at batch 8 as 2 slices of 4
+$run --models dinov2-vitb14 --train-models dinov2-vitb14 --systems ours --only unfrozen-deit --jvm-arg -Dperf.microBatch=4 --label omp1-micro4
 # batch size
 $run --models deit-b16 --systems ours,ort --only fwd4,fwd16 --label omp1-batch
 # where the time goes

@@ -223,6 +223,7 @@ public final class CellRunner {
         m.put("schedule", c.schedule().name().toLowerCase());
         m.put("clip_norm", c.clipNorm());
         m.put("patience", c.patience());
+        m.put("micro_batch_size", c.microBatchSize());
         m.put("preprocessing", prep.fingerprint());
         return m;
     }

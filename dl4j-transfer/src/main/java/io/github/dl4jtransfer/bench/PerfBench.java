@@ -37,6 +37,7 @@ import java.util.concurrent.TimeUnit;
  *   --train-batch B      batch of the training workloads (default 8)
  *   --label NAME         result label (default baseline); levers are recorded under other labels
  *   --report-label NAME  the label of the main tables (default omp1)
+ *   --report-models a,b  the backbones of the main tables (default all four, whatever --models ran)
  *   --jvm-arg ARG        extra JVM argument for our children (repeatable), e.g. -Dperf.x=y
  *   --ort-jar PATH       onnxruntime jar (default ~/.m2/.../onnxruntime-1.20.0.jar)
  *   --blas-dir DIR       LD_LIBRARY_PATH for the PyTorch child (an OpenBLAS libblas.so.3)
@@ -296,7 +297,8 @@ public final class PerfBench {
                         + "in this label's run: ND4J %s GFLOP/s, PyTorch mm %s GFLOP/s (%s threads)%n%n", peak,
                 sg == null ? "–" : f(sg.path("gflops").asDouble(), 1), sgt == null ? "–" : f(sgt.path("gflops").asDouble(), 1),
                 sg == null ? "?" : sg.path("ompThreads").asText()));
-        List<String> models = list("models", "deit-b16,dinov2-vitb14,sam-vitb,resnet152");
+        // always all four backbones: a lever run over one model must not shrink the main tables
+        List<String> models = list("report-models", "deit-b16,dinov2-vitb14,sam-vitb,resnet152");
 
         md.append("### Forward (images/s, higher is better; peak RSS of the batch-8 process)\n\n");
         md.append("| backbone | GFLOPs/img | ours b1 | ORT b1 | torch b1 | ours b8 | ORT b8 | torch b8 | ours/ORT b1, b8 | ours/torch b1, b8 "

@@ -6,6 +6,7 @@ import io.github.dl4jtransfer.train.AdamW;
 import io.github.dl4jtransfer.train.Backprop;
 import io.github.dl4jtransfer.train.HeadSpec;
 import io.github.dl4jtransfer.train.Scenario;
+import io.github.dl4jtransfer.train.Trainer;
 import io.github.dl4jtransfer.train.TransferModel;
 import org.nd4j.autodiff.samediff.SameDiff;
 import org.nd4j.autodiff.samediff.api.OutAndGrad;
@@ -179,53 +180,32 @@ public final class PerfWorkloads {
         Map<String, INDArray> params = new LinkedHashMap<>();
         for (String n : names) params.put(n, sd.getArrForVarName(n));
         AdamW opt = new AdamW(0.9, 0.999, 1e-8, 0.05);
-        // -Dperf.microBatch=M: the batch as batch/M slices whose gradients are averaged before one AdamW step
+        // -Dperf.microBatch=M: gradient accumulation as TrainerConfig.optMicroBatchSize does it
         // (gradient accumulation: the memory of a batch-M step, the update of the whole batch)
         int micro = Integer.getInteger("perf.microBatch", (int) x.size(0));
-        int slices = (int) Math.max(1, x.size(0) / micro);
         r.put("microBatch", micro);
         double[] t = new double[steps];
         List<Double> losses = new ArrayList<>();
         long sessionPeak = -1;
         for (int i = -1; i < steps; i++) {
             long s = System.nanoTime();
-            Map<String, INDArray> grads = new LinkedHashMap<>();
-            List<Backprop.Result> results = new ArrayList<>();
-            double loss = 0;
-            for (int k = 0; k < slices; k++) {
-                INDArray xs = slices == 1 ? x : x.get(org.nd4j.linalg.indexing.NDArrayIndex.interval((long) k * micro, (long) (k + 1) * micro)).dup();
-                INDArray ys = slices == 1 ? y : y.get(org.nd4j.linalg.indexing.NDArrayIndex.interval((long) k * micro, (long) (k + 1) * micro)).dup();
-                Map<String, INDArray> feed = Map.of(m.inputName(), xs, TransferModel.LABELS, ys);
-                Backprop.Result og;
-                if (STOCK_GRADIENTS) {
-                    OutAndGrad stock = sd.calculateGradientsAndOutputs(feed, List.of(TransferModel.LOSS), names);
-                    og = new Backprop.Result(stock.getOutputs(), stock.getGradients(), -1);
-                } else {
-                    og = Backprop.run(sd, feed, List.of(TransferModel.LOSS), names);
-                }
-                sessionPeak = Math.max(sessionPeak, og.sessionPeakBytes());
-                loss += og.outputs().get(TransferModel.LOSS).getDouble(0) / slices;
-                if (slices == 1) {
-                    grads.putAll(og.gradients());
-                    results.add(og);
-                    continue;
-                }
-                for (Map.Entry<String, INDArray> g : og.gradients().entrySet()) {
-                    if (g.getValue() == null) continue;
-                    INDArray acc = grads.get(g.getKey());
-                    if (acc == null) grads.put(g.getKey(), g.getValue().div(slices));
-                    else acc.addi(g.getValue().divi(slices));
-                }
-                if (!STOCK_GRADIENTS) og.close();
+            Map<String, INDArray> grads;
+            double loss;
+            if (STOCK_GRADIENTS) {
+                OutAndGrad stock = sd.calculateGradientsAndOutputs(Map.of(m.inputName(), x, TransferModel.LABELS, y), List.of(TransferModel.LOSS), names);
+                loss = stock.getOutputs().get(TransferModel.LOSS).getDouble(0);
+                grads = stock.getGradients();
+            } else {
+                // exactly Trainer's step: Backprop, sliced when -Dperf.microBatch is below the batch
+                Trainer.Step step = Trainer.gradients(m, x, y, micro);
+                loss = step.loss();
+                grads = step.gradients();
+                sessionPeak = Math.max(sessionPeak, step.sessionPeakBytes());
             }
             losses.add(loss);
             stage("step " + (i + 1) + ": gradients");
             opt.step(params, grads, 1e-4);
-            if (!STOCK_GRADIENTS) {
-                // as Trainer does: the step's arrays are freed now, not left to the garbage collector
-                results.forEach(Backprop.Result::close);
-                if (slices > 1) grads.values().forEach(PerfWorkloads::close);
-            }
+            if (!STOCK_GRADIENTS) grads.values().forEach(Backprop::close);
             stage("step " + (i + 1) + ": AdamW");
             if (i >= 0) t[i] = (System.nanoTime() - s) / 1e9;
             else r.put("warmupSeconds", (System.nanoTime() - s) / 1e9);

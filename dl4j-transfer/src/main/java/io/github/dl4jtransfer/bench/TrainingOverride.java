@@ -13,7 +13,7 @@ import java.util.Objects;
  * @param value the model, dataset or scenario name it applies to
  */
 public record TrainingOverride(String axis, String value, Integer epochs, Double learningRate, Integer batchSize,
-                               Double weightDecay, Integer warmupEpochs, Integer patience) {
+                               Double weightDecay, Integer warmupEpochs, Integer patience, Integer microBatchSize) {
 
     public TrainingOverride {
         Objects.requireNonNull(axis, "override axis");
@@ -39,6 +39,7 @@ public record TrainingOverride(String axis, String value, Integer epochs, Double
         if (weightDecay != null) b.optWeightDecay(weightDecay);
         if (warmupEpochs != null) b.optWarmupEpochs(warmupEpochs);
         if (patience != null) b.optPatience(patience);
+        if (microBatchSize != null) b.optMicroBatchSize(microBatchSize);
         return b.build();
     }
 }

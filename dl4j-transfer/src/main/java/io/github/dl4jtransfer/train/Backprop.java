@@ -44,7 +44,8 @@ public final class Backprop {
         }
     }
 
-    static void close(INDArray a) {
+    /** Frees an array now (ND4J would wait for the garbage collector); null, closed and view arrays are skipped. */
+    public static void close(INDArray a) {
         if (a != null && !a.wasClosed() && a.closeable()) a.close();
     }
 

@@ -4,6 +4,7 @@ import io.github.dl4jtransfer.data.Batch;
 import org.nd4j.autodiff.samediff.SameDiff;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
+import org.nd4j.linalg.indexing.NDArrayIndex;
 
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -55,14 +56,12 @@ public final class Trainer {
             double lr = schedule.at(step);
             for (Batch b : train.epoch(epoch)) {
                 lr = schedule.at(step);
-                Map<String, INDArray> feed = Map.of(model.inputName(), b.images(), TransferModel.LABELS, model.labelMatrix(b.labels()));
-                Backprop.Result og = Backprop.run(sd, feed, List.of(TransferModel.LOSS), names);
-                double loss = og.outputs().get(TransferModel.LOSS).getDouble(0);
+                Step s = gradients(model, b.images(), model.labelMatrix(b.labels()), config.microBatchSize());
+                double loss = s.loss();
                 if (!Double.isFinite(loss)) throw new NonFiniteLossException(epoch, step, loss, lr, history);
-                Map<String, INDArray> grads = new HashMap<>(og.gradients());
-                clip(grads, config.clipNorm());
-                optimizer.step(params, grads, lr);
-                og.close(); // a backbone's worth of gradients: free now, not at the next GC
+                clip(s.gradients(), config.clipNorm());
+                optimizer.step(params, s.gradients(), lr);
+                s.gradients().values().forEach(Backprop::close); // a backbone's worth: free now, not at the next GC
                 lossSum += loss * b.size();
                 seen += b.size();
                 step++;
@@ -82,6 +81,54 @@ public final class Trainer {
         }
         for (Map.Entry<String, INDArray> e : best.entrySet()) params.get(e.getKey()).assign(e.getValue());
         return new TrainingOutcome(history, bestEpoch, bestMetric, stoppedEarly, (System.nanoTime() - start) / 1_000_000, step);
+    }
+
+    /** One batch's mean loss, gradients (owned by the caller) and the most bytes a gradient session held at once. */
+    public record Step(double loss, Map<String, INDArray> gradients, long sessionPeakBytes) {
+    }
+
+    /**
+     * Loss and gradients of a batch, whole or as slices of {@code micro} images whose gradients are summed with
+     * weight slice/batch: the losses are means over the batch (over images, or images × labels), so the sum
+     * is the whole batch's gradient up to rounding. BatchNorm runs on running statistics here, so slicing
+     * changes nothing else.
+     */
+    public static Step gradients(TransferModel model, INDArray images, INDArray labels, int micro) {
+        SameDiff sd = model.sameDiff();
+        List<String> names = model.trainableNames();
+        long n = images.size(0);
+        if (micro <= 0 || micro >= n) {
+            Backprop.Result r = Backprop.run(sd, Map.of(model.inputName(), images, TransferModel.LABELS, labels), List.of(TransferModel.LOSS), names);
+            double loss = r.outputs().get(TransferModel.LOSS).getDouble(0);
+            r.outputs().values().forEach(Backprop::close);
+            return new Step(loss, new HashMap<>(r.gradients()), r.sessionPeakBytes());
+        }
+        Map<String, INDArray> sum = new HashMap<>();
+        double loss = 0;
+        long peak = 0;
+        for (long from = 0; from < n; from += micro) {
+            long to = Math.min(n, from + micro);
+            INDArray x = images.get(NDArrayIndex.interval(from, to)).dup();
+            INDArray y = labels.get(NDArrayIndex.interval(from, to)).dup();
+            Backprop.Result r = Backprop.run(sd, Map.of(model.inputName(), x, TransferModel.LABELS, y), List.of(TransferModel.LOSS), names);
+            double w = (double) (to - from) / n;
+            peak = Math.max(peak, r.sessionPeakBytes());
+            loss += w * r.outputs().get(TransferModel.LOSS).getDouble(0);
+            r.outputs().values().forEach(Backprop::close);
+            for (Map.Entry<String, INDArray> g : r.gradients().entrySet()) {
+                if (g.getValue() == null) continue;
+                INDArray acc = sum.get(g.getKey());
+                if (acc == null) {
+                    sum.put(g.getKey(), g.getValue().muli(w));
+                } else {
+                    acc.addi(g.getValue().muli(w));
+                    Backprop.close(g.getValue());
+                }
+            }
+            x.close();
+            y.close();
+        }
+        return new Step(loss, sum, peak);
     }
 
     /** Scales all gradients by clip / total-norm when the global L2 norm exceeds {@code clipNorm}, as torch does. */

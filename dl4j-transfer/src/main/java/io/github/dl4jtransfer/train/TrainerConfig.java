@@ -4,11 +4,13 @@ package io.github.dl4jtransfer.train;
  * Optimiser and schedule. Defaults are the study's: AdamW lr 1e-4, weight decay 1e-5 (none on biases,
  * norm weights and token/position embeddings), batch 64, linear warm-up for 5 epochs (capped at 1000
  * iterations for large sets), up to 100 epochs, cosine decay after warm-up, gradient clipping at 1.0,
- * validation every epoch, best checkpoint by the task's metric.
+ * validation every epoch, best checkpoint by the task's metric. {@code microBatchSize} (0 = off) computes each
+ * batch's gradient in slices of that many images and sums them before the one optimiser step (gradient
+ * accumulation): the update of the whole batch with the activation memory of a slice.
  */
 public record TrainerConfig(double learningRate, double weightDecay, int batchSize, int epochs, int warmupEpochs,
                             int warmupIterationsCap, Schedule schedule, double clipNorm, int patience, long seed,
-                            double beta1, double beta2, double epsilon) {
+                            double beta1, double beta2, double epsilon, int microBatchSize) {
 
     public enum Schedule { COSINE, CONSTANT }
 
@@ -19,6 +21,7 @@ public record TrainerConfig(double learningRate, double weightDecay, int batchSi
         if (epochs < 1) throw new IllegalArgumentException("epochs must be >= 1, got " + epochs);
         if (warmupEpochs < 0 || warmupIterationsCap < 0) throw new IllegalArgumentException("warm-up must be >= 0");
         if (clipNorm < 0) throw new IllegalArgumentException("clip norm must be >= 0 (0 = off), got " + clipNorm);
+        if (microBatchSize < 0) throw new IllegalArgumentException("micro-batch size must be >= 0 (0 = whole batch), got " + microBatchSize);
     }
 
     public static Builder builder() {
@@ -46,6 +49,7 @@ public record TrainerConfig(double learningRate, double weightDecay, int batchSi
         b.clipNorm = clipNorm;
         b.patience = patience;
         b.seed = seed;
+        b.microBatchSize = microBatchSize;
         return b;
     }
 
@@ -60,6 +64,7 @@ public record TrainerConfig(double learningRate, double weightDecay, int batchSi
         private double clipNorm = 1.0;
         private int patience = 0;
         private long seed = 1;
+        private int microBatchSize = 0;
 
         public Builder optLearningRate(double v) { learningRate = v; return this; }
         public Builder optWeightDecay(double v) { weightDecay = v; return this; }
@@ -72,10 +77,12 @@ public record TrainerConfig(double learningRate, double weightDecay, int batchSi
         /** Early stopping after this many epochs without improvement; 0 = off. */
         public Builder optPatience(int v) { patience = v; return this; }
         public Builder optSeed(long v) { seed = v; return this; }
+        /** Gradient accumulation: slices of this many images per batch, one optimiser step per batch; 0 = off. */
+        public Builder optMicroBatchSize(int v) { microBatchSize = v; return this; }
 
         public TrainerConfig build() {
             return new TrainerConfig(learningRate, weightDecay, batchSize, epochs, warmupEpochs, warmupIterationsCap,
-                    schedule, clipNorm, patience, seed, 0.9, 0.999, 1e-8);
+                    schedule, clipNorm, patience, seed, 0.9, 0.999, 1e-8, microBatchSize);
         }
     }
 }

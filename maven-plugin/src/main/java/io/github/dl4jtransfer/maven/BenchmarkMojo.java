@@ -102,6 +102,13 @@ public class BenchmarkMojo extends AbstractMojo {
     @Parameter(property = "transfer.patience")
     private Integer patience;
 
+    /**
+     * Gradient accumulation: each batch's gradient computed in slices of this many images, one optimiser step
+     * per batch (the update of {@code <batchSize>} at the activation memory of a slice); 0 = off (default).
+     */
+    @Parameter(property = "transfer.microBatchSize")
+    private Integer microBatchSize;
+
     /** The DeiT classifier export ({@code tools/export/export.py --family deit-tail}); required for *-deit scenarios with your own models. */
     @Parameter(property = "transfer.deitTail")
     private File deitTail;
@@ -345,7 +352,7 @@ public class BenchmarkMojo extends AbstractMojo {
         if (embeddedModels && epochs == null && isEmpty(overrides) && scenarioNames.contains("frozen-linear")) {
             // Frozen-linear cells train a linear head on cached features, which costs milliseconds per epoch:
             // give them enough epochs to converge, so the embedded report's baseline row means something.
-            b.addOverride(new TrainingOverride("scenario", "frozen-linear", EmbeddedDefault.FROZEN_LINEAR_EPOCHS, null, null, null, null, null));
+            b.addOverride(new TrainingOverride("scenario", "frozen-linear", EmbeddedDefault.FROZEN_LINEAR_EPOCHS, null, null, null, null, null, null));
             if (learningRateGrid == null || learningRateGrid.isEmpty()) b.optLearningRateGrid(EmbeddedDefault.FROZEN_LINEAR_GRID);
         }
         if (overrides != null) {
@@ -379,6 +386,7 @@ public class BenchmarkMojo extends AbstractMojo {
         if (weightDecay != null) t.optWeightDecay(nonNegative(weightDecay, "<weightDecay>"));
         if (warmupEpochs != null) t.optWarmupEpochs((int) nonNegative(warmupEpochs, "<warmupEpochs>"));
         if (patience != null) t.optPatience((int) nonNegative(patience, "<patience>"));
+        if (microBatchSize != null) t.optMicroBatchSize((int) nonNegative(microBatchSize, "<microBatchSize>"));
         try {
             return t.build();
         } catch (IllegalArgumentException e) {
@@ -452,8 +460,9 @@ public class BenchmarkMojo extends AbstractMojo {
         if (o.getWeightDecay() != null) nonNegative(o.getWeightDecay(), where + " <weightDecay>");
         if (o.getWarmupEpochs() != null) nonNegative(o.getWarmupEpochs(), where + " <warmupEpochs>");
         if (o.getPatience() != null) nonNegative(o.getPatience(), where + " <patience>");
+        if (o.getMicroBatchSize() != null) nonNegative(o.getMicroBatchSize(), where + " <microBatchSize>");
         return new TrainingOverride(axis, value, o.getEpochs(), o.getLearningRate(), o.getBatchSize(), o.getWeightDecay(),
-                o.getWarmupEpochs(), o.getPatience());
+                o.getWarmupEpochs(), o.getPatience(), o.getMicroBatchSize());
     }
 
     private CellExecutor executor() throws MojoFailureException {

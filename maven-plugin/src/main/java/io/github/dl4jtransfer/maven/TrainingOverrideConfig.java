@@ -21,6 +21,7 @@ public class TrainingOverrideConfig {
     private Double weightDecay;
     private Integer warmupEpochs;
     private Integer patience;
+    private Integer microBatchSize;
 
     public String getModel() { return model; }
     public void setModel(String model) { this.model = model; }
@@ -40,4 +41,6 @@ public class TrainingOverrideConfig {
     public void setWarmupEpochs(Integer warmupEpochs) { this.warmupEpochs = warmupEpochs; }
     public Integer getPatience() { return patience; }
     public void setPatience(Integer patience) { this.patience = patience; }
+    public Integer getMicroBatchSize() { return microBatchSize; }
+    public void setMicroBatchSize(Integer microBatchSize) { this.microBatchSize = microBatchSize; }
 }

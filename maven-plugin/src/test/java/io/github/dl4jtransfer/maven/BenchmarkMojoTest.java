@@ -76,12 +76,15 @@ class BenchmarkMojoTest {
         TrainingOverrideConfig o = new TrainingOverrideConfig();
         o.setScenario("last1-linear");
         o.setLearningRate(1e-5);
+        o.setMicroBatchSize(4);
         set(m, "overrides", List.of(o));
         BenchmarkPlan plan = m.plan();
         assertEquals(4 * 2, plan.cells().size());
         assertEquals(3, plan.trainer().epochs());
         assertEquals(1e-4, plan.trainer().learningRate());
         assertEquals(1e-5, plan.trainerFor(new CellKey("deit-b16", "ddsm", "last1-linear", 1)).learningRate());
+        assertEquals(4, plan.trainerFor(new CellKey("deit-b16", "ddsm", "last1-linear", 1)).microBatchSize());
+        assertEquals(0, plan.trainerFor(new CellKey("deit-b16", "ddsm", "frozen-linear", 1)).microBatchSize());
         assertEquals(1e-4, plan.trainerFor(new CellKey("deit-b16", "ddsm", "frozen-linear", 1)).learningRate());
     }
 
@@ -135,6 +138,11 @@ class BenchmarkMojoTest {
         set(m, "epochs", 0);
         e = assertThrows(MojoFailureException.class, m::plan).getMessage();
         assertTrue(e.startsWith("<epochs>: 0 must be at least 1"), e);
+
+        m = mojo();
+        set(m, "microBatchSize", -2);
+        e = assertThrows(MojoFailureException.class, m::plan).getMessage();
+        assertTrue(e.startsWith("<microBatchSize>: -2"), e);
 
         m = mojo();
         set(m, "useEmbeddedDefault", false);
