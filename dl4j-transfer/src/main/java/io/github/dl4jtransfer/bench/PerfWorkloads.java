@@ -229,10 +229,6 @@ public final class PerfWorkloads {
      */
     private static final boolean STOCK_GRADIENTS = Boolean.getBoolean("perf.stockGradients");
 
-    private static void close(INDArray a) {
-        if (a != null && a.closeable()) a.close();
-    }
-
     private static INDArray oneHot(int batch, int classes) {
         INDArray y = Nd4j.zeros(DataType.FLOAT, batch, classes);
         for (int i = 0; i < batch; i++) y.putScalar(i, i % classes, 1f);

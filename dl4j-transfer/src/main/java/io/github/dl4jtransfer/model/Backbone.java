@@ -1,8 +1,7 @@
 package io.github.dl4jtransfer.model;
 
-import io.github.dl4jtransfer.graph.Sessions;
-
 import io.github.dl4jtransfer.graph.Dim;
+import io.github.dl4jtransfer.graph.Sessions;
 import io.github.dl4jtransfer.graph.TranslatedGraph;
 import org.nd4j.autodiff.samediff.SDVariable;
 import org.nd4j.autodiff.samediff.SameDiff;

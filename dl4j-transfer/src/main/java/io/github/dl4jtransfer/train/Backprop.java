@@ -26,14 +26,14 @@ import java.util.Map;
 public final class Backprop {
 
     /** SameDiff's name for the gradient function ({@code SameDiff.GRAD_FN_KEY}, not public in M2.1). */
-    private static final String GRAD_FUNCTION = "grad";
+    static final String GRAD_FUNCTION = "grad";
 
     private Backprop() {
     }
 
     /**
      * The result: requested outputs, gradients by parameter name (absent when the loss does not depend on
-     * it), and the most bytes of arrays the session held at once during the call (-1 when not measured).
+     * it), and the most bytes of arrays the session held at once during the call.
      */
     public record Result(Map<String, INDArray> outputs, Map<String, INDArray> gradients, long sessionPeakBytes) {
 

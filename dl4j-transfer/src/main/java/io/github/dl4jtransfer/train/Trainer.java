@@ -94,23 +94,18 @@ public final class Trainer {
      * changes nothing else.
      */
     public static Step gradients(TransferModel model, INDArray images, INDArray labels, int micro) {
-        SameDiff sd = model.sameDiff();
-        List<String> names = model.trainableNames();
         long n = images.size(0);
-        if (micro <= 0 || micro >= n) {
-            Backprop.Result r = Backprop.run(sd, Map.of(model.inputName(), images, TransferModel.LABELS, labels), List.of(TransferModel.LOSS), names);
-            double loss = r.outputs().get(TransferModel.LOSS).getDouble(0);
-            r.outputs().values().forEach(Backprop::close);
-            return new Step(loss, new HashMap<>(r.gradients()), r.sessionPeakBytes());
-        }
+        long slice = micro <= 0 ? n : Math.min(micro, n);
         Map<String, INDArray> sum = new HashMap<>();
         double loss = 0;
         long peak = 0;
-        for (long from = 0; from < n; from += micro) {
-            long to = Math.min(n, from + micro);
-            INDArray x = images.get(NDArrayIndex.interval(from, to)).dup();
-            INDArray y = labels.get(NDArrayIndex.interval(from, to)).dup();
-            Backprop.Result r = Backprop.run(sd, Map.of(model.inputName(), x, TransferModel.LABELS, y), List.of(TransferModel.LOSS), names);
+        for (long from = 0; from < n; from += slice) {
+            long to = Math.min(n, from + slice);
+            boolean whole = to - from == n; // no copy and no weighting when the batch is one slice
+            INDArray x = whole ? images : images.get(NDArrayIndex.interval(from, to)).dup();
+            INDArray y = whole ? labels : labels.get(NDArrayIndex.interval(from, to)).dup();
+            Backprop.Result r = Backprop.run(model.sameDiff(), Map.of(model.inputName(), x, TransferModel.LABELS, y),
+                    List.of(TransferModel.LOSS), model.trainableNames());
             double w = (double) (to - from) / n;
             peak = Math.max(peak, r.sessionPeakBytes());
             loss += w * r.outputs().get(TransferModel.LOSS).getDouble(0);
@@ -119,14 +114,16 @@ public final class Trainer {
                 if (g.getValue() == null) continue;
                 INDArray acc = sum.get(g.getKey());
                 if (acc == null) {
-                    sum.put(g.getKey(), g.getValue().muli(w));
+                    sum.put(g.getKey(), whole ? g.getValue() : g.getValue().muli(w));
                 } else {
                     acc.addi(g.getValue().muli(w));
                     Backprop.close(g.getValue());
                 }
             }
-            x.close();
-            y.close();
+            if (!whole) {
+                x.close();
+                y.close();
+            }
         }
         return new Step(loss, sum, peak);
     }

@@ -1,6 +1,7 @@
 package io.github.dl4jtransfer.train;
 
 import io.github.dl4jtransfer.graph.Dim;
+import io.github.dl4jtransfer.graph.Sessions;
 
 import io.github.dl4jtransfer.model.Backbone;
 import org.nd4j.autodiff.samediff.SDVariable;
@@ -220,7 +221,7 @@ public final class TransferModel {
 
     /** Logits (B, outputs) for preprocessed images. */
     public INDArray logits(INDArray images) {
-        io.github.dl4jtransfer.graph.Sessions.forInference(sd);
+        Sessions.forInference(sd);
         return sd.output(Map.of(inputName, images), LOGITS).get(LOGITS);
     }
 

@@ -22,7 +22,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /**
  * {@link Backprop} releases intermediates while the gradient function runs; it must return exactly what
  * SameDiff's own {@code calculateGradientsAndOutputs} returns, for every family, on repeated calls (the
- * memory manager recycles released buffers between calls) and for every trainable weight.
+ * second runs on the session state the first left) and for every trainable weight.
  */
 class BackpropTest {
 
@@ -49,7 +49,7 @@ class BackpropTest {
         TrainFixtures.ImageSet data = TrainFixtures.images(m.backbone(), 4, 3, 5);
         Map<String, INDArray> feed = Map.of(m.inputName(), data.images(), TransferModel.LABELS, m.labelMatrix(data.labels()));
         Backprop.Result r = Backprop.run(m.sameDiff(), feed, List.of(TransferModel.LOSS), m.trainableNames());
-        long allocated = Sessions.releasing(m.sameDiff().getFunction("grad")).allocatedBytes();
+        long allocated = Sessions.releasing(m.sameDiff().getFunction(Backprop.GRAD_FUNCTION)).allocatedBytes();
         assertTrue(r.sessionPeakBytes() > 0, "the session allocated through the releasing manager");
         assertTrue(r.sessionPeakBytes() < allocated / 2, "peak " + r.sessionPeakBytes() + " bytes of " + allocated + " allocated");
         r.close();
@@ -63,7 +63,7 @@ class BackpropTest {
         List<String> names = stock.trainableNames();
         assertEquals(names, eager.trainableNames());
         for (int call = 0; call < 2; call++) {
-            // two different batches in a row: the second call runs on buffers the first one released
+            // two different batches in a row: the second call reuses the session the first one set up
             INDArray x = data.images().get(NDArrayIndex.interval(call * 3, call * 3 + 3)).dup();
             INDArray labels = head.multiLabel() ? multiHot(3, head.outputs(), call) : data.labels().get(NDArrayIndex.interval(call * 3, call * 3 + 3)).dup();
             Map<String, INDArray> feed = Map.of(stock.inputName(), x, TransferModel.LABELS, stock.labelMatrix(labels));
