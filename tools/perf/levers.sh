@@ -24,10 +24,10 @@ $run --models dinov2-vitb14 --train-models dinov2-vitb14 --systems ours --only u
 # batch size
 $run --models deit-b16 --systems ours,ort --only fwd4,fwd16 --label omp1-batch
 # where the time goes
-cp="dl4j-transfer/target/classes:$(cat dl4j-transfer/target/perf.classpath)"
+cp="dl4j-transfer/target/classes:dl4j-transfer/target/test-classes:$(cat dl4j-transfer/target/perf.classpath)"
 for m in deit-b16 resnet152; do
   for b in 1 8; do
-    java -Xmx3g -Dorg.bytedeco.javacpp.maxbytes=0 -cp "$cp" io.github.dl4jtransfer.bench.PerfWorkloads profile \
+    java -Xmx3g -Dorg.bytedeco.javacpp.maxbytes=0 -cp "$cp" io.github.dl4jtransfer.perf.PerfWorkloads profile \
       target/full-exports/$m/model.onnx $b 2 2>&1 | grep PERF > target/perf/profile-$m-b$b.txt
   done
 done

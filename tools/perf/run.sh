@@ -17,10 +17,10 @@ if [ ! -f "$blas/libblas.so.3" ]; then
   (cd target/perf-blas && apt-get download libopenblas0-pthread && dpkg -x libopenblas0-pthread_*.deb x)
 fi
 if [ ! -f dl4j-transfer/target/perf.classpath ] || [ -n "${REBUILD:-}" ]; then
-  mvn -q -B compile -pl dl4j-transfer
-  mvn -q -B dependency:build-classpath -pl dl4j-transfer -Dmdep.outputFile=target/perf.classpath -Dmdep.includeScope=runtime
+  mvn -q -B test-compile -pl dl4j-transfer
+  mvn -q -B dependency:build-classpath -pl dl4j-transfer -Dmdep.outputFile=target/perf.classpath -Dmdep.includeScope=test
 fi
-cp="dl4j-transfer/target/classes:$(cat dl4j-transfer/target/perf.classpath)"
+cp="dl4j-transfer/target/classes:dl4j-transfer/target/test-classes:$(cat dl4j-transfer/target/perf.classpath)"
 extra=()
 # ND4J_CLASSIFIER=linux-x86_64-onednn-avx512 (or -avx512, -avx2, -onednn): another libnd4j build of the same
 # version, fetched from Maven Central; the children load whichever nd4j-native classifier jar is on the path.
@@ -35,4 +35,4 @@ fi
 export OMP_NUM_THREADS="${OMP_NUM_THREADS:-$(nproc)}"
 mode=run
 if [ "${1:-}" = report ]; then mode=report; shift; fi
-exec java -Xmx1g -cp "$cp" io.github.dl4jtransfer.bench.PerfBench "$mode" --ort-jar "$ort" --blas-dir "$blas" "${extra[@]}" "$@"
+exec java -Xmx1g -cp "$cp" io.github.dl4jtransfer.perf.PerfBench "$mode" --ort-jar "$ort" --blas-dir "$blas" "${extra[@]}" "$@"

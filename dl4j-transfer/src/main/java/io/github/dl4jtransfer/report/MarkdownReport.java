@@ -1,6 +1,6 @@
 package io.github.dl4jtransfer.report;
 
-import io.github.dl4jtransfer.bench.CellResult;
+import io.github.dl4jtransfer.matrix.CellResult;
 
 import java.util.List;
 

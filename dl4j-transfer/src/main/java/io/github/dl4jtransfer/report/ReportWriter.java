@@ -3,8 +3,8 @@ package io.github.dl4jtransfer.report;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
-import io.github.dl4jtransfer.bench.CellResult;
-import io.github.dl4jtransfer.bench.CellResults;
+import io.github.dl4jtransfer.matrix.CellResult;
+import io.github.dl4jtransfer.matrix.CellResults;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;

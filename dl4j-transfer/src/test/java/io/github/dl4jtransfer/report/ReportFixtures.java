@@ -1,7 +1,7 @@
 package io.github.dl4jtransfer.report;
 
-import io.github.dl4jtransfer.bench.CellKey;
-import io.github.dl4jtransfer.bench.CellResult;
+import io.github.dl4jtransfer.matrix.CellKey;
+import io.github.dl4jtransfer.matrix.CellResult;
 import io.github.dl4jtransfer.train.EpochRecord;
 
 import java.util.ArrayList;

@@ -1,7 +1,7 @@
 package io.github.dl4jtransfer.report;
 
-import io.github.dl4jtransfer.bench.CellResult;
-import io.github.dl4jtransfer.bench.CellResults;
+import io.github.dl4jtransfer.matrix.CellResult;
+import io.github.dl4jtransfer.matrix.CellResults;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 

@@ -1,13 +1,13 @@
 package io.github.dl4jtransfer.maven;
 
-import io.github.dl4jtransfer.bench.BenchmarkPlan;
-import io.github.dl4jtransfer.bench.BenchmarkRunner;
-import io.github.dl4jtransfer.bench.CellExecutor;
-import io.github.dl4jtransfer.bench.CellResult;
-import io.github.dl4jtransfer.bench.DatasetSpec;
-import io.github.dl4jtransfer.bench.ForkedExecutor;
-import io.github.dl4jtransfer.bench.InProcessExecutor;
-import io.github.dl4jtransfer.bench.TrainingOverride;
+import io.github.dl4jtransfer.matrix.BenchmarkPlan;
+import io.github.dl4jtransfer.matrix.BenchmarkRunner;
+import io.github.dl4jtransfer.matrix.CellExecutor;
+import io.github.dl4jtransfer.matrix.CellResult;
+import io.github.dl4jtransfer.matrix.DatasetSpec;
+import io.github.dl4jtransfer.matrix.ForkedExecutor;
+import io.github.dl4jtransfer.matrix.InProcessExecutor;
+import io.github.dl4jtransfer.matrix.TrainingOverride;
 import io.github.dl4jtransfer.data.DatasetOptions;
 import io.github.dl4jtransfer.data.Datasets;
 import io.github.dl4jtransfer.data.UncertaintyPolicy;

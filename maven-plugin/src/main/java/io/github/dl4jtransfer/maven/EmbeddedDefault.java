@@ -1,6 +1,6 @@
 package io.github.dl4jtransfer.maven;
 
-import io.github.dl4jtransfer.bench.DatasetSpec;
+import io.github.dl4jtransfer.matrix.DatasetSpec;
 import io.github.dl4jtransfer.data.DatasetOptions;
 import io.github.dl4jtransfer.data.synth.SynthMed;
 

@@ -1,7 +1,7 @@
 package io.github.dl4jtransfer.maven;
 
-import io.github.dl4jtransfer.bench.CellResult;
-import io.github.dl4jtransfer.bench.CellResults;
+import io.github.dl4jtransfer.matrix.CellResult;
+import io.github.dl4jtransfer.matrix.CellResults;
 import org.apache.maven.plugin.AbstractMojo;
 import org.apache.maven.plugin.MojoExecutionException;
 import org.apache.maven.plugin.MojoFailureException;

@@ -1,7 +1,7 @@
 package io.github.dl4jtransfer.maven;
 
-import io.github.dl4jtransfer.bench.BenchmarkRunner;
-import io.github.dl4jtransfer.bench.CellResult;
+import io.github.dl4jtransfer.matrix.BenchmarkRunner;
+import io.github.dl4jtransfer.matrix.CellResult;
 import io.github.dl4jtransfer.report.ReportOptions;
 import io.github.dl4jtransfer.report.ReportWriter;
 import org.apache.maven.plugin.MojoFailureException;

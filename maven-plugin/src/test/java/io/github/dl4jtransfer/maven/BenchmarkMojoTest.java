@@ -1,7 +1,7 @@
 package io.github.dl4jtransfer.maven;
 
-import io.github.dl4jtransfer.bench.BenchmarkPlan;
-import io.github.dl4jtransfer.bench.CellKey;
+import io.github.dl4jtransfer.matrix.BenchmarkPlan;
+import io.github.dl4jtransfer.matrix.CellKey;
 import org.apache.maven.plugin.MojoFailureException;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;

@@ -1,4 +1,4 @@
-package io.github.dl4jtransfer.bench;
+package io.github.dl4jtransfer.perf;
 
 import io.github.dl4jtransfer.model.Backbone;
 import io.github.dl4jtransfer.model.BackboneLoader;
@@ -23,7 +23,7 @@ import java.util.SplittableRandom;
 /**
  * Frozen-linear training with and without the feature cache, same data, same seed, same epochs: how much
  * the cache saves. Not a unit test (timings depend on the machine):
- * {@code java -cp … io.github.dl4jtransfer.bench.CacheSpeedBench [model.onnx] [images] [epochs]}.
+ * {@code java -cp … io.github.dl4jtransfer.perf.CacheSpeedBench [model.onnx] [images] [epochs]}.
  */
 public final class CacheSpeedBench {
 

@@ -1,4 +1,4 @@
-package io.github.dl4jtransfer.bench;
+package io.github.dl4jtransfer.matrix;
 
 import java.util.function.Consumer;
 

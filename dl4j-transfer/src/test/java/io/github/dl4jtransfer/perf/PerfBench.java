@@ -1,4 +1,4 @@
-package io.github.dl4jtransfer.bench;
+package io.github.dl4jtransfer.perf;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -27,8 +27,8 @@ import java.util.concurrent.TimeUnit;
  * that peak RSS (VmHWM / ru_maxrss) is that workload's alone. Not a unit test; see docs/performance.md.
  *
  * <pre>
- * java -cp CLASSPATH io.github.dl4jtransfer.bench.PerfBench run [options]     measure, append to results.jsonl
- * java -cp CLASSPATH io.github.dl4jtransfer.bench.PerfBench report [options]  results.jsonl → docs/performance.md
+ * java -cp CLASSPATH io.github.dl4jtransfer.perf.PerfBench run [options]     measure, append to results.jsonl
+ * java -cp CLASSPATH io.github.dl4jtransfer.perf.PerfBench report [options]  results.jsonl → docs/performance.md
  *   --exports DIR        full-size exports (tools/export/make_full.sh), default target/full-exports
  *   --models a,b         default deit-b16,dinov2-vitb14,sam-vitb,resnet152
  *   --train-models a,b   unfrozen training workloads for these, default deit-b16

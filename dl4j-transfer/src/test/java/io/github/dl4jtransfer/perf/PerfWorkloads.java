@@ -1,5 +1,6 @@
-package io.github.dl4jtransfer.bench;
+package io.github.dl4jtransfer.perf;
 
+import io.github.dl4jtransfer.matrix.Environment;
 import io.github.dl4jtransfer.model.Backbone;
 import io.github.dl4jtransfer.model.BackboneLoader;
 import io.github.dl4jtransfer.train.AdamW;

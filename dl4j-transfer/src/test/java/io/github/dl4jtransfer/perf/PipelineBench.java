@@ -1,4 +1,4 @@
-package io.github.dl4jtransfer.bench;
+package io.github.dl4jtransfer.perf;
 
 import io.github.dl4jtransfer.data.Augmentation;
 import io.github.dl4jtransfer.data.Batch;
@@ -26,7 +26,7 @@ import java.util.SplittableRandom;
  * mvn -q test-compile -pl dl4j-transfer
  * mvn -q dependency:build-classpath -pl dl4j-transfer -Dmdep.outputFile=/tmp/cp.txt
  * java -cp dl4j-transfer/target/classes:dl4j-transfer/target/test-classes:$(cat /tmp/cp.txt) \
- *     io.github.dl4jtransfer.bench.PipelineBench [images=256] [threads=2] [epochs=3]
+ *     io.github.dl4jtransfer.perf.PipelineBench [images=256] [threads=2] [epochs=3]
  * </pre>
  */
 public final class PipelineBench {

@@ -1,4 +1,4 @@
-package io.github.dl4jtransfer.bench;
+package io.github.dl4jtransfer.matrix;
 
 import io.github.dl4jtransfer.data.Dataset;
 import io.github.dl4jtransfer.data.Datasets;
