@@ -47,7 +47,8 @@ public enum MetricKind {
     }
 
     /**
-     * Whether {@code candidate} improves on {@code best} (checkpoint selection). NaN never improves; anything
+     * Whether {@code candidate} improves on {@code best}: the rule of checkpoint selection and of the
+     * learning-rate grid (train.BestCheckpoint, train.LinearProbe). NaN never improves; anything
      * that is not NaN improves on a NaN best, so the first real value always wins. Ties do not improve, so
      * the earliest epoch with the best value is kept.
      */

@@ -52,11 +52,6 @@ public record MetricReport(EvalTask task, long count, Map<MetricKind, Double> va
         return v == null ? OptionalDouble.empty() : OptionalDouble.of(v);
     }
 
-    /** Whether this report's primary metric beats {@code other}'s (null = nothing yet, so true). */
-    public boolean isBetterThan(MetricReport other) {
-        return task.primary().isBetter(primary(), other == null ? Double.NaN : other.primary());
-    }
-
     /** One line for logs, e.g. {@code n=120 acc=0.8333 bal.acc=0.8000 … κ²=0.7123* (* primary)}. */
     public String summary() {
         StringJoiner line = new StringJoiner(" ");

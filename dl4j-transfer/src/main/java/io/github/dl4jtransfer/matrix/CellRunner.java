@@ -95,7 +95,7 @@ public final class CellRunner {
                 : HeadSpec.singleLabel(task.classNames().size());
         EvalTask evalTask = (task.type() == TaskType.MULTI_LABEL ? EvalTask.multiLabel(task.classNames().size())
                 : EvalTask.singleLabel(task.classNames().size())).withPrimary(task.metric());
-        Scorer scorer = (logits, labels) -> score(evalTask, logits, labels);
+        Scorer scorer = Scorer.of(evalTask.primary(), (logits, labels) -> score(evalTask, logits, labels));
 
         Map<String, Object> cfg = configMap(config, scenario, prep);
         p.provenance = new CellResult.Provenance(modelSpec.onnx().toString(), backbone.sha256(), null, dataSpec.format(),

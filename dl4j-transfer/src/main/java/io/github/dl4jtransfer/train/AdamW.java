@@ -28,6 +28,11 @@ public final class AdamW {
         this.weightDecay = weightDecay;
     }
 
+    /** With the configured betas, epsilon and weight decay. */
+    public static AdamW of(TrainerConfig config) {
+        return new AdamW(config.beta1(), config.beta2(), config.epsilon(), config.weightDecay());
+    }
+
     /** Whether weight decay applies: matrices and kernels, not vectors (biases, norms) or embeddings. */
     public static boolean decays(String name, INDArray param) {
         return param.rank() >= 2 && !NO_DECAY_NAMES.matcher(name).find();

@@ -3,6 +3,11 @@ package io.github.dl4jtransfer.train;
 /** Linear warm-up from lr/warmup to lr, then cosine decay to 0 (or constant) over the remaining steps. */
 public record LearningRateSchedule(double base, int warmupSteps, int totalSteps, TrainerConfig.Schedule after) {
 
+    /** The configured warm-up and decay over the configured epochs, from {@code base} (one rate of a grid, or the configured one). */
+    public static LearningRateSchedule of(TrainerConfig config, double base, int stepsPerEpoch) {
+        return new LearningRateSchedule(base, config.warmupSteps(stepsPerEpoch), stepsPerEpoch * config.epochs(), config.schedule());
+    }
+
     public double at(int step) {
         if (step < warmupSteps) return base * (step + 1) / warmupSteps;
         if (after == TrainerConfig.Schedule.CONSTANT) return base;

@@ -14,8 +14,9 @@ import java.util.SplittableRandom;
 
 /**
  * Linear heads for several learning rates trained together on cached features (DINOv2's linear evaluation):
- * each batch is read once for all heads, each head has its own AdamW state, schedule and gradient clipping,
- * and the head with the best validation metric wins. With a single learning rate it is exactly the
+ * each head is a {@link Learner} of one {@link TrainingLoop}, so each batch is read once for all heads, each
+ * head has its own AdamW state, schedule, gradient clipping, best checkpoint and early stopping, and the head
+ * with the best validation metric wins. With a single learning rate it is exactly the
  * frozen-linear scenario of the study (a test checks it against the SameDiff path through the backbone).
  *
  * <p>The head's forward and gradient are written in ND4J directly rather than as a SameDiff graph: a
@@ -42,100 +43,86 @@ public final class LinearProbe {
     public static Result fit(BatchSource train, BatchSource val, long featureDim, HeadSpec head, TrainerConfig config,
                              double[] learningRates, Scorer scorer) {
         if (learningRates == null || learningRates.length == 0) learningRates = new double[]{config.learningRate()};
-        long start = System.nanoTime();
-        int k = learningRates.length;
-        List<Map<String, INDArray>> params = new ArrayList<>();
-        for (int i = 0; i < k; i++) {
-            // Every head starts from the same seed (and the same weights TransferModel.build would give it):
-            // the grid differs in learning rate only.
-            SplittableRandom rnd = new SplittableRandom(config.seed());
-            Map<String, INDArray> p = new LinkedHashMap<>();
-            INDArray[] init = Layers.linearInit(rnd, featureDim, head.outputs());
-            p.put("head" + i + ".weight", init[0]);
-            p.put("head" + i + ".bias", init[1]);
-            params.add(p);
+        List<Head> heads = new ArrayList<>();
+        for (int i = 0; i < learningRates.length; i++) {
+            heads.add(new Head(i, featureDim, head, config, LearningRateSchedule.of(config, learningRates[i], train.batchCount())));
         }
-        int steps = train.batchCount();
-        List<AdamW> optimizers = new ArrayList<>();
-        List<LearningRateSchedule> schedules = new ArrayList<>();
-        for (double lr : learningRates) {
-            optimizers.add(new AdamW(config.beta1(), config.beta2(), config.epsilon(), config.weightDecay()));
-            schedules.add(new LearningRateSchedule(lr, config.warmupSteps(steps), steps * config.epochs(), config.schedule()));
-        }
-        List<List<EpochRecord>> histories = new ArrayList<>();
-        List<Map<String, INDArray>> best = new ArrayList<>();
-        double[] bestMetric = new double[k];
-        int[] bestEpoch = new int[k];
-        for (int i = 0; i < k; i++) {
-            histories.add(new ArrayList<>());
-            best.add(null);
-            bestMetric[i] = Double.NEGATIVE_INFINITY;
-            bestEpoch[i] = -1;
-        }
-        int step = 0;
-        for (int epoch = 0; epoch < config.epochs(); epoch++) {
-            long epochStart = System.nanoTime();
-            double[] lossSum = new double[k];
-            int seen = 0;
-            for (Batch b : train.epoch(epoch)) {
-                INDArray x = b.images().castTo(DataType.FLOAT);
-                INDArray y = TransferModel.labelMatrix(head, b.labels());
-                for (int i = 0; i < k; i++) {
-                    Map<String, INDArray> p = params.get(i);
-                    INDArray w = p.get("head" + i + ".weight"), bias = p.get("head" + i + ".bias");
-                    INDArray z = x.mmul(w).addiRowVector(bias);
-                    LossAndGrad lg = head.multiLabel() ? sigmoidBce(z, y) : softmaxCrossEntropy(z, y);
-                    if (!Double.isFinite(lg.loss)) {
-                        throw new NonFiniteLossException(epoch, step, lg.loss, schedules.get(i).at(step), histories.get(i));
-                    }
-                    lossSum[i] += lg.loss * b.size();
-                    Map<String, INDArray> grads = new HashMap<>();
-                    grads.put("head" + i + ".weight", x.transpose().mmul(lg.dz));
-                    grads.put("head" + i + ".bias", lg.dz.sum(0));
-                    Trainer.clip(grads, config.clipNorm());
-                    optimizers.get(i).step(p, grads, schedules.get(i).at(step));
-                }
-                seen += b.size();
-                step++;
-            }
-            List<List<INDArray>> logits = new ArrayList<>();
-            for (int i = 0; i < k; i++) logits.add(new ArrayList<>());
-            List<INDArray> valLabels = new ArrayList<>();
-            for (Batch b : val.epoch(0)) {
-                INDArray x = b.images().castTo(DataType.FLOAT);
-                for (int i = 0; i < k; i++) {
-                    logits.get(i).add(x.mmul(params.get(i).get("head" + i + ".weight")).addiRowVector(params.get(i).get("head" + i + ".bias")));
-                }
-                valLabels.add(b.labels());
-            }
-            INDArray y = org.nd4j.linalg.factory.Nd4j.concat(0, valLabels.toArray(new INDArray[0]));
-            long millis = (System.nanoTime() - epochStart) / 1_000_000;
-            for (int i = 0; i < k; i++) {
-                INDArray z = org.nd4j.linalg.factory.Nd4j.concat(0, logits.get(i).toArray(new INDArray[0]));
-                double m = scorer.score(z, y);
-                if (Double.isNaN(m)) m = Double.NEGATIVE_INFINITY;
-                histories.get(i).add(new EpochRecord(epoch, lossSum[i] / Math.max(1, seen), m, schedules.get(i).at(Math.max(0, step - 1)), millis / k));
-                if (m > bestMetric[i] || best.get(i) == null) {
-                    bestMetric[i] = m;
-                    bestEpoch[i] = epoch;
-                    Map<String, INDArray> snap = new HashMap<>();
-                    for (Map.Entry<String, INDArray> e : params.get(i).entrySet()) snap.put(e.getKey(), e.getValue().dup());
-                    best.set(i, snap);
-                }
-            }
-        }
+        // Features as float and labels as the loss wants them, made once per batch for all heads.
+        BatchSource trainFloat = train.map(b -> new Batch(b.images().castTo(DataType.FLOAT), TransferModel.labelMatrix(head, b.labels()), b.ids()));
+        BatchSource valFloat = val.map(b -> new Batch(b.images().castTo(DataType.FLOAT), b.labels(), b.ids()));
+        List<TrainingOutcome> outcomes = new TrainingLoop(config.epochs(), config.patience()).fit(heads, trainFloat, valFloat, scorer);
+
         int winner = 0;
         List<Candidate> grid = new ArrayList<>();
-        for (int i = 0; i < k; i++) {
-            grid.add(new Candidate(learningRates[i], bestMetric[i], bestEpoch[i]));
-            if (bestMetric[i] > bestMetric[winner]) winner = i;
+        for (int i = 0; i < heads.size(); i++) {
+            grid.add(new Candidate(learningRates[i], outcomes.get(i).bestValMetric(), outcomes.get(i).bestEpoch()));
+            if (scorer.metric().isBetter(outcomes.get(i).bestValMetric(), outcomes.get(winner).bestValMetric())) winner = i;
         }
         TransferModel model = TransferModel.forFeatures(featureDim, head, config.seed());
-        model.parameter("head.weight").assign(best.get(winner).get("head" + winner + ".weight"));
-        model.parameter("head.bias").assign(best.get(winner).get("head" + winner + ".bias"));
-        TrainingOutcome outcome = new TrainingOutcome(histories.get(winner), bestEpoch[winner], bestMetric[winner], false,
-                (System.nanoTime() - start) / 1_000_000, step);
-        return new Result(learningRates[winner], model, outcome, grid);
+        model.parameter("head.weight").assign(heads.get(winner).weight());
+        model.parameter("head.bias").assign(heads.get(winner).bias());
+        return new Result(learningRates[winner], model, outcomes.get(winner), grid);
+    }
+
+    /** One head of the grid: its weights, AdamW state and schedule; the loop leaves it on its best epoch. */
+    private static final class Head implements Learner {
+        private final String weightName, biasName;
+        private final Map<String, INDArray> params = new LinkedHashMap<>();
+        private final HeadSpec spec;
+        private final AdamW optimizer;
+        private final LearningRateSchedule schedule;
+        private final double clipNorm;
+
+        Head(int index, long featureDim, HeadSpec spec, TrainerConfig config, LearningRateSchedule schedule) {
+            // Every head starts from the same seed (and the same weights TransferModel.build would give it):
+            // the grid differs in learning rate only.
+            INDArray[] init = Layers.linearInit(new SplittableRandom(config.seed()), featureDim, spec.outputs());
+            this.weightName = "head" + index + ".weight";
+            this.biasName = "head" + index + ".bias";
+            params.put(weightName, init[0]);
+            params.put(biasName, init[1]);
+            this.spec = spec;
+            this.optimizer = AdamW.of(config);
+            this.schedule = schedule;
+            this.clipNorm = config.clipNorm();
+        }
+
+        INDArray weight() {
+            return params.get(weightName);
+        }
+
+        INDArray bias() {
+            return params.get(biasName);
+        }
+
+        @Override
+        public double learningRate(int step) {
+            return schedule.at(step);
+        }
+
+        /** Batches come prepared: float features and the label matrix. */
+        @Override
+        public double step(Batch b, double lr) {
+            INDArray x = b.images();
+            LossAndGrad lg = spec.multiLabel() ? sigmoidBce(logits(x), b.labels()) : softmaxCrossEntropy(logits(x), b.labels());
+            if (!Double.isFinite(lg.loss)) return lg.loss;
+            Map<String, INDArray> grads = new HashMap<>();
+            grads.put(weightName, x.transpose().mmul(lg.dz));
+            grads.put(biasName, lg.dz.sum(0));
+            Trainer.clip(grads, clipNorm);
+            optimizer.step(params, grads, lr);
+            return lg.loss;
+        }
+
+        @Override
+        public INDArray logits(INDArray features) {
+            return features.mmul(weight()).addiRowVector(bias());
+        }
+
+        @Override
+        public Map<String, INDArray> parameters() {
+            return params;
+        }
     }
 
     private record LossAndGrad(double loss, INDArray dz) {

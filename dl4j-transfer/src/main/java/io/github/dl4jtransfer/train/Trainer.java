@@ -15,8 +15,8 @@ import java.util.function.Consumer;
 
 /**
  * Trains a {@link TransferModel}: AdamW with decoupled weight decay, linear warm-up then cosine, global
- * gradient-norm clipping, validation every epoch, best checkpoint by the validation metric (restored at
- * the end), optional early stopping. Deterministic on CPU for a given seed.
+ * gradient-norm clipping, and {@link TrainingLoop}'s validation every epoch, best checkpoint by the validation
+ * metric (restored at the end) and optional early stopping. Deterministic on CPU for a given seed.
  */
 public final class Trainer {
 
@@ -34,53 +34,55 @@ public final class Trainer {
     }
 
     public TrainingOutcome fit(TransferModel model, BatchSource train, BatchSource val, Scorer scorer) {
-        long start = System.nanoTime();
-        SameDiff sd = model.sameDiff();
-        List<String> names = model.trainableNames();
-        Map<String, INDArray> params = new LinkedHashMap<>();
-        for (String n : names) params.put(n, sd.getArrForVarName(n));
-        AdamW optimizer = new AdamW(config.beta1(), config.beta2(), config.epsilon(), config.weightDecay());
-        int stepsPerEpoch = train.batchCount();
-        LearningRateSchedule schedule = new LearningRateSchedule(config.learningRate(), config.warmupSteps(stepsPerEpoch),
-                stepsPerEpoch * config.epochs(), config.schedule());
-        List<EpochRecord> history = new ArrayList<>();
-        Map<String, INDArray> best = null;
-        int bestEpoch = -1;
-        double bestMetric = Double.NEGATIVE_INFINITY;
-        int step = 0;
-        boolean stoppedEarly = false;
-        for (int epoch = 0; epoch < config.epochs(); epoch++) {
-            long epochStart = System.nanoTime();
-            double lossSum = 0;
-            int seen = 0;
-            double lr = schedule.at(step);
-            for (Batch b : train.epoch(epoch)) {
-                lr = schedule.at(step);
-                Step s = gradients(model, b.images(), model.labelMatrix(b.labels()), config.microBatchSize());
-                double loss = s.loss();
-                if (!Double.isFinite(loss)) throw new NonFiniteLossException(epoch, step, loss, lr, history);
-                clip(s.gradients(), config.clipNorm());
-                optimizer.step(params, s.gradients(), lr);
-                s.gradients().values().forEach(Backprop::close); // a backbone's worth: free now, not at the next GC
-                lossSum += loss * b.size();
-                seen += b.size();
-                step++;
-            }
-            double metric = evaluate(model, val, scorer);
-            EpochRecord rec = new EpochRecord(epoch, lossSum / Math.max(1, seen), metric, lr, (System.nanoTime() - epochStart) / 1_000_000);
-            history.add(rec);
-            onEpoch.accept(rec);
-            if (metric > bestMetric || best == null) {
-                bestMetric = metric;
-                bestEpoch = epoch;
-                best = snapshot(params);
-            } else if (config.patience() > 0 && epoch - bestEpoch >= config.patience()) {
-                stoppedEarly = true;
-                break;
-            }
+        LearningRateSchedule schedule = LearningRateSchedule.of(config, config.learningRate(), train.batchCount());
+        return new TrainingLoop(config.epochs(), config.patience()).onEpoch(onEpoch)
+                .fit(List.of(new ModelLearner(model, config, schedule)), train, val, scorer).get(0);
+    }
+
+    /** A whole model under AdamW: the loop's view of what this trainer trains. */
+    private static final class ModelLearner implements Learner {
+        private final TransferModel model;
+        private final Map<String, INDArray> params = new LinkedHashMap<>();
+        private final AdamW optimizer;
+        private final LearningRateSchedule schedule;
+        private final int microBatchSize;
+        private final double clipNorm;
+
+        ModelLearner(TransferModel model, TrainerConfig config, LearningRateSchedule schedule) {
+            this.model = model;
+            SameDiff sd = model.sameDiff();
+            for (String n : model.trainableNames()) params.put(n, sd.getArrForVarName(n));
+            this.optimizer = AdamW.of(config);
+            this.schedule = schedule;
+            this.microBatchSize = config.microBatchSize();
+            this.clipNorm = config.clipNorm();
         }
-        for (Map.Entry<String, INDArray> e : best.entrySet()) params.get(e.getKey()).assign(e.getValue());
-        return new TrainingOutcome(history, bestEpoch, bestMetric, stoppedEarly, (System.nanoTime() - start) / 1_000_000, step);
+
+        @Override
+        public double learningRate(int step) {
+            return schedule.at(step);
+        }
+
+        @Override
+        public double step(Batch b, double lr) {
+            Step s = gradients(model, b.images(), model.labelMatrix(b.labels()), microBatchSize);
+            if (Double.isFinite(s.loss())) {
+                clip(s.gradients(), clipNorm);
+                optimizer.step(params, s.gradients(), lr);
+            }
+            s.gradients().values().forEach(Backprop::close); // a backbone's worth: free now, not at the next GC
+            return s.loss();
+        }
+
+        @Override
+        public INDArray logits(INDArray inputs) {
+            return model.logits(inputs).dup();
+        }
+
+        @Override
+        public Map<String, INDArray> parameters() {
+            return params;
+        }
     }
 
     /** One batch's mean loss, gradients (owned by the caller) and the most bytes a gradient session held at once. */
@@ -146,13 +148,6 @@ public final class Trainer {
         }
     }
 
-    /** The validation metric over a whole source (NaN-safe: a NaN metric never becomes "best" after a number). */
-    public static double evaluate(TransferModel model, BatchSource source, Scorer scorer) {
-        Predictions p = predict(model, source);
-        double s = scorer.score(p.logits(), p.labels());
-        return Double.isNaN(s) ? Double.NEGATIVE_INFINITY : s;
-    }
-
     /** Logits and labels over a whole source, in its order. */
     public static Predictions predict(TransferModel model, BatchSource source) {
         List<INDArray> logits = new ArrayList<>(), labels = new ArrayList<>();
@@ -169,9 +164,4 @@ public final class Trainer {
     public record Predictions(INDArray logits, INDArray labels, List<String> ids) {
     }
 
-    private static Map<String, INDArray> snapshot(Map<String, INDArray> params) {
-        Map<String, INDArray> copy = new HashMap<>();
-        for (Map.Entry<String, INDArray> e : params.entrySet()) copy.put(e.getKey(), e.getValue().dup());
-        return copy;
-    }
 }
