@@ -169,7 +169,7 @@ public final class CellRunner {
     /** Cached DeiT tokens are held in memory for training: use them only while they fit in a few GiB. */
     private boolean fitsInMemory(Scenario scenario, Backbone backbone, DatasetSplit split) {
         if (scenario.head() != HeadKind.DEIT) return true;
-        io.github.dl4jtransfer.graph.Dim[] t = backbone.outputShape(backbone.outputName("tokens"));
+        io.github.dl4jtransfer.graph.Dim[] t = backbone.outputShape(backbone.outputName(io.github.dl4jtransfer.model.BackboneOutput.TOKENS));
         double bytes = (double) split.dataset().size() * t[1].value() * t[2].value() * 4;
         if (bytes <= TOKEN_CACHE_LIMIT_BYTES) return true;
         log.accept(String.format("  tokens of %d images need %.1f GiB: training through the frozen backbone instead of the cache",

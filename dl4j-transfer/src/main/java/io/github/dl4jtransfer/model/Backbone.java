@@ -14,8 +14,8 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * An imported backbone: a SameDiff graph with an image placeholder, named {@code features} and
- * {@code tokens} outputs, a dynamic batch, and its weights as named variables grouped by module.
+ * An imported backbone: a SameDiff graph with an image placeholder, {@link BackboneOutput#FEATURES features}
+ * and {@link BackboneOutput#TOKENS tokens} outputs, a dynamic batch, and its weights as named variables grouped by module.
  */
 public final class Backbone {
 
@@ -51,9 +51,9 @@ public final class Backbone {
         return graph.outputNames();
     }
 
-    /** The graph output for a role ("features", "tokens"), by the sidecar's naming. */
-    public String outputName(String role) {
-        String name = sidecar == null ? role : sidecar.outputName(role);
+    /** The graph output for a role, by the sidecar's naming. */
+    public String outputName(BackboneOutput role) {
+        String name = sidecar == null ? role.key() : sidecar.outputName(role);
         if (!graph.outputNames().contains(name)) {
             throw new IllegalArgumentException("backbone " + source + " has no output '" + name + "' (outputs: "
                     + graph.outputNames() + ")");

@@ -15,7 +15,7 @@ import java.util.Map;
  *
  * @param imageSize    [C, H, W] the graph expects (for the DeiT tail: [N, C] of its token input)
  * @param blockPattern regex whose match in a parameter name is that parameter's block ("blocks\\.\\d+")
- * @param outputs      role ("features", "tokens") → graph output name
+ * @param outputs      role ({@link BackboneOutput#key()}) → graph output name
  */
 public record Sidecar(String family, String name, String variant, String inputName, long[] imageSize,
                       int resize, int crop, double[] mean, double[] std, String interpolation, int patchSize,
@@ -51,8 +51,9 @@ public record Sidecar(String family, String name, String variant, String inputNa
         return Files.isRegularFile(besides(onnx));
     }
 
-    public String outputName(String role) {
-        return outputs == null ? role : outputs.getOrDefault(role, role);
+    /** The graph output playing {@code role}: as mapped in {@code outputs}, else the role's key. */
+    public String outputName(BackboneOutput role) {
+        return outputs == null ? role.key() : outputs.getOrDefault(role.key(), role.key());
     }
 
     /** The input shape without the batch axis. */

@@ -6,6 +6,7 @@ import io.github.dl4jtransfer.graph.TranslatedGraph;
 import io.github.dl4jtransfer.graph.TensorProtos;
 import io.github.dl4jtransfer.graph.Value;
 import io.github.dl4jtransfer.model.BackboneLoader;
+import io.github.dl4jtransfer.model.BackboneOutput;
 import io.github.dl4jtransfer.model.Sidecar;
 import onnx.Onnx;
 import org.nd4j.autodiff.samediff.SDVariable;
@@ -55,7 +56,7 @@ final class DeitTail {
         TranslatedGraph g = new OnnxGraphTranslator(parsed.model(), tailOnnx, sd, PREFIX)
                 .translate(Map.of(), Map.of(tail.inputName(), bound), replaced);
         params.putAll(g.parameters());
-        SDVariable features = sd.getVariable(PREFIX + tail.outputName("features"));
+        SDVariable features = sd.getVariable(PREFIX + tail.outputName(BackboneOutput.FEATURES));
         return new Attached(features, d, params, parsed.sha256());
     }
 

@@ -2,6 +2,7 @@ package io.github.dl4jtransfer.train;
 
 import io.github.dl4jtransfer.data.Batch;
 import io.github.dl4jtransfer.model.Backbone;
+import io.github.dl4jtransfer.model.BackboneOutput;
 import io.github.dl4jtransfer.model.Npy;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -57,7 +58,7 @@ public final class FeatureCache {
             try {
                 MessageDigest md = MessageDigest.getInstance("SHA-256");
                 String s = String.join("\n", modelSha256, datasetHash, split, splitHash, preprocessing,
-                        withTokens ? "tokens" : "features", "v1");
+                        (withTokens ? BackboneOutput.TOKENS : BackboneOutput.FEATURES).key(), "v1");
                 return HexFormat.of().formatHex(md.digest(s.getBytes(StandardCharsets.UTF_8)));
             } catch (NoSuchAlgorithmException e) {
                 throw new IllegalStateException(e);
@@ -120,8 +121,8 @@ public final class FeatureCache {
 
     /** Runs the backbone once over every batch (no cache involved). */
     public static Entry compute(Backbone backbone, BatchSource source, boolean withTokens, long startNanos) {
-        String f = backbone.outputName("features");
-        String t = backbone.outputName("tokens");
+        String f = backbone.outputName(BackboneOutput.FEATURES);
+        String t = backbone.outputName(BackboneOutput.TOKENS);
         List<String> outputs = withTokens ? List.of(f, t) : List.of(f);
         List<INDArray> feats = new ArrayList<>(), toks = new ArrayList<>(), labels = new ArrayList<>();
         List<String> ids = new ArrayList<>();
@@ -145,8 +146,8 @@ public final class FeatureCache {
         try {
             Files.createDirectories(dir);
             Path tmp = Files.createTempDirectory(dir, ".tmp-");
-            Nd4j.writeAsNumpy(e.features().castTo(DataType.FLOAT), tmp.resolve("features.npy").toFile());
-            if (e.tokens() != null) Nd4j.writeAsNumpy(e.tokens().castTo(DataType.FLOAT), tmp.resolve("tokens.npy").toFile());
+            Nd4j.writeAsNumpy(e.features().castTo(DataType.FLOAT), tmp.resolve(file(BackboneOutput.FEATURES)).toFile());
+            if (e.tokens() != null) Nd4j.writeAsNumpy(e.tokens().castTo(DataType.FLOAT), tmp.resolve(file(BackboneOutput.TOKENS)).toFile());
             Nd4j.writeAsNumpy(e.labels().castTo(DataType.FLOAT), tmp.resolve("labels.npy").toFile());
             // ids last: its presence marks a complete entry.
             Files.write(tmp.resolve("ids.txt"), e.ids(), StandardCharsets.UTF_8);
@@ -166,8 +167,8 @@ public final class FeatureCache {
     private static Entry read(Path entry, boolean withTokens, boolean hit, long startNanos) {
         try {
             List<String> ids = Files.readAllLines(entry.resolve("ids.txt"), StandardCharsets.UTF_8);
-            INDArray features = Npy.read(entry.resolve("features.npy"));
-            INDArray tokens = withTokens ? Npy.read(entry.resolve("tokens.npy")) : null;
+            INDArray features = Npy.read(entry.resolve(file(BackboneOutput.FEATURES)));
+            INDArray tokens = withTokens ? Npy.read(entry.resolve(file(BackboneOutput.TOKENS))) : null;
             INDArray labels = Npy.read(entry.resolve("labels.npy"));
             if (features.size(0) != ids.size() || labels.size(0) != ids.size()) {
                 throw new IllegalStateException("feature cache entry " + entry + " is inconsistent");
@@ -176,6 +177,11 @@ public final class FeatureCache {
         } catch (IOException e) {
             throw new UncheckedIOException("cannot read feature cache entry " + entry, e);
         }
+    }
+
+    /** An output's array file in an entry: {@code features.npy}, {@code tokens.npy}. */
+    private static String file(BackboneOutput output) {
+        return output.key() + ".npy";
     }
 
     private static void deleteQuietly(Path p) {

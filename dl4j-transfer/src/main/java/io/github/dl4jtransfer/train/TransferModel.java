@@ -4,6 +4,7 @@ import io.github.dl4jtransfer.graph.Dim;
 import io.github.dl4jtransfer.graph.Sessions;
 
 import io.github.dl4jtransfer.model.Backbone;
+import io.github.dl4jtransfer.model.BackboneOutput;
 import org.nd4j.autodiff.samediff.SDVariable;
 import org.nd4j.autodiff.samediff.SameDiff;
 import org.nd4j.autodiff.samediff.VariableType;
@@ -29,9 +30,6 @@ public final class TransferModel {
     public static final String LABELS = "labels";
     public static final String LOGITS = "logits";
     public static final String LOSS = "loss";
-
-    public static final String FEATURES = "features";
-    public static final String TOKENS = "tokens";
 
     private final SameDiff sd;
     private final String inputName;
@@ -69,7 +67,7 @@ public final class TransferModel {
         long dim;
         String tailSha = null;
         if (scenario.head() == HeadKind.LINEAR) {
-            String f = backbone.outputName("features");
+            String f = backbone.outputName(BackboneOutput.FEATURES);
             pooled = sd.getVariable(f);
             dim = backbone.outputShape(f)[1].value();
         } else {
@@ -77,7 +75,7 @@ public final class TransferModel {
                 throw new IllegalArgumentException("scenario " + scenario.name() + " needs the DeiT classifier export "
                         + "(tools/export/export.py --family deit-tail); none was given");
             }
-            String t = backbone.outputName("tokens");
+            String t = backbone.outputName(BackboneOutput.TOKENS);
             DeitTail.Attached tail = DeitTail.attach(sd, sd.getVariable(t), backbone.outputShape(t), deitTail, rnd);
             added.putAll(tail.parameters());
             pooled = tail.features();
@@ -110,10 +108,10 @@ public final class TransferModel {
      */
     public static TransferModel forFeatures(long dim, HeadSpec head, long seed) {
         SameDiff sd = SameDiff.create();
-        SDVariable features = sd.placeHolder(FEATURES, DataType.FLOAT, -1, dim);
+        SDVariable features = sd.placeHolder(BackboneOutput.FEATURES.key(), DataType.FLOAT, -1, dim);
         Map<String, SDVariable> added = new LinkedHashMap<>();
         addHeadAndLoss(sd, features, dim, head, new SplittableRandom(seed), added);
-        return new TransferModel(sd, FEATURES, null, Scenario.FROZEN_LINEAR, head, new ArrayList<>(added.keySet()), List.of(), null);
+        return new TransferModel(sd, BackboneOutput.FEATURES.key(), null, Scenario.FROZEN_LINEAR, head, new ArrayList<>(added.keySet()), List.of(), null);
     }
 
     /**
@@ -126,12 +124,12 @@ public final class TransferModel {
             throw new IllegalArgumentException("the DeiT classifier needs its export (tools/export/export.py --family deit-tail); none was given");
         }
         SameDiff sd = SameDiff.create();
-        SDVariable tokens = sd.placeHolder(TOKENS, DataType.FLOAT, -1, numTokens, tokenDim);
+        SDVariable tokens = sd.placeHolder(BackboneOutput.TOKENS.key(), DataType.FLOAT, -1, numTokens, tokenDim);
         SplittableRandom rnd = new SplittableRandom(seed);
         DeitTail.Attached tail = DeitTail.attach(sd, tokens, new Dim[]{Dim.BATCH, Dim.of(numTokens), Dim.of(tokenDim)}, deitTail, rnd);
         Map<String, SDVariable> added = new LinkedHashMap<>(tail.parameters());
         addHeadAndLoss(sd, tail.features(), tail.dim(), head, rnd, added);
-        return new TransferModel(sd, TOKENS, null, Scenario.FROZEN_DEIT, head, new ArrayList<>(added.keySet()), List.of(), tail.sha256());
+        return new TransferModel(sd, BackboneOutput.TOKENS.key(), null, Scenario.FROZEN_DEIT, head, new ArrayList<>(added.keySet()), List.of(), tail.sha256());
     }
 
     private static void addHeadAndLoss(SameDiff sd, SDVariable pooled, long dim, HeadSpec head, SplittableRandom rnd,

@@ -3,6 +3,7 @@ package io.github.dl4jtransfer.perf;
 import io.github.dl4jtransfer.matrix.Environment;
 import io.github.dl4jtransfer.model.Backbone;
 import io.github.dl4jtransfer.model.BackboneLoader;
+import io.github.dl4jtransfer.model.BackboneOutput;
 import io.github.dl4jtransfer.train.AdamW;
 import io.github.dl4jtransfer.train.Backprop;
 import io.github.dl4jtransfer.train.HeadSpec;
@@ -93,7 +94,7 @@ public final class PerfWorkloads {
         r.put("onnxNodes", b.onnxNodeCount());
         r.put("parameters", b.parameterCount());
         INDArray x = randomImages(batch, b.sidecar().inputShape(), 1);
-        List<String> outs = List.of(b.outputName("features"));
+        List<String> outs = List.of(b.outputName(BackboneOutput.FEATURES));
         long w = System.nanoTime();
         b.forward(x, outs);
         r.put("warmupSeconds", (System.nanoTime() - w) / 1e9);
@@ -111,7 +112,7 @@ public final class PerfWorkloads {
     private static void profile(Path onnx, int batch, int reps, Map<String, Object> r) {
         Backbone b = BackboneLoader.load(onnx);
         INDArray x = randomImages(batch, b.sidecar().inputShape(), 1);
-        List<String> outs = List.of(b.outputName("features"));
+        List<String> outs = List.of(b.outputName(BackboneOutput.FEATURES));
         b.forward(x, outs);
         Map<String, double[]> byType = new java.util.TreeMap<>();
         long[] last = new long[1];

@@ -2,6 +2,7 @@ package io.github.dl4jtransfer.train;
 
 import io.github.dl4jtransfer.model.Backbone;
 import io.github.dl4jtransfer.model.BackboneLoader;
+import io.github.dl4jtransfer.model.BackboneOutput;
 import io.github.dl4jtransfer.testing.Fixtures;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -35,7 +36,7 @@ class FeatureCacheTest {
         assertEquals(first.features(), second.features());
         assertEquals(first.tokens(), second.tokens());
         assertEquals(data.ids(), second.ids());
-        assertEquals(backbone.forward(data.images()).get(backbone.outputName("features")), second.features());
+        assertEquals(backbone.forward(data.images()).get(backbone.outputName(BackboneOutput.FEATURES)), second.features());
         // Another preprocessing is another entry: never serve features computed from other pixels.
         assertFalse(cache.contains(key(backbone, "pp2", true)));
         assertNotEquals(key(backbone, "pp1", true).digest(), key(backbone, "pp1", false).digest());
