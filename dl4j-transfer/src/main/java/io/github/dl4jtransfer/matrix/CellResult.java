@@ -1,8 +1,12 @@
 package io.github.dl4jtransfer.matrix;
 
+import io.github.dl4jtransfer.data.Task;
+import io.github.dl4jtransfer.data.TaskType;
 import io.github.dl4jtransfer.train.EpochRecord;
 
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 
 /**
@@ -32,12 +36,32 @@ public record CellResult(CellKey key, Status status, String error, TaskInfo task
     public enum Status { DONE, FAILED }
 
     /**
+     * A FAILED result: no metrics and no best epoch, but what was known when the cell failed (its task, the
+     * epochs it finished, its provenance; any of them may be null or empty when it failed before them), so the
+     * report can show how far it got.
+     */
+    public static CellResult failed(CellKey key, String error, TaskInfo task, List<EpochRecord> history, long totalMillis,
+                                    long peakMemoryBytes, Provenance provenance) {
+        return new CellResult(key, Status.FAILED, error, task, Map.of(), Map.of(), new ArrayList<>(history), -1, false,
+                new Timings(totalMillis, 0, 0, 0, 0, false), peakMemoryBytes, 0, 0, provenance);
+    }
+
+    /**
      * @param name        task name ("aptos2019")
-     * @param type        "single_label" or "multi_label"
+     * @param type        "single_label" or "multi_label" ({@link #typeName(TaskType)})
      * @param classNames  classes (or labels) in index order
      * @param metric      the headline metric ("quadratic_kappa", "balanced_accuracy", "roc_auc", "mean_roc_auc"…)
      */
     public record TaskInfo(String name, String type, List<String> classNames, String metric) {
+
+        public static TaskInfo of(Task task) {
+            return new TaskInfo(task.name(), typeName(task.type()), task.classNames(), task.metric());
+        }
+
+        /** The type as result files (and the report reading them) spell it: the enum's name in lower case. */
+        public static String typeName(TaskType type) {
+            return type.name().toLowerCase(Locale.ROOT);
+        }
     }
 
     /**

@@ -31,7 +31,6 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 
 import java.nio.file.Path;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -61,10 +60,10 @@ public final class CellRunner {
             return runOrThrow(key, start, startedAt, p);
         } catch (NonFiniteLossException e) {
             p.history = e.history();
-            return failed(key, p, e.getMessage() + " (lower the learning rate for this cell with an override, or check the data)", start, startedAt);
+            return failed(key, p, e.getMessage() + " (lower the learning rate for this cell with an override, or check the data)", start);
         } catch (RuntimeException | OutOfMemoryError e) {
             String msg = e.getMessage() == null ? e.getClass().getSimpleName() : e.getClass().getSimpleName() + ": " + e.getMessage();
-            return failed(key, p, msg, start, startedAt);
+            return failed(key, p, msg, start);
         }
     }
 
@@ -83,8 +82,7 @@ public final class CellRunner {
 
         Dataset dataset = Datasets.read(dataSpec.format(), dataSpec.path(), dataSpec.options());
         Task task = dataset.task();
-        p.task = new CellResult.TaskInfo(task.name(), task.type() == TaskType.MULTI_LABEL ? "multi_label" : "single_label",
-                task.classNames(), task.metric());
+        p.task = CellResult.TaskInfo.of(task);
         Path manifest = plan.outputDir().resolve("splits").resolve(CellKey.safe(key.dataset()) + ".json");
         DatasetSplit split = DatasetSplit.loadOrCreate(manifest, dataset, dataset.defaultSplit());
         String splitHash = Hashes.sha256(manifest);
@@ -228,11 +226,9 @@ public final class CellRunner {
         return m;
     }
 
-    private CellResult failed(CellKey key, Partial p, String error, long start, String startedAt) {
+    private CellResult failed(CellKey key, Partial p, String error, long start) {
         log.accept("  FAILED: " + error);
-        List<EpochRecord> history = new ArrayList<>(p.history);
-        return new CellResult(key, CellResult.Status.FAILED, error, p.task, Map.of(), Map.of(), history, -1, false,
-                new CellResult.Timings((System.nanoTime() - start) / 1_000_000, 0, 0, 0, 0, false),
-                Environment.peakRssBytes(), 0, 0, p.provenance);
+        return CellResult.failed(key, error, p.task, p.history, (System.nanoTime() - start) / 1_000_000, Environment.peakRssBytes(),
+                p.provenance);
     }
 }

@@ -221,7 +221,7 @@ public final class ForkedExecutor implements CellExecutor, AutoCloseable {
     }
 
     private static CellResult crashed(CellKey key, String why, String tail) {
-        return new CellResult(key, CellResult.Status.FAILED, why + (tail.isBlank() ? "" : "\n--- last worker output ---\n" + tail),
-                null, Map.of(), Map.of(), List.of(), -1, false, new CellResult.Timings(0, 0, 0, 0, 0, false), 0, 0, 0, null);
+        // The worker held the cell's task, history and provenance; none of it came back.
+        return CellResult.failed(key, why + (tail.isBlank() ? "" : "\n--- last worker output ---\n" + tail), null, List.of(), 0, 0, null);
     }
 }
