@@ -13,7 +13,7 @@ import java.util.function.Consumer;
 final class CellRoutes {
 
     /** Cached DeiT tokens are held in memory for training: use them only while they fit in a few GiB. */
-    static final double TOKEN_CACHE_LIMIT_BYTES = 4.0 * (1L << 30);
+    private static final double TOKEN_CACHE_LIMIT_BYTES = 4.0 * (1L << 30);
 
     private CellRoutes() {
     }

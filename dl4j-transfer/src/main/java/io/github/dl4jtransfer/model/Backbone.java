@@ -15,7 +15,8 @@ import java.util.Map;
 
 /**
  * An imported backbone: a SameDiff graph with an image placeholder, {@link BackboneOutput#FEATURES features}
- * and {@link BackboneOutput#TOKENS tokens} outputs, a dynamic batch, and its weights as named variables grouped by module.
+ * and {@link BackboneOutput#TOKENS tokens} outputs, a dynamic batch, and its weights as named variables grouped
+ * by module.
  */
 public final class Backbone {
 

@@ -48,9 +48,11 @@ public final class LinearProbe {
             heads.add(new Head(i, featureDim, head, config, LearningRateSchedule.of(config, learningRates[i], train.batchCount())));
         }
         // Features as float and labels as the loss wants them, made once per batch for all heads.
-        BatchSource trainFloat = train.map(b -> new Batch(b.images().castTo(DataType.FLOAT), TransferModel.labelMatrix(head, b.labels()), b.ids()));
+        BatchSource trainFloat = train.map(b -> new Batch(b.images().castTo(DataType.FLOAT),
+                TransferModel.labelMatrix(head, b.labels()), b.ids()));
         BatchSource valFloat = val.map(b -> new Batch(b.images().castTo(DataType.FLOAT), b.labels(), b.ids()));
-        List<TrainingOutcome> outcomes = new TrainingLoop(config.epochs(), config.patience()).fit(heads, trainFloat, valFloat, scorer);
+        List<TrainingOutcome> outcomes = new TrainingLoop(config.epochs(), config.patience())
+                .fit(heads, trainFloat, valFloat, scorer);
 
         int winner = 0;
         List<Candidate> grid = new ArrayList<>();
