@@ -35,6 +35,12 @@ public record DatasetOptions(boolean skipBadImages, boolean verifyImages, Uncert
         return new Builder();
     }
 
+    /** A builder holding these options, to change some. */
+    public Builder toBuilder() {
+        return builder().optSkipBadImages(skipBadImages).optVerifyImages(verifyImages).optUncertainty(uncertainty)
+                .optBlankAsUncertain(blankAsUncertain).optHashImageBytes(hashImageBytes).optMetric(metric).optTaskName(taskName);
+    }
+
     public static final class Builder {
         private boolean skipBadImages;
         private boolean verifyImages;

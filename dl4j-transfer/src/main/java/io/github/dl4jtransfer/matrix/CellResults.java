@@ -71,4 +71,16 @@ public final class CellResults {
             throw new UncheckedIOException("cannot list " + cellsDir, e);
         }
     }
+
+    /** "N of M cells failed…" with each failed cell's first error line, or null when every cell is done. */
+    public static String failureSummary(List<CellResult> results, Path cellsDir) {
+        List<CellResult> failed = results.stream().filter(r -> !r.isDone()).toList();
+        if (failed.isEmpty()) return null;
+        StringBuilder sb = new StringBuilder(failed.size() + " of " + results.size() + " cells failed (their errors are in "
+                + cellsDir + "; a rerun retries only them):");
+        for (CellResult r : failed) {
+            sb.append("\n  ").append(r.key().describe()).append(": ").append(r.error() == null ? "" : r.error().lines().findFirst().orElse(""));
+        }
+        return sb.toString();
+    }
 }

@@ -209,21 +209,13 @@ public final class CellRunner {
         return out;
     }
 
+    /** The cell's resolved configuration for provenance: the scenario, every training setting as the record has it, preprocessing. */
     private static Map<String, Object> configMap(TrainerConfig c, Scenario s, Preprocessing prep) {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("scenario", s.name());
         m.put("freeze", s.freeze().toString());
         m.put("head", s.head().name().toLowerCase());
-        m.put("learning_rate", c.learningRate());
-        m.put("weight_decay", c.weightDecay());
-        m.put("batch_size", c.batchSize());
-        m.put("epochs", c.epochs());
-        m.put("warmup_epochs", c.warmupEpochs());
-        m.put("warmup_iterations_cap", c.warmupIterationsCap());
-        m.put("schedule", c.schedule().name().toLowerCase());
-        m.put("clip_norm", c.clipNorm());
-        m.put("patience", c.patience());
-        m.put("micro_batch_size", c.microBatchSize());
+        m.put("training", TrainerConfig.SETTINGS.values(c));
         m.put("preprocessing", prep.fingerprint());
         return m;
     }

@@ -1,5 +1,9 @@
 package io.github.dl4jtransfer.maven;
 
+import io.github.dl4jtransfer.matrix.BenchmarkPlan;
+import io.github.dl4jtransfer.matrix.TrainingOverride;
+import io.github.dl4jtransfer.train.TrainerConfig;
+
 import io.github.dl4jtransfer.matrix.DatasetSpec;
 import io.github.dl4jtransfer.data.DatasetOptions;
 import io.github.dl4jtransfer.data.synth.SynthMed;
@@ -40,6 +44,20 @@ final class EmbeddedDefault {
     static final List<Double> FROZEN_LINEAR_GRID = List.of(1e-3, 1e-2, 1e-1);
 
     private EmbeddedDefault() {
+    }
+
+    /**
+     * The embedded default's training: one short epoch per cell unless {@code <training>} says otherwise; with no
+     * epochs and no overrides configured, frozen-linear cells (a linear head on cached features, milliseconds per
+     * epoch) get enough epochs and a small learning-rate grid to converge, so the report's baseline row means something.
+     */
+    static void training(BenchmarkPlan.Builder b, Map<String, String> configured, boolean noOverrides, List<String> scenarios,
+                         List<Double> grid) {
+        b.optTrainer(TrainerConfig.builder().optEpochs(EPOCHS).optBatchSize(BATCH_SIZE).optLearningRate(LEARNING_RATE)
+                .optWarmupEpochs(WARMUP_EPOCHS).build());
+        if (configured.containsKey("epochs") || !noOverrides || !scenarios.contains("frozen-linear")) return;
+        b.addOverride(TrainingOverride.of(TrainingOverride.Axis.SCENARIO, "frozen-linear", "epochs", FROZEN_LINEAR_EPOCHS));
+        if (grid == null || grid.isEmpty()) b.optLearningRateGrid(FROZEN_LINEAR_GRID);
     }
 
     /** Extracts the eight tiny backbones (model.onnx + model.json) under {@code dir}; name → ONNX file. */
