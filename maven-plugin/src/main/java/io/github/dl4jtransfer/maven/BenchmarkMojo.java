@@ -1,6 +1,5 @@
 package io.github.dl4jtransfer.maven;
 
-import io.github.dl4jtransfer.config.ConfigException;
 import io.github.dl4jtransfer.matrix.BenchmarkPlan;
 import io.github.dl4jtransfer.matrix.CellResult;
 import io.github.dl4jtransfer.matrix.CellResults;
@@ -10,6 +9,7 @@ import org.apache.maven.plugin.MojoExecution;
 import org.apache.maven.plugin.MojoFailureException;
 import org.apache.maven.plugins.annotations.Mojo;
 import org.apache.maven.plugins.annotations.Parameter;
+import org.apache.maven.project.MavenProject;
 
 import java.io.File;
 import java.nio.file.Path;
@@ -115,6 +115,9 @@ public class BenchmarkMojo extends AbstractWorkerMojo {
     @Parameter(defaultValue = "${mojoExecution}", readonly = true)
     private MojoExecution execution;
 
+    @Parameter(defaultValue = "${project}", readonly = true)
+    private MavenProject project;
+
     @Override
     protected String goal() {
         return "benchmark";
@@ -134,7 +137,7 @@ public class BenchmarkMojo extends AbstractWorkerMojo {
 
     /** The POM configuration as the library's plan: mapped here, checked there. */
     BenchmarkPlan plan() {
-        rejectTopLevelSettings();
+        TopLevelSettings.reject(project, execution);
         BenchmarkPlan.Builder b = BenchmarkPlan.builder(outputDirectory.toPath());
         Path embedded = embeddedDirectory.toPath().toAbsolutePath().normalize();
         boolean embeddedModels = useEmbeddedDefault && (models == null || models.isEmpty());
@@ -173,16 +176,6 @@ public class BenchmarkMojo extends AbstractWorkerMojo {
         Map<String, String> s = new LinkedHashMap<>(training == null ? Map.of() : training);
         if (session != null) s.putAll(TrainerConfig.SETTINGS.fromProperties(session.getUserProperties(), "transfer."));
         return s;
-    }
-
-    /** Settings at the top level (where earlier versions read them) would be ignored silently by Maven: say where they go. */
-    private void rejectTopLevelSettings() {
-        if (execution == null || execution.getConfiguration() == null) return;
-        for (var child : execution.getConfiguration().getChildren()) {
-            String n = child.getName();
-            ConfigException.require(!TrainerConfig.SETTINGS.names().contains(n), "<" + n + ">", "a training setting at the top level is not read",
-                    "move it into <training><" + n + ">…</" + n + "></training>");
-        }
     }
 
     private static Set<String> names(String csv) {
