@@ -3,6 +3,7 @@ package io.github.dl4jtransfer.matrix;
 import io.github.dl4jtransfer.config.ConfigException;
 import io.github.dl4jtransfer.train.TrainerConfig;
 
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
@@ -39,7 +40,7 @@ public record TrainingOverride(Axis axis, String value, Map<String, Object> sett
     public TrainingOverride {
         Objects.requireNonNull(axis, "override axis");
         Objects.requireNonNull(value, "override value");
-        settings = java.util.Collections.unmodifiableMap(TrainerConfig.SETTINGS.typed(settings == null ? Map.of() : settings, ""));
+        settings = Collections.unmodifiableMap(TrainerConfig.SETTINGS.typed(settings == null ? Map.of() : settings, "<overrides><override> "));
     }
 
     /** An override of one setting, e.g. {@code of(Axis.SCENARIO, "frozen-linear", "epochs", 30)}. */
@@ -88,7 +89,8 @@ public record TrainingOverride(Axis axis, String value, Map<String, Object> sett
         return TrainerConfig.SETTINGS.apply(c, settings, where);
     }
 
+    /** {@code c} with this override's settings (the plan checked them when it was built). */
     public TrainerConfig applyTo(TrainerConfig c) {
-        return applyTo(c, "<overrides><override> <" + axis.element() + ">" + value + " ");
+        return applyTo(c, "<overrides><override> ");
     }
 }
