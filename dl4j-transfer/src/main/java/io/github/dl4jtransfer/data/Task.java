@@ -46,10 +46,6 @@ public record Task(String name, TaskType type, List<String> classNames, String m
         return classNames.size();
     }
 
-    public boolean isBinary() {
-        return type == TaskType.SINGLE_LABEL && classNames.size() == 2;
-    }
-
     public boolean isMultiLabel() {
         return type == TaskType.MULTI_LABEL;
     }

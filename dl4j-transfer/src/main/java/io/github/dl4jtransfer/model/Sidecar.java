@@ -5,7 +5,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.PropertyNamingStrategies;
 
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
 
@@ -45,10 +44,6 @@ public record Sidecar(String family, String name, String variant, String inputNa
         String fileName = onnx.getFileName().toString();
         String stem = fileName.endsWith(".onnx") ? fileName.substring(0, fileName.length() - 5) : fileName;
         return onnx.resolveSibling(stem + ".json");
-    }
-
-    public static boolean existsBesides(Path onnx) {
-        return Files.isRegularFile(besides(onnx));
     }
 
     public String outputName(String role) {

@@ -107,11 +107,6 @@ public final class DatasetSplit {
         return s;
     }
 
-    /** Where a study run keeps the manifest of {@code ds}: {@code <resultsDir>/splits/<task name>.json}. */
-    public static Path manifestPath(Path resultsDir, Dataset ds) {
-        return resultsDir.resolve("splits").resolve(ds.task().name() + ".json");
-    }
-
     public Dataset dataset() {
         return dataset;
     }
