@@ -12,6 +12,7 @@ import io.github.dl4jtransfer.eval.EvalTask;
 import io.github.dl4jtransfer.eval.Evaluator;
 import io.github.dl4jtransfer.eval.MetricKind;
 import io.github.dl4jtransfer.eval.MetricReport;
+import io.github.dl4jtransfer.io.Sha256;
 import io.github.dl4jtransfer.model.Backbone;
 import io.github.dl4jtransfer.model.BackboneLoader;
 import io.github.dl4jtransfer.train.BatchSource;
@@ -87,7 +88,7 @@ public final class CellRunner {
                 task.classNames(), task.metric());
         Path manifest = plan.outputDir().resolve("splits").resolve(CellKey.safe(key.dataset()) + ".json");
         DatasetSplit split = DatasetSplit.loadOrCreate(manifest, dataset, dataset.defaultSplit());
-        String splitHash = Hashes.sha256(manifest);
+        String splitHash = Sha256.ofFile(manifest);
 
         Backbone backbone = BackboneLoader.load(modelSpec.onnx());
         Preprocessing prep = Preprocessing.fromSidecar(backbone.sidecar());

@@ -1,5 +1,6 @@
 package io.github.dl4jtransfer.maven;
 
+import io.github.dl4jtransfer.io.AtomicFiles;
 import io.github.dl4jtransfer.matrix.BenchmarkPlan;
 import io.github.dl4jtransfer.matrix.TrainingOverride;
 import io.github.dl4jtransfer.train.TrainerConfig;
@@ -13,7 +14,6 @@ import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -90,9 +90,7 @@ final class EmbeddedDefault {
                     byte[] bytes = in.readAllBytes();
                     Path out = target.resolve(file);
                     if (Files.isRegularFile(out) && Files.size(out) == bytes.length && java.util.Arrays.equals(Files.readAllBytes(out), bytes)) continue;
-                    Path tmp = Files.createTempFile(target, "." + file, ".tmp");
-                    Files.write(tmp, bytes);
-                    Files.move(tmp, out, StandardCopyOption.REPLACE_EXISTING);
+                    AtomicFiles.write(out, bytes);
                 }
             }
         } catch (IOException e) {
