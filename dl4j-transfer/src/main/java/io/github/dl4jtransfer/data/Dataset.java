@@ -1,7 +1,5 @@
 package io.github.dl4jtransfer.data;
 
-import io.github.dl4jtransfer.data.split.Split;
-import io.github.dl4jtransfer.data.split.SplitSpec;
 import io.github.dl4jtransfer.io.Sha256;
 
 import java.io.IOException;

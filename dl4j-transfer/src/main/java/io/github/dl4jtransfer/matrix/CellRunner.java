@@ -1,13 +1,13 @@
 package io.github.dl4jtransfer.matrix;
 
 import io.github.dl4jtransfer.data.Dataset;
-import io.github.dl4jtransfer.data.Datasets;
+import io.github.dl4jtransfer.data.formats.Datasets;
 import io.github.dl4jtransfer.data.Preprocessing;
 import io.github.dl4jtransfer.data.Task;
 import io.github.dl4jtransfer.data.TaskType;
 import io.github.dl4jtransfer.data.pipeline.ImagePipeline;
 import io.github.dl4jtransfer.data.split.DatasetSplit;
-import io.github.dl4jtransfer.data.split.Split;
+import io.github.dl4jtransfer.data.Split;
 import io.github.dl4jtransfer.eval.EvalTask;
 import io.github.dl4jtransfer.eval.Evaluator;
 import io.github.dl4jtransfer.eval.MetricKind;

@@ -2,7 +2,7 @@ package io.github.dl4jtransfer.matrix;
 
 import io.github.dl4jtransfer.config.ConfigException;
 import io.github.dl4jtransfer.data.DatasetOptions;
-import io.github.dl4jtransfer.data.Datasets;
+import io.github.dl4jtransfer.data.formats.Datasets;
 import io.github.dl4jtransfer.model.Sidecar;
 import io.github.dl4jtransfer.train.HeadKind;
 import io.github.dl4jtransfer.train.Scenario;

@@ -7,7 +7,7 @@ import io.github.dl4jtransfer.data.ImageSource;
 import io.github.dl4jtransfer.data.Sample;
 import io.github.dl4jtransfer.data.Task;
 import io.github.dl4jtransfer.data.TaskType;
-import io.github.dl4jtransfer.data.split.SplitSpec;
+import io.github.dl4jtransfer.data.SplitSpec;
 import io.github.dl4jtransfer.eval.MetricKind;
 
 import java.nio.file.Files;

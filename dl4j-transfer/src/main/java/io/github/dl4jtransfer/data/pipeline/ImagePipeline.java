@@ -10,7 +10,7 @@ import io.github.dl4jtransfer.data.Task;
 import io.github.dl4jtransfer.data.image.ImageDecoder;
 import io.github.dl4jtransfer.data.image.RgbImage;
 import io.github.dl4jtransfer.data.split.DatasetSplit;
-import io.github.dl4jtransfer.data.split.Split;
+import io.github.dl4jtransfer.data.Split;
 import io.github.dl4jtransfer.train.BatchSource;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;

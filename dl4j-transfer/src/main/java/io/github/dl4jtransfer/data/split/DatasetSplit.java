@@ -7,6 +7,8 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.github.dl4jtransfer.data.Dataset;
 import io.github.dl4jtransfer.data.DatasetException;
 import io.github.dl4jtransfer.data.Sample;
+import io.github.dl4jtransfer.data.Split;
+import io.github.dl4jtransfer.data.SplitSpec;
 import io.github.dl4jtransfer.io.AtomicFiles;
 
 import java.io.IOException;
