@@ -2,7 +2,7 @@ package io.github.dl4jtransfer.matrix;
 
 import io.github.dl4jtransfer.data.Dataset;
 import io.github.dl4jtransfer.data.formats.Datasets;
-import io.github.dl4jtransfer.data.Preprocessing;
+import io.github.dl4jtransfer.data.image.Preprocessing;
 import io.github.dl4jtransfer.data.Task;
 import io.github.dl4jtransfer.data.TaskType;
 import io.github.dl4jtransfer.data.pipeline.ImagePipeline;
@@ -15,7 +15,7 @@ import io.github.dl4jtransfer.eval.MetricReport;
 import io.github.dl4jtransfer.io.Sha256;
 import io.github.dl4jtransfer.model.Backbone;
 import io.github.dl4jtransfer.model.BackboneLoader;
-import io.github.dl4jtransfer.train.BatchSource;
+import io.github.dl4jtransfer.data.pipeline.BatchSource;
 import io.github.dl4jtransfer.train.EpochRecord;
 import io.github.dl4jtransfer.train.FeatureCache;
 import io.github.dl4jtransfer.train.HeadKind;
@@ -91,7 +91,7 @@ public final class CellRunner {
         String splitHash = Sha256.ofFile(manifest);
 
         Backbone backbone = BackboneLoader.load(modelSpec.onnx());
-        Preprocessing prep = Preprocessing.fromSidecar(backbone.sidecar());
+        Preprocessing prep = backbone.preprocessing();
         HeadSpec head = task.type() == TaskType.MULTI_LABEL ? HeadSpec.multiLabel(task.classNames().size())
                 : HeadSpec.singleLabel(task.classNames().size());
         EvalTask evalTask = (task.type() == TaskType.MULTI_LABEL ? EvalTask.multiLabel(task.classNames().size())

@@ -1,6 +1,8 @@
 package io.github.dl4jtransfer.train;
 
 import io.github.dl4jtransfer.data.Batch;
+import io.github.dl4jtransfer.data.pipeline.BatchSource;
+import io.github.dl4jtransfer.data.pipeline.InMemoryBatchSource;
 import io.github.dl4jtransfer.io.AtomicFiles;
 import io.github.dl4jtransfer.io.Npy;
 import io.github.dl4jtransfer.io.Sha256;

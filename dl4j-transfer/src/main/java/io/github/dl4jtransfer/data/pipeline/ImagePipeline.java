@@ -1,17 +1,16 @@
 package io.github.dl4jtransfer.data.pipeline;
 
-import io.github.dl4jtransfer.data.Augmentation;
+import io.github.dl4jtransfer.data.image.Augmentation;
 import io.github.dl4jtransfer.data.Batch;
 import io.github.dl4jtransfer.data.Dataset;
 import io.github.dl4jtransfer.data.DatasetException;
-import io.github.dl4jtransfer.data.Preprocessing;
+import io.github.dl4jtransfer.data.image.Preprocessing;
 import io.github.dl4jtransfer.data.Sample;
 import io.github.dl4jtransfer.data.Task;
 import io.github.dl4jtransfer.data.image.ImageDecoder;
 import io.github.dl4jtransfer.data.image.RgbImage;
 import io.github.dl4jtransfer.data.split.DatasetSplit;
 import io.github.dl4jtransfer.data.Split;
-import io.github.dl4jtransfer.train.BatchSource;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 

@@ -1,15 +1,14 @@
 package io.github.dl4jtransfer.data.pipeline;
 
-import io.github.dl4jtransfer.data.Augmentation;
+import io.github.dl4jtransfer.data.image.Augmentation;
 import io.github.dl4jtransfer.data.Batch;
 import io.github.dl4jtransfer.data.Dataset;
 import io.github.dl4jtransfer.data.DatasetException;
 import io.github.dl4jtransfer.data.formats.Datasets;
-import io.github.dl4jtransfer.data.Preprocessing;
+import io.github.dl4jtransfer.data.image.Preprocessing;
 import io.github.dl4jtransfer.data.Sample;
 import io.github.dl4jtransfer.data.split.DatasetSplit;
 import io.github.dl4jtransfer.data.Split;
-import io.github.dl4jtransfer.train.BatchSource;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
