@@ -6,8 +6,11 @@ def cells = new File(out, 'cells')
     def json = new groovy.json.JsonSlurper().parse(f)
     assert json.status == 'DONE' : "${m}: ${json.error}"
     assert json.history.size() == 1
-    if (m == 'resnet152') assert json.provenance.config.batch_size == 32 : 'override not applied'
-    else assert json.provenance.config.batch_size == 64
+    // provenance records every resolved training setting, as TrainerConfig names it
+    if (m == 'resnet152') assert json.provenance.config.training.batchSize == 32 : 'override not applied'
+    else assert json.provenance.config.training.batchSize == 64
+    assert json.provenance.config.training.epochs == 1 && json.provenance.config.training.learningRate == 1e-3
+    assert json.provenance.config.training.seed == 1
 }
 assert cells.listFiles().findAll { it.name.endsWith('.json') }.size() == 2
 def results = new groovy.json.JsonSlurper().parse(new File(out, 'results.json'))

@@ -1,7 +1,6 @@
 package io.github.dl4jtransfer.data;
 
-import io.github.dl4jtransfer.data.split.Split;
-import io.github.dl4jtransfer.data.split.SplitSpec;
+import io.github.dl4jtransfer.io.Sha256;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -9,12 +8,10 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.Comparator;
 import java.util.HashMap;
-import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -163,7 +160,7 @@ public final class Dataset {
     }
 
     private String computeHash() {
-        MessageDigest md = sha256();
+        MessageDigest md = Sha256.newDigest();
         StringBuilder head = new StringBuilder("dl4j-transfer dataset v1\n").append(format).append('\n')
                 .append(task.name()).append('\n').append(task.type()).append('\n')
                 .append(String.join("\u001f", task.classNames())).append('\n');
@@ -183,7 +180,7 @@ public final class Dataset {
             imageFingerprint(s.image(), md);
             md.update((byte) '\n');
         }
-        return HexFormat.of().formatHex(md.digest());
+        return Sha256.hex(md);
     }
 
     private void imageFingerprint(ImageSource src, MessageDigest md) {
@@ -209,14 +206,6 @@ public final class Dataset {
             }
         } catch (IOException e) {
             throw new DatasetException("cannot fingerprint " + src.describe() + " for the dataset hash: " + e.getMessage(), e);
-        }
-    }
-
-    static MessageDigest sha256() {
-        try {
-            return MessageDigest.getInstance("SHA-256");
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("the JDK always has SHA-256", e);
         }
     }
 

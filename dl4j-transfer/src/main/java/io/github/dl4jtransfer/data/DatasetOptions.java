@@ -1,5 +1,7 @@
 package io.github.dl4jtransfer.data;
 
+import io.github.dl4jtransfer.eval.MetricKind;
+
 import java.util.Objects;
 
 /**
@@ -13,7 +15,8 @@ import java.util.Objects;
  * @param blankAsUncertain CheXpert: treat blank cells as uncertain too; by default blank means "not
  *                         mentioned" and is 0, as in the CheXpert paper and the usual training code
  * @param hashImageBytes   content hash over image bytes instead of file size + mtime (slower, survives copies)
- * @param metric           override the format's default metric (generic formats), or null
+ * @param metric           override the format's default metric (generic formats), or null; a
+ *                         {@link MetricKind} name, stored in its canonical spelling
  * @param taskName         override the task name (generic formats default to the file/folder name), or null
  */
 public record DatasetOptions(boolean skipBadImages, boolean verifyImages, UncertaintyPolicy uncertainty,
@@ -21,10 +24,9 @@ public record DatasetOptions(boolean skipBadImages, boolean verifyImages, Uncert
 
     public DatasetOptions {
         Objects.requireNonNull(uncertainty, "uncertainty");
-        if (metric != null && !Task.METRICS.contains(metric)) {
-            throw new IllegalArgumentException("unknown metric '" + metric + "'; expected one of "
-                    + Task.METRICS.stream().sorted().toList());
-        }
+        // Unknown names fail here, with the list of known ones; whether the metric fits the task's shape
+        // is checked by Task once the reader knows the shape.
+        if (metric != null) metric = MetricKind.fromName(metric).metricName();
     }
 
     public static DatasetOptions defaults() {
@@ -33,6 +35,12 @@ public record DatasetOptions(boolean skipBadImages, boolean verifyImages, Uncert
 
     public static Builder builder() {
         return new Builder();
+    }
+
+    /** A builder holding these options, to change some. */
+    public Builder toBuilder() {
+        return builder().optSkipBadImages(skipBadImages).optVerifyImages(verifyImages).optUncertainty(uncertainty)
+                .optBlankAsUncertain(blankAsUncertain).optHashImageBytes(hashImageBytes).optMetric(metric).optTaskName(taskName);
     }
 
     public static final class Builder {

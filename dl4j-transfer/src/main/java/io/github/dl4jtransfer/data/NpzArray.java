@@ -1,20 +1,18 @@
 package io.github.dl4jtransfer.data;
 
+import io.github.dl4jtransfer.io.Npy;
+
 import java.io.DataInputStream;
 import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.Collections;
 import java.util.List;
 import java.util.Objects;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipFile;
 
@@ -24,13 +22,10 @@ import java.util.zip.ZipFile;
  *
  * <p>Rows rather than one flat buffer because MedMNIST+ 224 px training arrays exceed the 2 GiB limit of
  * a Java array; the archive is inflated once, sequentially, since deflated zip entries allow no random
- * access. {@code model.Npy} is not reused: it materialises the whole array as one INDArray.
+ * access. Only the header is read with {@link Npy}, whose {@code read} would materialise the whole array
+ * as one INDArray.
  */
 public final class NpzArray {
-
-    private static final Pattern DESCR = Pattern.compile("'descr':\\s*'([<>|=]?)([a-z])(\\d+)'");
-    private static final Pattern FORTRAN = Pattern.compile("'fortran_order':\\s*(True|False)");
-    private static final Pattern SHAPE = Pattern.compile("'shape':\\s*\\(([^)]*)\\)");
 
     private final Path file;
     private final String key;
@@ -128,30 +123,21 @@ public final class NpzArray {
                         + "). Expected MedMNIST's train_images/train_labels/val_*/test_* arrays.");
             }
             try (DataInputStream in = new DataInputStream(zip.getInputStream(e))) {
-                byte[] magic = new byte[8];
-                in.readFully(magic);
-                if (magic[0] != (byte) 0x93 || !new String(magic, 1, 5, StandardCharsets.US_ASCII).equals("NUMPY")) {
-                    throw new DatasetException(where + " is not a .npy array (bad magic)");
+                Npy.Header h;
+                try {
+                    h = Npy.readHeader(in, where);
+                } catch (IllegalArgumentException bad) {
+                    throw new DatasetException(bad.getMessage(), bad);
                 }
-                int major = magic[6] & 0xff;
-                int headerLen = major == 1
-                        ? (in.readUnsignedByte() | in.readUnsignedByte() << 8)
-                        : Integer.reverseBytes(in.readInt());
-                byte[] header = new byte[headerLen];
-                in.readFully(header);
-                String h = new String(header, StandardCharsets.US_ASCII);
-                Matcher d = DESCR.matcher(h), f = FORTRAN.matcher(h), s = SHAPE.matcher(h);
-                if (!d.find() || !f.find() || !s.find()) throw new DatasetException(where + ": unreadable .npy header " + h);
-                ByteOrder order = d.group(1).equals(">") ? ByteOrder.BIG_ENDIAN : ByteOrder.LITTLE_ENDIAN;
-                char kind = d.group(2).charAt(0);
-                int itemSize = Integer.parseInt(d.group(3));
-                long[] shape = Arrays.stream(s.group(1).split(",")).map(String::trim).filter(p -> !p.isEmpty())
-                        .mapToLong(Long::parseLong).toArray();
+                ByteOrder order = h.order();
+                char kind = h.kind();
+                int itemSize = h.itemSize();
+                long[] shape = h.shape();
                 if (shape.length == 0) throw new DatasetException(where + ": expected an array with a sample axis, found a scalar");
                 long perRow = itemSize;
                 for (int i = 1; i < shape.length; i++) perRow *= shape[i];
                 boolean trivialOrder = shape.length == 1 || perRow == itemSize || shape[0] == 1;
-                if (f.group(1).equals("True") && !trivialOrder) {
+                if (h.fortranOrder() && !trivialOrder) {
                     throw new DatasetException(where + " is stored in Fortran order; re-save it with "
                             + "np.savez(..., " + key + "=np.ascontiguousarray(a))");
                 }

@@ -1,5 +1,8 @@
 package io.github.dl4jtransfer.data;
 
+import io.github.dl4jtransfer.eval.EvalTask;
+import io.github.dl4jtransfer.eval.MetricKind;
+
 import java.util.List;
 import java.util.Objects;
 import java.util.Set;
@@ -10,13 +13,12 @@ import java.util.Set;
  * @param name       short task name ("aptos2019"); used in file names (split manifests, caches)
  * @param type       single-label (binary = 2 classes) or multi-label
  * @param classNames class (single-label) or label (multi-label) names, in label-index order
- * @param metric     the study's headline metric, one of {@link #METRICS}
+ * @param metric     the study's headline metric: the {@link MetricKind#metricName() name} of a metric the
+ *                   evaluator scores for a task of this shape ({@link EvalTask#metrics()}), in its canonical
+ *                   spelling. {@link MetricKind} is the one list of metrics, so that whatever a dataset can
+ *                   name here is what the evaluator computes and selects checkpoints by.
  */
 public record Task(String name, TaskType type, List<String> classNames, String metric) {
-
-    /** Metric names the evaluation package understands. */
-    public static final Set<String> METRICS = Set.of(
-            "quadratic_kappa", "balanced_accuracy", "roc_auc", "mean_roc_auc", "accuracy", "macro_f1");
 
     public Task {
         Objects.requireNonNull(name, "name");
@@ -30,24 +32,20 @@ public record Task(String name, TaskType type, List<String> classNames, String m
         if (Set.copyOf(classNames).size() != classNames.size()) {
             throw new IllegalArgumentException("task '" + name + "' has duplicate class names: " + classNames);
         }
-        if (!METRICS.contains(metric)) {
-            throw new IllegalArgumentException("task '" + name + "': unknown metric '" + metric
-                    + "'; expected one of " + METRICS.stream().sorted().toList());
-        }
-        if (metric.equals("roc_auc") && !(type == TaskType.SINGLE_LABEL && classNames.size() == 2)) {
-            throw new IllegalArgumentException("task '" + name + "': roc_auc needs a binary single-label task; use mean_roc_auc for multi-label");
-        }
-        if (metric.equals("mean_roc_auc") && type != TaskType.MULTI_LABEL) {
-            throw new IllegalArgumentException("task '" + name + "': mean_roc_auc is for multi-label tasks; use roc_auc for binary");
+        try {
+            // EvalTask rejects a metric that does not apply to the task's shape (roc_auc on five classes,
+            // accuracy on multi-label) and lists the ones that do.
+            MetricKind kind = MetricKind.fromName(metric);
+            new EvalTask(type == TaskType.MULTI_LABEL ? EvalTask.Type.MULTI_LABEL : EvalTask.Type.SINGLE_LABEL,
+                    classNames.size(), kind);
+            metric = kind.metricName();
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("task '" + name + "': " + e.getMessage(), e);
         }
     }
 
     public int numClasses() {
         return classNames.size();
-    }
-
-    public boolean isBinary() {
-        return type == TaskType.SINGLE_LABEL && classNames.size() == 2;
     }
 
     public boolean isMultiLabel() {
@@ -56,7 +54,7 @@ public record Task(String name, TaskType type, List<String> classNames, String m
 
     /** The metric the study would use for a generic dataset of this shape. */
     public static String defaultMetric(TaskType type, int numClasses) {
-        if (type == TaskType.MULTI_LABEL) return "mean_roc_auc";
-        return numClasses == 2 ? "roc_auc" : "accuracy";
+        if (type == TaskType.MULTI_LABEL) return MetricKind.MEAN_ROC_AUC.metricName();
+        return (numClasses == 2 ? MetricKind.ROC_AUC : MetricKind.ACCURACY).metricName();
     }
 }

@@ -1,19 +1,26 @@
 package io.github.dl4jtransfer.matrix;
 
-import io.github.dl4jtransfer.train.Scenario;
+import io.github.dl4jtransfer.config.ConfigException;
+import io.github.dl4jtransfer.data.DatasetOptions;
 import io.github.dl4jtransfer.train.TrainerConfig;
 
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
+import java.util.function.Function;
 
 /**
  * A benchmark matrix: models × datasets × scenarios × seeds, the training settings (with per-axis
- * overrides), and where results and the feature cache live.
+ * overrides), and where results and the feature cache live. Build one with {@link #builder(Path)}, which
+ * validates everything once ({@link PlanValidation}); the record itself only holds a valid plan (and is what
+ * {@code plan.json} carries to workers).
  *
+ * @param trainer            the training settings every cell starts from (overrides then apply per cell)
  * @param deitTail           the DeiT classifier export ({@code tools/export/export.py --family deit-tail}),
  *                           needed when a DeiT scenario is in the plan
  * @param outputDir          results: {@code cells/*.json}, split manifests, the report
@@ -27,6 +34,9 @@ public record BenchmarkPlan(List<ModelSpec> models, List<DatasetSpec> datasets, 
                             TrainerConfig trainer, List<TrainingOverride> overrides, Path deitTail, Path outputDir,
                             Path cacheDir, boolean featureCache, List<Double> learningRateGrid, boolean force) {
 
+    /** Where cell results go, under the output directory. */
+    public static final String CELLS_DIR = "cells";
+
     public BenchmarkPlan {
         models = List.copyOf(models);
         datasets = List.copyOf(datasets);
@@ -37,27 +47,6 @@ public record BenchmarkPlan(List<ModelSpec> models, List<DatasetSpec> datasets, 
         Objects.requireNonNull(trainer, "trainer");
         Objects.requireNonNull(outputDir, "outputDir");
         if (cacheDir == null) cacheDir = outputDir.resolve("feature-cache");
-        if (models.isEmpty()) throw new IllegalArgumentException("the plan has no models; add at least one <model>");
-        if (datasets.isEmpty()) throw new IllegalArgumentException("the plan has no datasets; add at least one <dataset>");
-        if (scenarios.isEmpty()) throw new IllegalArgumentException("the plan has no scenarios; add at least one <scenario>");
-        if (seeds.isEmpty()) throw new IllegalArgumentException("the plan has no seeds; add at least one <seed>");
-        unique(models.stream().map(ModelSpec::name).toList(), "model");
-        unique(datasets.stream().map(DatasetSpec::name).toList(), "dataset");
-        unique(scenarios, "scenario");
-        for (String s : scenarios) {
-            Scenario parsed = Scenario.parse(s); // fails fast with the accepted names
-            if (parsed.head() == io.github.dl4jtransfer.train.HeadKind.DEIT && deitTail == null) {
-                throw new IllegalArgumentException("scenario '" + s + "' needs the DeiT classifier export: set deitTail "
-                        + "to the model.onnx written by tools/export/export.py --family deit-tail");
-            }
-        }
-    }
-
-    private static void unique(List<String> names, String what) {
-        Set<String> seen = new HashSet<>();
-        for (String n : names) {
-            if (!seen.add(n)) throw new IllegalArgumentException(what + " '" + n + "' appears twice; names must be unique");
-        }
     }
 
     public static Builder builder(Path outputDir) {
@@ -95,8 +84,11 @@ public record BenchmarkPlan(List<ModelSpec> models, List<DatasetSpec> datasets, 
     }
 
     public Path cellsDir() {
-        return outputDir.resolve("cells");
+        return outputDir.resolve(CELLS_DIR);
     }
+
+    /** The command-line filters' element, as users type them. */
+    public static final String FILTER_ELEMENT = "-Dtransfer.models / -Dtransfer.datasets / -Dtransfer.scenarios";
 
     /** The plan narrowed to some models, datasets and scenarios (command-line filters); null or empty keeps all. */
     public BenchmarkPlan filter(Set<String> onlyModels, Set<String> onlyDatasets, Set<String> onlyScenarios) {
@@ -110,49 +102,71 @@ public record BenchmarkPlan(List<ModelSpec> models, List<DatasetSpec> datasets, 
         return new BenchmarkPlan(models, datasets, scenarios, seeds, trainer, overrides, deitTail, outputDir, cacheDir, featureCache, learningRateGrid, f);
     }
 
-    private static <T> List<T> pick(List<T> all, Set<String> only, java.util.function.Function<T, String> name, String what) {
+    private static <T> List<T> pick(List<T> all, Set<String> only, Function<T, String> name, String what) {
         if (only == null || only.isEmpty()) return all;
         Set<String> known = new HashSet<>();
         for (T t : all) known.add(name.apply(t));
         for (String o : only) {
-            if (!known.contains(o)) throw new IllegalArgumentException("filter names " + what + " '" + o + "', which is not in the plan; known: " + known);
+            if (!known.contains(o)) {
+                throw new ConfigException(FILTER_ELEMENT, "filter names " + what + " '" + o + "', which is not in the plan", "known: " + known);
+            }
         }
         return all.stream().filter(t -> only.contains(name.apply(t))).toList();
     }
 
+    /**
+     * Collects a plan as a user wrote it — names, paths and settings as given, nothing checked yet — and
+     * {@link #build() builds} it through {@link PlanValidation}, which throws one {@link ConfigException} naming
+     * the element, the problem and the fix. The Maven plugin fills this same builder from the POM.
+     */
     public static final class Builder {
-        private final Path outputDir;
-        private final List<ModelSpec> models = new ArrayList<>();
-        private final List<DatasetSpec> datasets = new ArrayList<>();
-        private final List<String> scenarios = new ArrayList<>();
-        private final List<Long> seeds = new ArrayList<>();
-        private final List<TrainingOverride> overrides = new ArrayList<>();
-        private final List<Double> grid = new ArrayList<>();
-        private TrainerConfig trainer = TrainerConfig.defaults();
-        private Path deitTail;
-        private Path cacheDir;
-        private boolean featureCache = true;
-        private boolean force;
+        final Path outputDir;
+        final List<PlanValidation.RawModel> models = new ArrayList<>();
+        final List<PlanValidation.RawDataset> datasets = new ArrayList<>();
+        final List<String> scenarios = new ArrayList<>();
+        final List<Long> seeds = new ArrayList<>();
+        final List<Object> overrides = new ArrayList<>(); // TrainingOverride, or the raw entries of a POM <override>
+        final List<Double> grid = new ArrayList<>();
+        TrainerConfig trainer = TrainerConfig.defaults();
+        Map<String, String> training = Map.of();
+        Path deitTail;
+        Path cacheDir;
+        boolean featureCache = true;
+        boolean force;
 
         private Builder(Path outputDir) {
             this.outputDir = outputDir;
         }
 
-        public Builder addModel(String name, Path onnx) { models.add(new ModelSpec(name, onnx)); return this; }
-        public Builder addDataset(DatasetSpec d) { datasets.add(d); return this; }
+        /** A backbone: a short unique name and the exported {@code model.onnx} (its {@code model.json} next to it). */
+        public Builder addModel(String name, Path onnx) { models.add(new PlanValidation.RawModel(name, onnx)); return this; }
+        /** A dataset: a short unique name, a reader format ({@code aptos2019}…), its root, reader options (null: defaults). */
+        public Builder addDataset(String name, String format, Path path, DatasetOptions.Builder options) {
+            datasets.add(new PlanValidation.RawDataset(name, format, path, options));
+            return this;
+        }
+        public Builder addDataset(DatasetSpec d) { return addDataset(d.name(), d.format(), d.path(), d.options().toBuilder()); }
         public Builder addScenario(String s) { scenarios.add(s); return this; }
         public Builder addSeed(long s) { seeds.add(s); return this; }
+        /** A seed as configured; null (an empty {@code <seed/>}) is reported by {@link #build()}. */
+        public Builder addSeed(Long s) { seeds.add(s); return this; }
+        /** A typed override. */
         public Builder addOverride(TrainingOverride o) { overrides.add(o); return this; }
+        /** An override as POM text: one of {@code model}/{@code dataset}/{@code scenario} and settings by name. */
+        public Builder addOverride(Map<String, String> entries) { overrides.add(new LinkedHashMap<>(entries)); return this; }
+        /** The settings every cell starts from (default: the study's). */
         public Builder optTrainer(TrainerConfig c) { trainer = c; return this; }
+        /** Settings as text by name ({@code <training>}, {@code -Dtransfer.<name>}), applied over {@link #optTrainer}. */
+        public Builder optTraining(Map<String, String> settings) { training = new LinkedHashMap<>(settings); return this; }
         public Builder optDeitTail(Path p) { deitTail = p; return this; }
         public Builder optCacheDir(Path p) { cacheDir = p; return this; }
         public Builder optFeatureCache(boolean b) { featureCache = b; return this; }
         public Builder optLearningRateGrid(List<Double> g) { grid.clear(); grid.addAll(g); return this; }
         public Builder optForce(boolean f) { force = f; return this; }
 
+        /** The validated plan, or a {@link ConfigException} naming what to fix. */
         public BenchmarkPlan build() {
-            return new BenchmarkPlan(models, datasets, scenarios, seeds.isEmpty() ? List.of(1L) : seeds, trainer, overrides,
-                    deitTail, outputDir, cacheDir, featureCache, grid, force);
+            return PlanValidation.validate(this);
         }
     }
 }

@@ -3,13 +3,12 @@ package io.github.dl4jtransfer.matrix;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
+import io.github.dl4jtransfer.io.AtomicFiles;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -31,21 +30,12 @@ public final class CellResults {
     }
 
     /**
-     * Writes to a temporary file in the same folder, then renames it over the target: a reader (or a resumed
-     * run after a crash) sees either the old file or the complete new one, never half a file.
+     * Writes atomically ({@link AtomicFiles}): a reader (or a resumed run after a crash) sees either the old
+     * file or the complete new one, never half a file.
      */
     public static Path write(Path cellsDir, CellResult result) {
         try {
-            Files.createDirectories(cellsDir);
-            Path target = fileFor(cellsDir, result.key());
-            Path tmp = Files.createTempFile(cellsDir, "." + result.key().id(), ".tmp");
-            JSON.writeValue(tmp.toFile(), result);
-            try {
-                Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-            } catch (AtomicMoveNotSupportedException e) {
-                Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING);
-            }
-            return target;
+            return AtomicFiles.write(fileFor(cellsDir, result.key()), tmp -> JSON.writeValue(tmp.toFile(), result));
         } catch (IOException e) {
             throw new UncheckedIOException("cannot write the result of " + result.key().describe() + " to " + cellsDir, e);
         }
@@ -70,5 +60,17 @@ public final class CellResults {
         } catch (IOException e) {
             throw new UncheckedIOException("cannot list " + cellsDir, e);
         }
+    }
+
+    /** "N of M cells failed…" with each failed cell's first error line, or null when every cell is done. */
+    public static String failureSummary(List<CellResult> results, Path cellsDir) {
+        List<CellResult> failed = results.stream().filter(r -> !r.isDone()).toList();
+        if (failed.isEmpty()) return null;
+        StringBuilder sb = new StringBuilder(failed.size() + " of " + results.size() + " cells failed (their errors are in "
+                + cellsDir + "; a rerun retries only them):");
+        for (CellResult r : failed) {
+            sb.append("\n  ").append(r.key().describe()).append(": ").append(r.error() == null ? "" : r.error().lines().findFirst().orElse(""));
+        }
+        return sb.toString();
     }
 }

@@ -1,8 +1,8 @@
 package io.github.dl4jtransfer.matrix;
 
 import io.github.dl4jtransfer.data.Dataset;
-import io.github.dl4jtransfer.data.Datasets;
-import io.github.dl4jtransfer.data.Preprocessing;
+import io.github.dl4jtransfer.data.formats.Datasets;
+import io.github.dl4jtransfer.data.image.Preprocessing;
 import io.github.dl4jtransfer.data.Task;
 import io.github.dl4jtransfer.data.TaskType;
 import io.github.dl4jtransfer.data.split.DatasetSplit;
@@ -10,9 +10,10 @@ import io.github.dl4jtransfer.eval.EvalTask;
 import io.github.dl4jtransfer.eval.Evaluator;
 import io.github.dl4jtransfer.eval.MetricKind;
 import io.github.dl4jtransfer.eval.MetricReport;
+import io.github.dl4jtransfer.io.Sha256;
 import io.github.dl4jtransfer.model.Backbone;
 import io.github.dl4jtransfer.model.BackboneLoader;
-import io.github.dl4jtransfer.train.BatchSource;
+import io.github.dl4jtransfer.data.pipeline.BatchSource;
 import io.github.dl4jtransfer.train.EpochRecord;
 import io.github.dl4jtransfer.train.HeadSpec;
 import io.github.dl4jtransfer.train.NonFiniteLossException;
@@ -79,10 +80,10 @@ public final class CellRunner {
         p.task = CellResult.TaskInfo.of(task);
         Path manifest = plan.outputDir().resolve("splits").resolve(CellKey.safe(key.dataset()) + ".json");
         DatasetSplit split = DatasetSplit.loadOrCreate(manifest, dataset, dataset.defaultSplit());
-        String splitHash = Hashes.sha256(manifest);
+        String splitHash = Sha256.ofFile(manifest);
 
         Backbone backbone = BackboneLoader.load(modelSpec.onnx());
-        Preprocessing prep = Preprocessing.fromSidecar(backbone.sidecar());
+        Preprocessing prep = backbone.preprocessing();
         HeadSpec head = task.type() == TaskType.MULTI_LABEL ? HeadSpec.multiLabel(task.classNames().size())
                 : HeadSpec.singleLabel(task.classNames().size());
         EvalTask evalTask = (task.type() == TaskType.MULTI_LABEL ? EvalTask.multiLabel(task.classNames().size())
@@ -129,21 +130,13 @@ public final class CellRunner {
         return out;
     }
 
+    /** The cell's resolved configuration for provenance: the scenario, every training setting as the record has it, preprocessing. */
     private static Map<String, Object> configMap(TrainerConfig c, Scenario s, Preprocessing prep) {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("scenario", s.name());
         m.put("freeze", s.freeze().toString());
         m.put("head", s.head().name().toLowerCase());
-        m.put("learning_rate", c.learningRate());
-        m.put("weight_decay", c.weightDecay());
-        m.put("batch_size", c.batchSize());
-        m.put("epochs", c.epochs());
-        m.put("warmup_epochs", c.warmupEpochs());
-        m.put("warmup_iterations_cap", c.warmupIterationsCap());
-        m.put("schedule", c.schedule().name().toLowerCase());
-        m.put("clip_norm", c.clipNorm());
-        m.put("patience", c.patience());
-        m.put("micro_batch_size", c.microBatchSize());
+        m.put("training", TrainerConfig.SETTINGS.values(c));
         m.put("preprocessing", prep.fingerprint());
         return m;
     }

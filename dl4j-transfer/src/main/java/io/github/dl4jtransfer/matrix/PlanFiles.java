@@ -1,8 +1,9 @@
 package io.github.dl4jtransfer.matrix;
 
+import io.github.dl4jtransfer.io.AtomicFiles;
+
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 
 /** The plan as JSON, handed to forked workers (and kept next to the results for provenance). */
@@ -12,9 +13,8 @@ public final class PlanFiles {
 
     public static Path write(BenchmarkPlan plan, Path file) {
         try {
-            Files.createDirectories(file.toAbsolutePath().getParent());
-            CellResults.JSON.writeValue(file.toFile(), plan);
-            return file;
+            // Atomically: a forked worker never reads half a plan.
+            return AtomicFiles.write(file, tmp -> CellResults.JSON.writeValue(tmp.toFile(), plan));
         } catch (IOException e) {
             throw new UncheckedIOException("cannot write the plan to " + file, e);
         }

@@ -1,5 +1,6 @@
 package io.github.dl4jtransfer.model;
 
+import io.github.dl4jtransfer.data.image.Preprocessing;
 import io.github.dl4jtransfer.graph.Dim;
 import io.github.dl4jtransfer.graph.Sessions;
 import io.github.dl4jtransfer.graph.TranslatedGraph;
@@ -16,7 +17,8 @@ import java.util.Map;
 /**
  * An imported backbone: a SameDiff graph with an image placeholder, {@link BackboneOutput#FEATURES features}
  * and {@link BackboneOutput#TOKENS tokens} outputs, a dynamic batch, and its weights as named variables grouped
- * by module.
+ * by module. It carries its own {@link #preprocessing()} (as DJL's ZooModel carries its Translator), so that
+ * images are never resized or normalised for one backbone and fed to another.
  */
 public final class Backbone {
 
@@ -42,6 +44,20 @@ public final class Backbone {
 
     public Sidecar sidecar() {
         return sidecar;
+    }
+
+    /**
+     * How to turn an image into this backbone's input ({@link Sidecar#preprocessing()}).
+     *
+     * @throws IllegalArgumentException when the backbone takes no image (the DeiT tail takes tokens)
+     * @throws IllegalStateException    when it was loaded without a sidecar
+     */
+    public Preprocessing preprocessing() {
+        if (sidecar == null) {
+            throw new IllegalStateException("backbone " + source + " was loaded without a sidecar, so its preprocessing is "
+                    + "unknown; load it with its sidecar, or build one with Preprocessing.builder");
+        }
+        return sidecar.preprocessing();
     }
 
     public String inputName() {

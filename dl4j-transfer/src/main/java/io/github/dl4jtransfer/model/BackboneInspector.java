@@ -1,6 +1,7 @@
 package io.github.dl4jtransfer.model;
 
 import io.github.dl4jtransfer.graph.Dim;
+import io.github.dl4jtransfer.io.Npy;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;

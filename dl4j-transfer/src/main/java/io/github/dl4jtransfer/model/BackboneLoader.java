@@ -3,19 +3,18 @@ package io.github.dl4jtransfer.model;
 import io.github.dl4jtransfer.graph.OnnxGraphTranslator;
 import io.github.dl4jtransfer.graph.OnnxImportException;
 import io.github.dl4jtransfer.graph.TranslatedGraph;
+import io.github.dl4jtransfer.io.Sha256;
 import onnx.Onnx;
 import org.nd4j.shade.protobuf.CodedInputStream;
 import org.nd4j.shade.protobuf.InvalidProtocolBufferException;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.DigestInputStream;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.HashMap;
-import java.util.HexFormat;
 import java.util.Map;
 
 /**
@@ -63,39 +62,24 @@ public final class BackboneLoader {
             throw new IllegalArgumentException("ONNX model file " + onnx + " does not exist; check the path "
                     + "or export it with tools/export/export.py");
         }
-        byte[] digest;
+        String sha256;
         Onnx.ModelProto model;
         try (InputStream raw = Files.newInputStream(onnx);
-             DigestInputStream in = new DigestInputStream(raw, MessageDigest.getInstance("SHA-256"))) {
+             DigestInputStream in = new DigestInputStream(raw, Sha256.newDigest())) {
             CodedInputStream coded = CodedInputStream.newInstance(in);
             coded.setSizeLimit(Integer.MAX_VALUE);
             model = Onnx.ModelProto.parseFrom(coded);
-            in.transferTo(OutputStreamSink.INSTANCE);
-            digest = in.getMessageDigest().digest();
+            in.transferTo(OutputStream.nullOutputStream()); // the digest covers the whole file
+            sha256 = Sha256.hex(in.getMessageDigest());
         } catch (InvalidProtocolBufferException e) {
             throw new OnnxImportException("not a valid ONNX model (protobuf parse failed: " + e.getMessage()
                     + "); re-export it, or check that the download is complete", onnx.toString(), e);
         } catch (IOException e) {
             throw new OnnxImportException("cannot read the file: " + e.getMessage(), onnx.toString(), e);
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
         }
         if (!model.hasGraph() || model.getGraph().getNodeCount() == 0) {
             throw new OnnxImportException("the file holds no ONNX graph (no nodes); is it an ONNX model?", onnx.toString(), null);
         }
-        return new ParsedModel(model, HexFormat.of().formatHex(digest));
-    }
-
-    /** Drains the rest of a stream (so the digest covers the whole file). */
-    private static final class OutputStreamSink extends java.io.OutputStream {
-        static final OutputStreamSink INSTANCE = new OutputStreamSink();
-
-        @Override
-        public void write(int b) {
-        }
-
-        @Override
-        public void write(byte[] b, int off, int len) {
-        }
+        return new ParsedModel(model, sha256);
     }
 }

@@ -3,10 +3,12 @@ package io.github.dl4jtransfer.model;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.PropertyNamingStrategies;
+import io.github.dl4jtransfer.data.image.Interpolation;
+import io.github.dl4jtransfer.data.image.Preprocessing;
 
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.Map;
 
 /**
@@ -47,10 +49,6 @@ public record Sidecar(String family, String name, String variant, String inputNa
         return onnx.resolveSibling(stem + ".json");
     }
 
-    public static boolean existsBesides(Path onnx) {
-        return Files.isRegularFile(besides(onnx));
-    }
-
     /** The graph output playing {@code role}: as mapped in {@code outputs}, else the role's key. */
     public String outputName(BackboneOutput role) {
         return outputs == null ? role.key() : outputs.getOrDefault(role.key(), role.key());
@@ -59,5 +57,35 @@ public record Sidecar(String family, String name, String variant, String inputNa
     /** The input shape without the batch axis. */
     public long[] inputShape() {
         return imageSize;
+    }
+
+    /**
+     * What the backbone expects of an image: {@code resize}, {@code crop} (or the image size's H, W when
+     * they are not square), {@code mean}, {@code std} (ImageNet's when absent; the first value of each for a
+     * 1-channel input), {@code interpolation}. A sidecar without an image input (the DeiT tail takes tokens)
+     * has none and is an error.
+     *
+     * <p>The mapping lives here, not in {@code data.image}, so that the data packages never depend on
+     * {@code model}: a backbone carries its preprocessing ({@link Backbone#preprocessing()}), and
+     * {@code model} sits above {@code data}.
+     */
+    public Preprocessing preprocessing() {
+        long[] size = imageSize;
+        if (size == null || size.length != 3) {
+            throw new IllegalArgumentException("backbone " + name + " takes " + (size == null ? "no" : Arrays.toString(size))
+                    + " input, not an image [C, H, W]; it has no image preprocessing");
+        }
+        int c = (int) size[0], h = (int) size[1], w = (int) size[2];
+        if (crop > 0 && h == w && crop != h) {
+            throw new IllegalArgumentException("sidecar of " + name + ": crop " + crop + " disagrees with image_size "
+                    + Arrays.toString(size) + "; re-export it");
+        }
+        double[] m = mean != null ? mean : Preprocessing.imagenetMean();
+        double[] s = std != null ? std : Preprocessing.imagenetStd();
+        if (c == 1 && m.length == 3) {
+            m = new double[]{m[0]};
+            s = new double[]{s[0]};
+        }
+        return new Preprocessing(resize, h, w, c, m, s, Interpolation.of(interpolation));
     }
 }

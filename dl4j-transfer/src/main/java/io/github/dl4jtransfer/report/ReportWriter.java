@@ -3,12 +3,12 @@ package io.github.dl4jtransfer.report;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
+import io.github.dl4jtransfer.io.AtomicFiles;
 import io.github.dl4jtransfer.matrix.CellResult;
 import io.github.dl4jtransfer.matrix.CellResults;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
@@ -97,9 +97,8 @@ public final class ReportWriter {
             written.add(writeString(outDir.resolve(HTML), HtmlReport.render(options.title(), generated, results, agg, gainSvg, convergence)));
             written.add(writeString(outDir.resolve(MARKDOWN), MarkdownReport.render(options.title(), generated, results, agg, gainSvg != null)));
             written.add(writeString(outDir.resolve(CSV), csv(results)));
-            Path json = outDir.resolve(JSON);
-            MAPPER.writeValue(json.toFile(), new ResultsDocument(options.title(), agg, results));
-            written.add(json);
+            ResultsDocument doc = new ResultsDocument(options.title(), agg, results);
+            written.add(AtomicFiles.write(outDir.resolve(JSON), tmp -> MAPPER.writeValue(tmp.toFile(), doc)));
             if (gainSvg != null) {
                 // JFreeSVG's element carries its xmlns, so the same text is a valid standalone .svg for report.md.
                 written.add(writeString(outDir.resolve(GAIN_SVG), gainSvg));
@@ -121,8 +120,9 @@ public final class ReportWriter {
         }
     }
 
+    /** Atomically, so that a report open in a browser or read by CI is never seen half rewritten. */
     private static Path writeString(Path file, String text) throws IOException {
-        return Files.writeString(file, text, StandardCharsets.UTF_8);
+        return AtomicFiles.writeString(file, text);
     }
 
     // ---------------------------------------------------------------------------------------------- CSV

@@ -1,9 +1,13 @@
 package io.github.dl4jtransfer.train;
 
 import io.github.dl4jtransfer.data.Batch;
+import io.github.dl4jtransfer.data.pipeline.BatchSource;
+import io.github.dl4jtransfer.data.pipeline.InMemoryBatchSource;
+import io.github.dl4jtransfer.io.AtomicFiles;
+import io.github.dl4jtransfer.io.Npy;
+import io.github.dl4jtransfer.io.Sha256;
 import io.github.dl4jtransfer.model.Backbone;
 import io.github.dl4jtransfer.model.BackboneOutput;
-import io.github.dl4jtransfer.model.Npy;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
@@ -11,15 +15,10 @@ import org.nd4j.linalg.factory.Nd4j;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
 import java.util.Comparator;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
@@ -55,14 +54,8 @@ public final class FeatureCache {
 
         /** Hex digest of all fields: the entry's folder name. */
         public String digest() {
-            try {
-                MessageDigest md = MessageDigest.getInstance("SHA-256");
-                String s = String.join("\n", modelSha256, datasetHash, split, splitHash, preprocessing,
-                        (withTokens ? BackboneOutput.TOKENS : BackboneOutput.FEATURES).key(), "v1");
-                return HexFormat.of().formatHex(md.digest(s.getBytes(StandardCharsets.UTF_8)));
-            } catch (NoSuchAlgorithmException e) {
-                throw new IllegalStateException(e);
-            }
+            return Sha256.of(String.join("\n", modelSha256, datasetHash, split, splitHash, preprocessing,
+                    (withTokens ? BackboneOutput.TOKENS : BackboneOutput.FEATURES).key(), "v1"));
         }
     }
 
@@ -152,9 +145,7 @@ public final class FeatureCache {
             // ids last: its presence marks a complete entry.
             Files.write(tmp.resolve("ids.txt"), e.ids(), StandardCharsets.UTF_8);
             try {
-                Files.move(tmp, entry, StandardCopyOption.ATOMIC_MOVE);
-            } catch (AtomicMoveNotSupportedException ex) {
-                Files.move(tmp, entry);
+                AtomicFiles.move(tmp, entry);
             } catch (java.nio.file.FileAlreadyExistsException | java.nio.file.DirectoryNotEmptyException ex) {
                 deleteQuietly(tmp); // another worker wrote the same entry first: identical by construction
             }

@@ -5,10 +5,9 @@ import io.github.dl4jtransfer.model.ParameterGroups;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.regex.Pattern;
 
 /** Which backbone weights train. Heads (and the appended DeiT classifier) always train. */
-public sealed interface FreezePolicy permits FreezePolicy.Frozen, FreezePolicy.Unfrozen, FreezePolicy.LastK, FreezePolicy.Matching {
+public sealed interface FreezePolicy permits FreezePolicy.Frozen, FreezePolicy.Unfrozen, FreezePolicy.LastK {
 
     /** The trainable backbone parameter names, in graph order. */
     List<String> trainable(ParameterGroups groups);
@@ -52,7 +51,7 @@ public sealed interface FreezePolicy permits FreezePolicy.Frozen, FreezePolicy.U
             List<String> blocks = groups.blocks();
             if (blocks.isEmpty()) {
                 throw new IllegalArgumentException("the backbone has no blocks matching its sidecar's block_pattern, "
-                        + "so last-" + k + " cannot be applied; use a regex freeze policy");
+                        + "so last-" + k + " cannot be applied; fix the pattern in the sidecar, or use frozen or unfrozen");
             }
             if (k > blocks.size()) {
                 throw new IllegalArgumentException("last-" + k + " asks for more blocks than the backbone has (" + blocks.size() + ")");
@@ -69,25 +68,6 @@ public sealed interface FreezePolicy permits FreezePolicy.Frozen, FreezePolicy.U
 
         public String describe() {
             return "last" + k;
-        }
-    }
-
-    /** Parameters whose names match {@code regex} (find) train. */
-    record Matching(String regex) implements FreezePolicy {
-        public List<String> trainable(ParameterGroups groups) {
-            Pattern p = Pattern.compile(regex);
-            List<String> out = new ArrayList<>();
-            for (List<String> names : groups.groups().values()) {
-                for (String n : names) if (p.matcher(n).find()) out.add(n);
-            }
-            if (out.isEmpty()) {
-                throw new IllegalArgumentException("freeze regex '" + regex + "' matches no backbone parameter");
-            }
-            return out;
-        }
-
-        public String describe() {
-            return "regex(" + regex + ")";
         }
     }
 }

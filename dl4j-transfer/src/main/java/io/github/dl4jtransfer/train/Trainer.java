@@ -1,6 +1,7 @@
 package io.github.dl4jtransfer.train;
 
 import io.github.dl4jtransfer.data.Batch;
+import io.github.dl4jtransfer.data.pipeline.BatchSource;
 import org.nd4j.autodiff.samediff.SameDiff;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;

@@ -1,5 +1,9 @@
 package io.github.dl4jtransfer.train;
 
+import io.github.dl4jtransfer.config.RecordSettings;
+
+import static io.github.dl4jtransfer.config.ConfigException.require;
+
 /**
  * Optimiser and schedule. Defaults are the study's: AdamW lr 1e-4, weight decay 1e-5 (none on biases,
  * norm weights and token/position embeddings), batch 64, linear warm-up for 5 epochs (capped at 1000
@@ -14,14 +18,28 @@ public record TrainerConfig(double learningRate, double weightDecay, int batchSi
 
     public enum Schedule { COSINE, CONSTANT }
 
+    /**
+     * The user settings of this record — every component but the seed, which each cell sets — as POM elements
+     * ({@code <training>}, {@code <override>}), {@code -Dtransfer.<name>} properties and provenance keys. A new
+     * component is a new setting everywhere; docs/configuration.md lists each (a test checks it).
+     */
+    public static final RecordSettings<TrainerConfig> SETTINGS = RecordSettings.of(TrainerConfig.class, "seed");
+
+    /** Each check names its component, so a bad value is reported where the user set it. */
     public TrainerConfig {
-        if (!(learningRate > 0)) throw new IllegalArgumentException("learning rate must be > 0, got " + learningRate);
-        if (weightDecay < 0) throw new IllegalArgumentException("weight decay must be >= 0, got " + weightDecay);
-        if (batchSize < 1) throw new IllegalArgumentException("batch size must be >= 1, got " + batchSize);
-        if (epochs < 1) throw new IllegalArgumentException("epochs must be >= 1, got " + epochs);
-        if (warmupEpochs < 0 || warmupIterationsCap < 0) throw new IllegalArgumentException("warm-up must be >= 0");
-        if (clipNorm < 0) throw new IllegalArgumentException("clip norm must be >= 0 (0 = off), got " + clipNorm);
-        if (microBatchSize < 0) throw new IllegalArgumentException("micro-batch size must be >= 0 (0 = whole batch), got " + microBatchSize);
+        require(learningRate > 0 && Double.isFinite(learningRate), "<learningRate>", learningRate + " must be a positive number", "AdamW's peak rate, e.g. 1e-4");
+        require(weightDecay >= 0 && Double.isFinite(weightDecay), "<weightDecay>", weightDecay + " must be >= 0", "e.g. 1e-5; 0 turns it off");
+        require(batchSize >= 1, "<batchSize>", batchSize + " must be at least 1", "e.g. 64");
+        require(epochs >= 1, "<epochs>", epochs + " must be at least 1", "e.g. 100");
+        require(warmupEpochs >= 0, "<warmupEpochs>", warmupEpochs + " must be >= 0", "0 turns warm-up off");
+        require(warmupIterationsCap >= 0, "<warmupIterationsCap>", warmupIterationsCap + " must be >= 0", "e.g. 1000");
+        require(schedule != null, "<schedule>", "is missing", "use cosine or constant");
+        require(clipNorm >= 0 && Double.isFinite(clipNorm), "<clipNorm>", clipNorm + " must be >= 0", "0 turns clipping off");
+        require(patience >= 0, "<patience>", patience + " must be >= 0", "0 turns early stopping off");
+        require(beta1 >= 0 && beta1 < 1, "<beta1>", beta1 + " must be in [0, 1)", "e.g. 0.9");
+        require(beta2 >= 0 && beta2 < 1, "<beta2>", beta2 + " must be in [0, 1)", "e.g. 0.999");
+        require(epsilon > 0 && Double.isFinite(epsilon), "<epsilon>", epsilon + " must be a positive number", "e.g. 1e-8");
+        require(microBatchSize >= 0, "<microBatchSize>", microBatchSize + " must be >= 0", "0 computes each batch whole");
     }
 
     public static Builder builder() {
@@ -50,6 +68,9 @@ public record TrainerConfig(double learningRate, double weightDecay, int batchSi
         b.patience = patience;
         b.seed = seed;
         b.microBatchSize = microBatchSize;
+        b.beta1 = beta1;
+        b.beta2 = beta2;
+        b.epsilon = epsilon;
         return b;
     }
 
@@ -65,6 +86,9 @@ public record TrainerConfig(double learningRate, double weightDecay, int batchSi
         private int patience = 0;
         private long seed = 1;
         private int microBatchSize = 0;
+        private double beta1 = 0.9;
+        private double beta2 = 0.999;
+        private double epsilon = 1e-8;
 
         public Builder optLearningRate(double v) { learningRate = v; return this; }
         public Builder optWeightDecay(double v) { weightDecay = v; return this; }
@@ -79,10 +103,13 @@ public record TrainerConfig(double learningRate, double weightDecay, int batchSi
         public Builder optSeed(long v) { seed = v; return this; }
         /** Gradient accumulation: slices of this many images per batch, one optimiser step per batch; 0 = off. */
         public Builder optMicroBatchSize(int v) { microBatchSize = v; return this; }
+        public Builder optBeta1(double v) { beta1 = v; return this; }
+        public Builder optBeta2(double v) { beta2 = v; return this; }
+        public Builder optEpsilon(double v) { epsilon = v; return this; }
 
         public TrainerConfig build() {
             return new TrainerConfig(learningRate, weightDecay, batchSize, epochs, warmupEpochs, warmupIterationsCap,
-                    schedule, clipNorm, patience, seed, 0.9, 0.999, 1e-8, microBatchSize);
+                    schedule, clipNorm, patience, seed, beta1, beta2, epsilon, microBatchSize);
         }
     }
 }

@@ -198,10 +198,6 @@ public final class TransferModel {
         return count(trainable);
     }
 
-    public long frozenParameterCount() {
-        return count(frozen);
-    }
-
     private long count(List<String> names) {
         long n = 0;
         for (String s : names) n += sd.getArrForVarName(s).length();

@@ -1,6 +1,7 @@
 package io.github.dl4jtransfer.matrix;
 
 import io.github.dl4jtransfer.data.DatasetOptions;
+import io.github.dl4jtransfer.model.Sidecar;
 import io.github.dl4jtransfer.data.synth.SynthMed;
 import io.github.dl4jtransfer.testing.Fixtures;
 import io.github.dl4jtransfer.train.TrainerConfig;
@@ -48,7 +49,11 @@ class BenchmarkRunnerTest {
 
     @Test
     void matrixRunsResumesAndIsolatesFailures(@TempDir Path out) throws Exception {
-        BenchmarkPlan p = plan(out).addModel("broken", out.resolve("missing/model.onnx")).build();
+        // A model whose files exist (the plan accepts it) but whose ONNX is corrupt: its cells fail, the others run.
+        Path broken = Files.createDirectories(out.resolve("broken")).resolve("model.onnx");
+        Files.write(broken, new byte[]{1, 2, 3, 4});
+        Files.copy(Sidecar.besides(Fixtures.tiny("deit-b16")), Sidecar.besides(broken));
+        BenchmarkPlan p = plan(out).addModel("broken", broken).build();
         List<String> log = new ArrayList<>();
         List<CellResult> results = new BenchmarkRunner(new InProcessExecutor(), log::add).run(p);
 
@@ -57,7 +62,7 @@ class BenchmarkRunnerTest {
             assertTrue(Files.isRegularFile(CellResults.fileFor(p.cellsDir(), r.key())));
             if (r.key().model().equals("broken")) {
                 assertFalse(r.isDone());
-                assertTrue(r.error().contains("missing/model.onnx"), r.error());
+                assertTrue(r.error().contains("broken/model.onnx"), r.error());
                 continue;
             }
             assertTrue(r.isDone(), r.key().describe() + ": " + r.error());

@@ -4,7 +4,7 @@ import io.github.dl4jtransfer.model.Backbone;
 import io.github.dl4jtransfer.model.BackboneLoader;
 import io.github.dl4jtransfer.train.FeatureCache;
 import io.github.dl4jtransfer.train.HeadSpec;
-import io.github.dl4jtransfer.train.InMemoryBatchSource;
+import io.github.dl4jtransfer.data.pipeline.InMemoryBatchSource;
 import io.github.dl4jtransfer.train.LinearProbe;
 import io.github.dl4jtransfer.train.Scenario;
 import io.github.dl4jtransfer.train.Trainer;

@@ -1,10 +1,10 @@
 package io.github.dl4jtransfer.perf;
 
-import io.github.dl4jtransfer.data.Augmentation;
+import io.github.dl4jtransfer.data.image.Augmentation;
 import io.github.dl4jtransfer.data.Batch;
 import io.github.dl4jtransfer.data.Dataset;
-import io.github.dl4jtransfer.data.Datasets;
-import io.github.dl4jtransfer.data.Preprocessing;
+import io.github.dl4jtransfer.data.formats.Datasets;
+import io.github.dl4jtransfer.data.image.Preprocessing;
 import io.github.dl4jtransfer.data.image.Interpolation;
 import io.github.dl4jtransfer.data.pipeline.ImagePipeline;
 

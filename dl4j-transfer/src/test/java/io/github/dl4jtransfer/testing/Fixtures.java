@@ -33,7 +33,7 @@ public final class Fixtures {
     }
 
     public static INDArray npy(Path file) {
-        return io.github.dl4jtransfer.model.Npy.read(file);
+        return io.github.dl4jtransfer.io.Npy.read(file);
     }
 
     /** ||a - b|| / ||b||, the fidelity measure the import layer is held to (< 1e-4). */

@@ -65,6 +65,6 @@ class GradientAccumulationTest {
     @Test
     void negativeMicroBatchIsRejected() {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> TrainerConfig.builder().optMicroBatchSize(-1).build());
-        assertTrue(e.getMessage().contains("micro-batch"));
+        assertTrue(e.getMessage().startsWith("<microBatchSize>: -1 must be >= 0"), e.getMessage());
     }
 }

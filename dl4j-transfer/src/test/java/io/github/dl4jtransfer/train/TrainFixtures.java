@@ -1,5 +1,6 @@
 package io.github.dl4jtransfer.train;
 
+import io.github.dl4jtransfer.data.pipeline.InMemoryBatchSource;
 import io.github.dl4jtransfer.model.Backbone;
 import io.github.dl4jtransfer.testing.Fixtures;
 import org.nd4j.linalg.api.buffer.DataType;

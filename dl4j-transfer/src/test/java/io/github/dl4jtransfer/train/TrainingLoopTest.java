@@ -1,6 +1,8 @@
 package io.github.dl4jtransfer.train;
 
 import io.github.dl4jtransfer.data.Batch;
+import io.github.dl4jtransfer.data.pipeline.BatchSource;
+import io.github.dl4jtransfer.data.pipeline.InMemoryBatchSource;
 import org.junit.jupiter.api.Test;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;

@@ -1,5 +1,7 @@
 package io.github.dl4jtransfer.train;
 
+import io.github.dl4jtransfer.data.pipeline.BatchSource;
+import io.github.dl4jtransfer.data.pipeline.InMemoryBatchSource;
 import io.github.dl4jtransfer.model.Backbone;
 import io.github.dl4jtransfer.model.BackboneLoader;
 import io.github.dl4jtransfer.testing.Fixtures;

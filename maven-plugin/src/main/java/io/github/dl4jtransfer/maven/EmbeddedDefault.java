@@ -1,5 +1,10 @@
 package io.github.dl4jtransfer.maven;
 
+import io.github.dl4jtransfer.io.AtomicFiles;
+import io.github.dl4jtransfer.matrix.BenchmarkPlan;
+import io.github.dl4jtransfer.matrix.TrainingOverride;
+import io.github.dl4jtransfer.train.TrainerConfig;
+
 import io.github.dl4jtransfer.matrix.DatasetSpec;
 import io.github.dl4jtransfer.data.DatasetOptions;
 import io.github.dl4jtransfer.data.synth.SynthMed;
@@ -9,7 +14,6 @@ import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -42,6 +46,20 @@ final class EmbeddedDefault {
     private EmbeddedDefault() {
     }
 
+    /**
+     * The embedded default's training: one short epoch per cell unless {@code <training>} says otherwise; with no
+     * epochs and no overrides configured, frozen-linear cells (a linear head on cached features, milliseconds per
+     * epoch) get enough epochs and a small learning-rate grid to converge, so the report's baseline row means something.
+     */
+    static void training(BenchmarkPlan.Builder b, Map<String, String> configured, boolean noOverrides, List<String> scenarios,
+                         List<Double> grid) {
+        b.optTrainer(TrainerConfig.builder().optEpochs(EPOCHS).optBatchSize(BATCH_SIZE).optLearningRate(LEARNING_RATE)
+                .optWarmupEpochs(WARMUP_EPOCHS).build());
+        if (configured.containsKey("epochs") || !noOverrides || !scenarios.contains("frozen-linear")) return;
+        b.addOverride(TrainingOverride.of(TrainingOverride.Axis.SCENARIO, "frozen-linear", "epochs", FROZEN_LINEAR_EPOCHS));
+        if (grid == null || grid.isEmpty()) b.optLearningRateGrid(FROZEN_LINEAR_GRID);
+    }
+
     /** Extracts the eight tiny backbones (model.onnx + model.json) under {@code dir}; name → ONNX file. */
     static Map<String, Path> models(Path dir) {
         Map<String, Path> out = new LinkedHashMap<>();
@@ -72,9 +90,7 @@ final class EmbeddedDefault {
                     byte[] bytes = in.readAllBytes();
                     Path out = target.resolve(file);
                     if (Files.isRegularFile(out) && Files.size(out) == bytes.length && java.util.Arrays.equals(Files.readAllBytes(out), bytes)) continue;
-                    Path tmp = Files.createTempFile(target, "." + file, ".tmp");
-                    Files.write(tmp, bytes);
-                    Files.move(tmp, out, StandardCopyOption.REPLACE_EXISTING);
+                    AtomicFiles.write(out, bytes);
                 }
             }
         } catch (IOException e) {

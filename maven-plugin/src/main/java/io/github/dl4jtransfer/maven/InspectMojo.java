@@ -2,7 +2,6 @@ package io.github.dl4jtransfer.maven;
 
 import io.github.dl4jtransfer.graph.OnnxImportException;
 import io.github.dl4jtransfer.model.BackboneInspector;
-import org.apache.maven.plugin.AbstractMojo;
 import org.apache.maven.plugin.MojoExecutionException;
 import org.apache.maven.plugin.MojoFailureException;
 import org.apache.maven.plugins.annotations.Mojo;
@@ -17,7 +16,7 @@ import java.nio.file.Files;
  * <pre>mvn transfer:inspect -Dtransfer.onnx=path/to/model.onnx</pre>
  */
 @Mojo(name = "inspect", requiresProject = false, threadSafe = true)
-public class InspectMojo extends AbstractMojo {
+public class InspectMojo extends AbstractTransferMojo {
 
     /** The exported backbone (its sidecar {@code <name>.json} must lie next to it). */
     @Parameter(property = "transfer.onnx", required = true)
@@ -31,15 +30,14 @@ public class InspectMojo extends AbstractMojo {
     @Parameter(property = "transfer.tolerance", defaultValue = "1e-4")
     private double tolerance;
 
-    @Parameter(property = "transfer.skip", defaultValue = "false")
-    private boolean skip;
 
     @Override
-    public void execute() throws MojoExecutionException, MojoFailureException {
-        if (skip) {
-            getLog().info("transfer:inspect skipped (transfer.skip)");
-            return;
-        }
+    protected String goal() {
+        return "inspect";
+    }
+
+    @Override
+    protected void run() throws MojoExecutionException, MojoFailureException {
         if (!onnx.isFile()) {
             throw new MojoFailureException("<onnx> / -Dtransfer.onnx: " + onnx + " does not exist; point it at an exported "
                     + "model.onnx (tools/export/export.py writes one)");

@@ -2,7 +2,6 @@ package io.github.dl4jtransfer.maven;
 
 import io.github.dl4jtransfer.matrix.CellResult;
 import io.github.dl4jtransfer.matrix.CellResults;
-import org.apache.maven.plugin.AbstractMojo;
 import org.apache.maven.plugin.MojoExecutionException;
 import org.apache.maven.plugin.MojoFailureException;
 import org.apache.maven.plugins.annotations.Mojo;
@@ -20,7 +19,7 @@ import java.util.List;
  * <pre>mvn transfer:report -Dtransfer.resultsDirectory=target/transfer-benchmark</pre>
  */
 @Mojo(name = "report", requiresProject = false, threadSafe = true)
-public class ReportMojo extends AbstractMojo {
+public class ReportMojo extends AbstractTransferMojo {
 
     /** The benchmark's output directory (holding {@code cells/}). */
     @Parameter(property = "transfer.resultsDirectory", defaultValue = "${project.build.directory}/transfer-benchmark")
@@ -34,15 +33,14 @@ public class ReportMojo extends AbstractMojo {
     @Parameter(property = "transfer.baseline")
     private String baseline;
 
-    @Parameter(property = "transfer.skip", defaultValue = "false")
-    private boolean skip;
 
     @Override
-    public void execute() throws MojoExecutionException, MojoFailureException {
-        if (skip) {
-            getLog().info("transfer:report skipped (transfer.skip)");
-            return;
-        }
+    protected String goal() {
+        return "report";
+    }
+
+    @Override
+    protected void run() throws MojoExecutionException, MojoFailureException {
         Path results = resultsDirectory.toPath().toAbsolutePath().normalize();
         Path cells = results.resolve("cells");
         if (!Files.isDirectory(cells)) {

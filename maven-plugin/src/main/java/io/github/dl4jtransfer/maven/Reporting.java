@@ -1,5 +1,6 @@
 package io.github.dl4jtransfer.maven;
 
+import io.github.dl4jtransfer.io.AtomicFiles;
 import io.github.dl4jtransfer.matrix.BenchmarkRunner;
 import io.github.dl4jtransfer.matrix.CellResult;
 import io.github.dl4jtransfer.report.ReportOptions;
@@ -9,10 +10,8 @@ import org.apache.maven.plugin.logging.Log;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.List;
 
 /**
@@ -57,8 +56,6 @@ final class Reporting {
     }
 
     private static void writeAtomically(Path file, String text) throws IOException {
-        Path tmp = Files.createTempFile(file.getParent(), "." + file.getFileName(), ".tmp");
-        Files.writeString(tmp, text, StandardCharsets.UTF_8);
-        Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING);
+        AtomicFiles.writeString(file, text);
     }
 }

@@ -7,7 +7,8 @@ import io.github.dl4jtransfer.data.ImageSource;
 import io.github.dl4jtransfer.data.Sample;
 import io.github.dl4jtransfer.data.Task;
 import io.github.dl4jtransfer.data.TaskType;
-import io.github.dl4jtransfer.data.split.SplitSpec;
+import io.github.dl4jtransfer.data.SplitSpec;
+import io.github.dl4jtransfer.eval.MetricKind;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -37,7 +38,7 @@ public final class Aptos2019Reader implements DatasetReader {
         Csv csv = Csv.read(root.resolve("train.csv"), "APTOS 2019 train.csv with columns id_code,diagnosis");
         int idCol = csv.column("id_code", "APTOS 2019 train.csv with columns id_code,diagnosis");
         int dxCol = csv.column("diagnosis", "APTOS 2019 train.csv with columns id_code,diagnosis");
-        Task task = new Task(Readers.name(opts, "aptos2019"), TaskType.SINGLE_LABEL, GRADES, Readers.metric(opts, "quadratic_kappa"));
+        Task task = new Task(Readers.name(opts, "aptos2019"), TaskType.SINGLE_LABEL, GRADES, Readers.metric(opts, MetricKind.QUADRATIC_KAPPA.metricName()));
         Dataset.Builder b = Dataset.builder(format(), root, task).optDefaultSplit(SplitSpec.aptos())
                 .optHashImageBytes(opts.hashImageBytes());
         Path images = root.resolve("train_images");

@@ -7,7 +7,8 @@ import io.github.dl4jtransfer.data.ImageSource;
 import io.github.dl4jtransfer.data.Sample;
 import io.github.dl4jtransfer.data.Task;
 import io.github.dl4jtransfer.data.TaskType;
-import io.github.dl4jtransfer.data.split.SplitSpec;
+import io.github.dl4jtransfer.data.SplitSpec;
+import io.github.dl4jtransfer.eval.MetricKind;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -52,7 +53,7 @@ public final class ChexpertReader implements DatasetReader {
         Csv csv = Csv.read(csvFile, EXPECTED);
         int pathCol = csv.column("Path", EXPECTED);
         int[] cols = LABELS.stream().mapToInt(l -> csv.column(l, EXPECTED)).toArray();
-        Task task = new Task(Readers.name(opts, "chexpert"), TaskType.MULTI_LABEL, LABELS, Readers.metric(opts, "mean_roc_auc"));
+        Task task = new Task(Readers.name(opts, "chexpert"), TaskType.MULTI_LABEL, LABELS, Readers.metric(opts, MetricKind.MEAN_ROC_AUC.metricName()));
         Dataset.Builder b = Dataset.builder(format(), root, task).optDefaultSplit(SplitSpec.eightyTenTen())
                 .optHashImageBytes(opts.hashImageBytes());
         String prefix = dir.getFileName() + "/";

@@ -7,7 +7,7 @@ import io.github.dl4jtransfer.data.ImageSource;
 import io.github.dl4jtransfer.data.Sample;
 import io.github.dl4jtransfer.data.Task;
 import io.github.dl4jtransfer.data.TaskType;
-import io.github.dl4jtransfer.data.split.Split;
+import io.github.dl4jtransfer.data.Split;
 
 import java.nio.file.Files;
 import java.nio.file.Path;

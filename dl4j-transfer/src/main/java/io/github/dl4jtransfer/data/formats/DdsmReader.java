@@ -7,7 +7,8 @@ import io.github.dl4jtransfer.data.ImageSource;
 import io.github.dl4jtransfer.data.Sample;
 import io.github.dl4jtransfer.data.Task;
 import io.github.dl4jtransfer.data.TaskType;
-import io.github.dl4jtransfer.data.split.Split;
+import io.github.dl4jtransfer.data.Split;
+import io.github.dl4jtransfer.eval.MetricKind;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -49,7 +50,7 @@ public final class DdsmReader implements DatasetReader {
 
     @Override
     public Dataset read(Path root, DatasetOptions opts) {
-        Task task = new Task(Readers.name(opts, "ddsm"), TaskType.SINGLE_LABEL, CLASSES, Readers.metric(opts, "roc_auc"));
+        Task task = new Task(Readers.name(opts, "ddsm"), TaskType.SINGLE_LABEL, CLASSES, Readers.metric(opts, MetricKind.ROC_AUC.metricName()));
         Dataset.Builder b = Dataset.builder(format(), root, task).optHashImageBytes(opts.hashImageBytes());
         Map<String, String> seen = new HashMap<>();
         for (Split split : Split.values()) {

@@ -7,7 +7,8 @@ import io.github.dl4jtransfer.data.ImageSource;
 import io.github.dl4jtransfer.data.Sample;
 import io.github.dl4jtransfer.data.Task;
 import io.github.dl4jtransfer.data.TaskType;
-import io.github.dl4jtransfer.data.split.SplitSpec;
+import io.github.dl4jtransfer.data.SplitSpec;
+import io.github.dl4jtransfer.eval.MetricKind;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -53,7 +54,7 @@ public final class Isic2019Reader implements DatasetReader {
         Path input = root.resolve(INPUT);
         // The zip extracts to a folder of the same name; accept the doubled folder an extraction into it gives.
         if (Files.isDirectory(input.resolve(INPUT))) input = input.resolve(INPUT);
-        Task task = new Task(Readers.name(opts, "isic2019"), TaskType.SINGLE_LABEL, CLASSES, Readers.metric(opts, "balanced_accuracy"));
+        Task task = new Task(Readers.name(opts, "isic2019"), TaskType.SINGLE_LABEL, CLASSES, Readers.metric(opts, MetricKind.BALANCED_ACCURACY.metricName()));
         Dataset.Builder b = Dataset.builder(format(), root, task).optDefaultSplit(SplitSpec.eightyTenTen())
                 .optHashImageBytes(opts.hashImageBytes());
         for (Csv.Row r : gt.rows) {

@@ -8,7 +8,7 @@ import io.github.dl4jtransfer.data.NpzArray;
 import io.github.dl4jtransfer.data.Sample;
 import io.github.dl4jtransfer.data.Task;
 import io.github.dl4jtransfer.data.TaskType;
-import io.github.dl4jtransfer.data.split.Split;
+import io.github.dl4jtransfer.data.Split;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;

@@ -1,8 +1,5 @@
 package io.github.dl4jtransfer.data.image;
 
-import io.github.dl4jtransfer.data.Augmentation;
-import io.github.dl4jtransfer.data.Preprocessing;
-
 import java.util.SplittableRandom;
 
 /**

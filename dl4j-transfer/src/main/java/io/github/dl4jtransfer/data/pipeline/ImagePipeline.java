@@ -1,22 +1,20 @@
 package io.github.dl4jtransfer.data.pipeline;
 
-import io.github.dl4jtransfer.data.Augmentation;
+import io.github.dl4jtransfer.data.image.Augmentation;
 import io.github.dl4jtransfer.data.Batch;
 import io.github.dl4jtransfer.data.Dataset;
 import io.github.dl4jtransfer.data.DatasetException;
-import io.github.dl4jtransfer.data.Preprocessing;
+import io.github.dl4jtransfer.data.image.Preprocessing;
 import io.github.dl4jtransfer.data.Sample;
 import io.github.dl4jtransfer.data.Task;
 import io.github.dl4jtransfer.data.image.ImageDecoder;
 import io.github.dl4jtransfer.data.image.RgbImage;
 import io.github.dl4jtransfer.data.split.DatasetSplit;
-import io.github.dl4jtransfer.data.split.Split;
-import io.github.dl4jtransfer.train.BatchSource;
+import io.github.dl4jtransfer.data.Split;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Iterator;
@@ -63,7 +61,6 @@ public final class ImagePipeline implements BatchSource {
     private final int threads;
     private final int prefetch;
     private final boolean dropLast;
-    private final TensorCache cache;
     private final ThreadPoolExecutor pool;
 
     private ImagePipeline(Builder b) {
@@ -78,8 +75,6 @@ public final class ImagePipeline implements BatchSource {
         this.threads = b.threads;
         this.prefetch = b.prefetch;
         this.dropLast = b.dropLast;
-        // Augmented tensors differ every epoch; only the deterministic eval transform is worth caching.
-        this.cache = b.cacheDir != null && augmentation == null ? new TensorCache(b.cacheDir, prep) : null;
         if (samples.isEmpty()) throw new IllegalArgumentException("pipeline over " + dataset.root() + " has no samples (empty split?)");
         AtomicInteger n = new AtomicInteger();
         this.pool = new ThreadPoolExecutor(threads, threads, 30, TimeUnit.SECONDS, new LinkedBlockingQueue<>(), r -> {
@@ -241,13 +236,6 @@ public final class ImagePipeline implements BatchSource {
     /** Decodes and preprocesses sample {@code index} into {@code out[offset …]}; runs on a worker thread. */
     private void load(int index, int epoch, float[] out, int offset) {
         Sample s = samples.get(index);
-        if (cache != null) {
-            float[] hit = cache.get(s.image());
-            if (hit != null) {
-                System.arraycopy(hit, 0, out, offset, hit.length);
-                return;
-            }
-        }
         RgbImage img;
         try {
             img = ImageDecoder.decode(s.image());
@@ -258,7 +246,6 @@ public final class ImagePipeline implements BatchSource {
         }
         if (augmentation == null) {
             prep.apply(img, out, offset);
-            if (cache != null) cache.put(s.image(), out, offset);
         } else {
             prep.applyTrain(img, augmentation, new SplittableRandom(mix(mix(seed, epoch), s.id())), out, offset);
         }
@@ -291,7 +278,6 @@ public final class ImagePipeline implements BatchSource {
         private int threads = Runtime.getRuntime().availableProcessors();
         private int prefetch = -1;
         private boolean dropLast;
-        private Path cacheDir;
 
         private Builder(Dataset dataset, List<Sample> samples, Preprocessing prep) {
             this.dataset = Objects.requireNonNull(dataset, "dataset");
@@ -339,12 +325,6 @@ public final class ImagePipeline implements BatchSource {
         /** Drop a last incomplete batch (training with batch-size-sensitive layers). Default off. */
         public Builder optDropLast(boolean v) {
             dropLast = v;
-            return this;
-        }
-
-        /** Keep preprocessed tensors of un-augmented pipelines under this folder across runs. */
-        public Builder optCacheDir(Path v) {
-            cacheDir = v;
             return this;
         }
 

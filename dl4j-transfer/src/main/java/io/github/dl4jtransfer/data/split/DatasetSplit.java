@@ -7,12 +7,14 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.github.dl4jtransfer.data.Dataset;
 import io.github.dl4jtransfer.data.DatasetException;
 import io.github.dl4jtransfer.data.Sample;
+import io.github.dl4jtransfer.data.Split;
+import io.github.dl4jtransfer.data.SplitSpec;
+import io.github.dl4jtransfer.io.AtomicFiles;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.EnumMap;
@@ -105,11 +107,6 @@ public final class DatasetSplit {
         DatasetSplit s = of(ds, spec);
         s.write(manifest);
         return s;
-    }
-
-    /** Where a study run keeps the manifest of {@code ds}: {@code <resultsDir>/splits/<task name>.json}. */
-    public static Path manifestPath(Path resultsDir, Dataset ds) {
-        return resultsDir.resolve("splits").resolve(ds.task().name() + ".json");
     }
 
     public Dataset dataset() {
@@ -259,11 +256,7 @@ public final class DatasetSplit {
         ObjectNode a = root.putObject("assignment");
         new TreeMap<>(assignment).forEach((id, s) -> a.put(id, s.key()));
         try {
-            Path dir = file.toAbsolutePath().getParent();
-            Files.createDirectories(dir);
-            Path tmp = Files.createTempFile(dir, ".split", ".tmp");
-            JSON.writeValue(tmp.toFile(), root);
-            Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+            AtomicFiles.write(file, tmp -> JSON.writeValue(tmp.toFile(), root));
         } catch (IOException e) {
             throw new DatasetException(file + ": cannot write split manifest: " + e.getMessage(), e);
         }

@@ -3,11 +3,10 @@ package io.github.dl4jtransfer.data.formats;
 import io.github.dl4jtransfer.data.Dataset;
 import io.github.dl4jtransfer.data.DatasetException;
 import io.github.dl4jtransfer.data.DatasetOptions;
-import io.github.dl4jtransfer.data.Datasets;
 import io.github.dl4jtransfer.data.TestImages.Npy;
 import io.github.dl4jtransfer.data.image.ImageDecoder;
 import io.github.dl4jtransfer.data.image.RgbImage;
-import io.github.dl4jtransfer.data.split.Split;
+import io.github.dl4jtransfer.data.Split;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 

@@ -1,9 +1,6 @@
 package io.github.dl4jtransfer.data.image;
 
-import io.github.dl4jtransfer.data.Augmentation;
-import io.github.dl4jtransfer.data.Preprocessing;
 import io.github.dl4jtransfer.data.TestImages;
-import io.github.dl4jtransfer.model.Sidecar;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -14,8 +11,6 @@ import java.util.SplittableRandom;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertNotEquals;
-import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class TransformsTest {
@@ -23,32 +18,12 @@ class TransformsTest {
     @TempDir
     Path dir;
 
-    private static final Path TINY = Path.of("src/test/resources/fixtures/tiny");
-
     private static RgbImage pattern(int w, int h) {
         return ImageDecoder.fromBuffered(TestImages.pattern(w, h, false, 17));
     }
 
     private static Preprocessing identityNorm(int resize, int crop, Interpolation i) {
         return Preprocessing.builder(crop).optResize(resize).optMean(0, 0, 0).optStd(1, 1, 1).optInterpolation(i).build();
-    }
-
-    @Test
-    void sidecarGivesResizeCropInterpolationMeanStdAndAStableFingerprint() {
-        Preprocessing resnet = Preprocessing.fromSidecar(Sidecar.read(TINY.resolve("resnet152/model.json")));
-        assertEquals(66, resnet.resize());
-        assertEquals(64, resnet.height());
-        assertEquals(Interpolation.BILINEAR, resnet.interpolation());
-        assertArrayEquals(new double[]{0.485, 0.456, 0.406}, resnet.mean());
-        Preprocessing dinov2 = Preprocessing.fromSidecar(Sidecar.read(TINY.resolve("dinov2-vitb14/model.json")));
-        assertEquals(56, dinov2.width());
-        assertEquals(Interpolation.BICUBIC, dinov2.interpolation());
-        assertEquals("pp1:r66:c3x64x64:bilinear:m0.485000,0.456000,0.406000,:s0.229000,0.224000,0.225000,", resnet.fingerprint());
-        assertEquals(resnet.fingerprint(), Preprocessing.fromSidecar(Sidecar.read(TINY.resolve("resnet152/model.json"))).fingerprint());
-        assertNotEquals(resnet.fingerprint(), Preprocessing.fromSidecar(Sidecar.read(TINY.resolve("openclip-vitb16/model.json"))).fingerprint());
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-                () -> Preprocessing.fromSidecar(Sidecar.read(TINY.resolve("deit-tail/model.json"))));
-        assertTrue(e.getMessage().contains("not an image"), e.getMessage());
     }
 
     @Test

@@ -1,15 +1,14 @@
 package io.github.dl4jtransfer.data.pipeline;
 
-import io.github.dl4jtransfer.data.Augmentation;
+import io.github.dl4jtransfer.data.image.Augmentation;
 import io.github.dl4jtransfer.data.Batch;
 import io.github.dl4jtransfer.data.Dataset;
 import io.github.dl4jtransfer.data.DatasetException;
-import io.github.dl4jtransfer.data.Datasets;
-import io.github.dl4jtransfer.data.Preprocessing;
+import io.github.dl4jtransfer.data.formats.Datasets;
+import io.github.dl4jtransfer.data.image.Preprocessing;
 import io.github.dl4jtransfer.data.Sample;
 import io.github.dl4jtransfer.data.split.DatasetSplit;
-import io.github.dl4jtransfer.data.split.Split;
-import io.github.dl4jtransfer.train.BatchSource;
+import io.github.dl4jtransfer.data.Split;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -20,7 +19,6 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
-import java.util.stream.Stream;
 
 import static io.github.dl4jtransfer.data.TestImages.image;
 import static io.github.dl4jtransfer.data.TestImages.text;
@@ -130,37 +128,6 @@ class ImagePipelineTest {
         assertEquals(1f, b.labels().getFloat(1, 0));
         INDArray img = b.images();
         assertEquals(img.getFloat(0, 0, 5, 5) * 0.229 + 0.485, img.getFloat(0, 1, 5, 5) * 0.224 + 0.456, 1e-5, "gray → equal channels");
-    }
-
-    @Test
-    void diskCacheServesTheSameTensors() throws Exception {
-        Path cache = dir.resolve("cache");
-        List<Batch> fresh = all(ImagePipeline.builder(aptos, aptos.samples(), P).optBatchSize(8).optCacheDir(cache).build(), 0);
-        long files;
-        try (Stream<Path> s = Files.walk(cache)) {
-            files = s.filter(f -> f.toString().endsWith(".f32")).count();
-        }
-        assertEquals(23, files);
-        List<Batch> cached = all(ImagePipeline.builder(aptos, aptos.samples(), P).optBatchSize(8).optCacheDir(cache).build(), 0);
-        assertArrayEquals(images(fresh), images(cached));
-
-        // Overwrite every entry with 7.0: a cached pipeline must now deliver 7.0, proving it reads the cache...
-        java.nio.ByteBuffer sevens = java.nio.ByteBuffer.allocate(4 * P.tensorSize()).order(java.nio.ByteOrder.LITTLE_ENDIAN);
-        while (sevens.hasRemaining()) sevens.putFloat(7f);
-        try (Stream<Path> s = Files.walk(cache)) {
-            for (Path f : s.filter(f -> f.toString().endsWith(".f32")).toList()) Files.write(f, sevens.array());
-        }
-        // ...except for an image rewritten since (new mtime): its key changes and it is decoded again.
-        Path rewritten = dir.resolve("aptos/train_images/img000.png");
-        Files.setLastModifiedTime(rewritten, java.nio.file.attribute.FileTime.fromMillis(Files.getLastModifiedTime(rewritten).toMillis() + 5000));
-        List<Batch> stale = all(ImagePipeline.builder(aptos, aptos.samples(), P).optBatchSize(8).optCacheDir(cache).build(), 0);
-        float[] first = stale.get(0).images().slice(0).dup().data().asFloat(), second = stale.get(0).images().slice(1).dup().data().asFloat();
-        assertArrayEquals(fresh.get(0).images().slice(0).dup().data().asFloat(), first);
-        for (float v : second) assertEquals(7f, v);
-        // A different preprocessing never reads these entries.
-        Preprocessing other = Preprocessing.of(40, 32);
-        List<Batch> otherBatches = all(ImagePipeline.builder(aptos, aptos.samples(), other).optBatchSize(8).optCacheDir(cache).build(), 0);
-        assertFalse(java.util.Arrays.equals(images(fresh), images(otherBatches)));
     }
 
     @Test

@@ -2,9 +2,11 @@ package io.github.dl4jtransfer.data.split;
 
 import io.github.dl4jtransfer.data.Dataset;
 import io.github.dl4jtransfer.data.DatasetException;
-import io.github.dl4jtransfer.data.Datasets;
+import io.github.dl4jtransfer.data.formats.Datasets;
 import io.github.dl4jtransfer.data.ImageSource;
 import io.github.dl4jtransfer.data.Sample;
+import io.github.dl4jtransfer.data.Split;
+import io.github.dl4jtransfer.data.SplitSpec;
 import io.github.dl4jtransfer.data.Task;
 import io.github.dl4jtransfer.data.TaskType;
 import org.junit.jupiter.api.Test;

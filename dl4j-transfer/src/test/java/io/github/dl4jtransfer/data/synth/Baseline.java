@@ -2,7 +2,7 @@ package io.github.dl4jtransfer.data.synth;
 
 import io.github.dl4jtransfer.data.Batch;
 import io.github.dl4jtransfer.data.Dataset;
-import io.github.dl4jtransfer.data.Preprocessing;
+import io.github.dl4jtransfer.data.image.Preprocessing;
 import io.github.dl4jtransfer.data.Sample;
 import io.github.dl4jtransfer.data.pipeline.ImagePipeline;
 

@@ -1,7 +1,7 @@
 package io.github.dl4jtransfer.data.synth;
 
 import io.github.dl4jtransfer.data.Dataset;
-import io.github.dl4jtransfer.data.Datasets;
+import io.github.dl4jtransfer.data.formats.Datasets;
 import io.github.dl4jtransfer.data.split.DatasetSplit;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;

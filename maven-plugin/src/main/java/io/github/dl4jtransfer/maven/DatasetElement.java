@@ -1,9 +1,12 @@
 package io.github.dl4jtransfer.maven;
 
+import io.github.dl4jtransfer.data.DatasetOptions;
+import io.github.dl4jtransfer.data.UncertaintyPolicy;
+
 import java.io.File;
 
 /**
- * {@code <datasets><dataset>}: one task of the matrix.
+ * {@code <datasets><dataset>}: one task of the matrix, as written in the POM (the library checks it).
  * <pre>
  * &lt;dataset&gt;
  *   &lt;name&gt;aptos&lt;/name&gt;
@@ -12,7 +15,7 @@ import java.io.File;
  * &lt;/dataset&gt;
  * </pre>
  */
-public class Dataset {
+public class DatasetElement {
     /** Short name used in cell ids and reports. */
     private String name;
     /** Reader format: aptos2019, isic2019, ddsm, chexpert, imagefolder, csv, medmnist. */
@@ -24,7 +27,7 @@ public class Dataset {
     /** Read every image header up front, so corrupt files fail before training. */
     private boolean verifyImages;
     /** CheXpert: what uncertain (-1) labels become: U_ZEROES (default) or U_ONES. */
-    private String uncertainty;
+    private UncertaintyPolicy uncertainty = UncertaintyPolicy.U_ZEROES;
     /** CheXpert: treat blank cells as uncertain too. */
     private boolean blankAsUncertain;
     /** Content hash over image bytes instead of size + modification time. */
@@ -34,24 +37,24 @@ public class Dataset {
     /** Override the task name (generic formats). */
     private String taskName;
 
+    /** The reader options these elements set. */
+    DatasetOptions.Builder options() {
+        return DatasetOptions.builder().optSkipBadImages(skipBadImages).optVerifyImages(verifyImages).optUncertainty(uncertainty)
+                .optBlankAsUncertain(blankAsUncertain).optHashImageBytes(hashImageBytes)
+                .optMetric(metric == null || metric.isBlank() ? null : metric.trim()).optTaskName(taskName);
+    }
+
     public String getName() { return name; }
     public void setName(String name) { this.name = name; }
     public String getFormat() { return format; }
     public void setFormat(String format) { this.format = format; }
     public File getPath() { return path; }
     public void setPath(File path) { this.path = path; }
-    public boolean isSkipBadImages() { return skipBadImages; }
     public void setSkipBadImages(boolean skipBadImages) { this.skipBadImages = skipBadImages; }
-    public boolean isVerifyImages() { return verifyImages; }
     public void setVerifyImages(boolean verifyImages) { this.verifyImages = verifyImages; }
-    public String getUncertainty() { return uncertainty; }
-    public void setUncertainty(String uncertainty) { this.uncertainty = uncertainty; }
-    public boolean isBlankAsUncertain() { return blankAsUncertain; }
+    public void setUncertainty(UncertaintyPolicy uncertainty) { this.uncertainty = uncertainty; }
     public void setBlankAsUncertain(boolean blankAsUncertain) { this.blankAsUncertain = blankAsUncertain; }
-    public boolean isHashImageBytes() { return hashImageBytes; }
     public void setHashImageBytes(boolean hashImageBytes) { this.hashImageBytes = hashImageBytes; }
-    public String getMetric() { return metric; }
     public void setMetric(String metric) { this.metric = metric; }
-    public String getTaskName() { return taskName; }
     public void setTaskName(String taskName) { this.taskName = taskName; }
 }

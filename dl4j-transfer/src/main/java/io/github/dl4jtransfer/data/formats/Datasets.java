@@ -1,13 +1,8 @@
-package io.github.dl4jtransfer.data;
+package io.github.dl4jtransfer.data.formats;
 
-import io.github.dl4jtransfer.data.formats.Aptos2019Reader;
-import io.github.dl4jtransfer.data.formats.ChexpertReader;
-import io.github.dl4jtransfer.data.formats.CsvManifestReader;
-import io.github.dl4jtransfer.data.formats.DatasetReader;
-import io.github.dl4jtransfer.data.formats.DdsmReader;
-import io.github.dl4jtransfer.data.formats.ImageFolderReader;
-import io.github.dl4jtransfer.data.formats.Isic2019Reader;
-import io.github.dl4jtransfer.data.formats.MedMnistReader;
+import io.github.dl4jtransfer.data.Dataset;
+import io.github.dl4jtransfer.data.DatasetException;
+import io.github.dl4jtransfer.data.DatasetOptions;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -24,6 +19,9 @@ import java.util.Objects;
  * Dataset mine  = Datasets.read("csv", Path.of("labels.csv"), DatasetOptions.builder().optSkipBadImages(true).build());
  * }</pre>
  * Format names are case-insensitive; "-" and "_" are ignored so that "ISIC-2019" and "med_mnist" work.
+ *
+ * <p>The registry lives with the readers it lists: the readers build on {@code data}'s types, so a registry
+ * in {@code data} would make {@code data} and {@code data.formats} depend on each other.
  */
 public final class Datasets {
 

@@ -1,4 +1,4 @@
-package io.github.dl4jtransfer.model;
+package io.github.dl4jtransfer.io;
 
 import io.github.dl4jtransfer.testing.Fixtures;
 import org.junit.jupiter.api.Test;

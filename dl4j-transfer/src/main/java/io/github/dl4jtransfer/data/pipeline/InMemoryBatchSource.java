@@ -1,4 +1,4 @@
-package io.github.dl4jtransfer.train;
+package io.github.dl4jtransfer.data.pipeline;
 
 import io.github.dl4jtransfer.data.Batch;
 import org.nd4j.linalg.api.ndarray.INDArray;

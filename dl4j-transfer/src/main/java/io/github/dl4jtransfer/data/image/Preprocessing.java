@@ -1,9 +1,4 @@
-package io.github.dl4jtransfer.data;
-
-import io.github.dl4jtransfer.data.image.Interpolation;
-import io.github.dl4jtransfer.data.image.RgbImage;
-import io.github.dl4jtransfer.data.image.Transforms;
-import io.github.dl4jtransfer.model.Sidecar;
+package io.github.dl4jtransfer.data.image;
 
 import java.util.Arrays;
 import java.util.Locale;
@@ -15,6 +10,10 @@ import java.util.SplittableRandom;
  * {@code height} × {@code width}, {@code interpolation}, then {@code (x - mean) / std} per channel, as
  * float NCHW. Grayscale sources become three identical channels (the decoder replicates them), so
  * DDSM and CheXpert feed RGB backbones unchanged; a 1-channel backbone gets luminance.
+ *
+ * <p>A backbone brings its own ({@code model.Backbone.preprocessing()}, read from its sidecar); the
+ * factories here are for backbone-free pipelines and tests. This package knows nothing of backbones:
+ * {@code model} depends on {@code data.image}, never the reverse.
  *
  * @param resize   shorter side after resizing (torchvision {@code Resize(int)}); 0 = resize straight to the crop
  * @param channels 3 (RGB) or 1 (luminance)
@@ -40,29 +39,14 @@ public record Preprocessing(int resize, int height, int width, int channels, dou
         for (double s : std) if (!(s > 0)) throw new IllegalArgumentException("std values must be > 0, got " + Arrays.toString(std));
     }
 
-    /**
-     * From a backbone sidecar: {@code resize}, {@code crop} (or the image size's H, W when they are not
-     * square), {@code mean}, {@code std}, {@code interpolation}. A sidecar without an image input (the
-     * DeiT tail takes tokens) has none and is an error.
-     */
-    public static Preprocessing fromSidecar(Sidecar s) {
-        long[] size = s.imageSize();
-        if (size == null || size.length != 3) {
-            throw new IllegalArgumentException("backbone " + s.name() + " takes " + (size == null ? "no" : Arrays.toString(size))
-                    + " input, not an image [C, H, W]; it has no image preprocessing");
-        }
-        int c = (int) size[0], h = (int) size[1], w = (int) size[2];
-        if (s.crop() > 0 && h == w && s.crop() != h) {
-            throw new IllegalArgumentException("sidecar of " + s.name() + ": crop " + s.crop() + " disagrees with image_size "
-                    + Arrays.toString(size) + "; re-export it");
-        }
-        double[] mean = s.mean() != null ? s.mean() : IMAGENET_MEAN;
-        double[] std = s.std() != null ? s.std() : IMAGENET_STD;
-        if (c == 1 && mean.length == 3) {
-            mean = new double[]{mean[0]};
-            std = new double[]{std[0]};
-        }
-        return new Preprocessing(s.resize(), h, w, c, mean, std, Interpolation.of(s.interpolation()));
+    /** ImageNet's per-channel mean (RGB), the default where a sidecar names none. */
+    public static double[] imagenetMean() {
+        return IMAGENET_MEAN.clone();
+    }
+
+    /** ImageNet's per-channel standard deviation (RGB). */
+    public static double[] imagenetStd() {
+        return IMAGENET_STD.clone();
     }
 
     /** ImageNet mean/std, bilinear, 3 channels: for tests and backbone-free baselines. */

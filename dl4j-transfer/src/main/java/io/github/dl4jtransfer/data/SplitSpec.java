@@ -1,8 +1,9 @@
-package io.github.dl4jtransfer.data.split;
+package io.github.dl4jtransfer.data;
 
 /**
  * How to split a dataset that does not ship its own split (fractions of samples, seeded), and whether
- * to keep a shipped one.
+ * to keep a shipped one. In {@code data} with {@link Split} because each reader sets its format's default
+ * ({@link Dataset#defaultSplit()}); {@code data.split.DatasetSplit} carries it out.
  *
  * @param keepShipped use the dataset's own split when it has one (DDSM lists, MedMNIST arrays); a
  *                    shipped split without a validation part gets {@code val} carved out of its train part

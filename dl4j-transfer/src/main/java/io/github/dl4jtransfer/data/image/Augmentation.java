@@ -1,4 +1,4 @@
-package io.github.dl4jtransfer.data;
+package io.github.dl4jtransfer.data.image;
 
 /**
  * Training-time augmentation, in the order it is applied: random resized crop (torchvision semantics:

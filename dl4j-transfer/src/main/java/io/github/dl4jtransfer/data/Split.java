@@ -1,8 +1,11 @@
-package io.github.dl4jtransfer.data.split;
+package io.github.dl4jtransfer.data;
 
 import java.util.Locale;
 
-/** The three partitions of a dataset. */
+/**
+ * The three partitions of a dataset. Part of the dataset model rather than of {@code data.split}: a dataset
+ * can ship its own split ({@link Dataset#shippedSplit()}), and {@code data.split} builds on {@code data}.
+ */
 public enum Split {
     TRAIN, VAL, TEST;
 

@@ -1,0 +1,182 @@
+package io.github.dl4jtransfer.matrix;
+
+import io.github.dl4jtransfer.config.ConfigException;
+import io.github.dl4jtransfer.data.DatasetOptions;
+import io.github.dl4jtransfer.data.formats.Datasets;
+import io.github.dl4jtransfer.model.Sidecar;
+import io.github.dl4jtransfer.train.HeadKind;
+import io.github.dl4jtransfer.train.Scenario;
+import io.github.dl4jtransfer.train.TrainerConfig;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+import static io.github.dl4jtransfer.config.ConfigException.require;
+
+/**
+ * Every check a plan gets, in one place: files and sidecars exist, names are given and unique, formats,
+ * scenarios, seeds and settings parse and lie in range, overrides name cells of the plan, the DeiT classifier is
+ * there when a DeiT scenario needs it. Elements are named as in the POM; the Java builder takes the same names.
+ */
+final class PlanValidation {
+
+    /** A model as given: nothing checked yet. */
+    record RawModel(String name, Path onnx) {
+    }
+
+    /** A dataset as given: nothing checked yet. */
+    record RawDataset(String name, String format, Path path, DatasetOptions.Builder options) {
+    }
+
+    private static final String EXPORT = "export it with tools/export/export.py";
+    private static final String DATASET_ROOT = "point it at the dataset root (docs/datasets.md lists each format's layout)";
+    private static final String UNIQUE = "names must be unique";
+
+    private PlanValidation() {
+    }
+
+    static BenchmarkPlan validate(BenchmarkPlan.Builder b) {
+        List<ModelSpec> models = models(b.models);
+        List<DatasetSpec> datasets = datasets(b.datasets);
+        List<String> scenarios = scenarios(b.scenarios);
+        List<Long> seeds = seeds(b.seeds);
+        Path tail = deitTail(b.deitTail, scenarios);
+        TrainerConfig trainer = TrainerConfig.SETTINGS.apply(b.trainer, TrainerConfig.SETTINGS.parse(b.training, "<training>"), "<training>");
+        List<TrainingOverride> overrides = overrides(b.overrides, trainer, models.stream().map(ModelSpec::name).toList(),
+                datasets.stream().map(DatasetSpec::name).toList(), scenarios);
+        for (Double r : b.grid) {
+            require(r != null && r > 0 && Double.isFinite(r), "<learningRateGrid>", r + " is not a positive number",
+                    "write rates such as <rate>1e-3</rate>");
+        }
+        Path cache = b.cacheDir == null ? null : absolute(b.cacheDir);
+        return new BenchmarkPlan(models, datasets, scenarios, seeds, trainer, overrides, tail, absolute(b.outputDir), cache,
+                b.featureCache, b.grid, b.force);
+    }
+
+    private static List<ModelSpec> models(List<RawModel> raw) {
+        require(!raw.isEmpty(), "<models>", "the plan has no models", "add <models><model><name>…</name><onnx>…/model.onnx</onnx></model></models>");
+        Set<String> names = new LinkedHashSet<>();
+        List<ModelSpec> out = new ArrayList<>();
+        for (int i = 0; i < raw.size(); i++) {
+            RawModel m = raw.get(i);
+            require(!blank(m.name()), "<models><model> #" + (i + 1), "<name> is missing", "give each model a short unique name, e.g. <name>dinov2-vitb14</name>");
+            require(m.onnx() != null, "<models><model> '" + m.name() + "'", "<onnx> is missing", "point it at the model.onnx written by tools/export/export.py");
+            Path onnx = absolute(m.onnx());
+            require(Files.isRegularFile(onnx), "<models><model><onnx>", onnx + " does not exist (model '" + m.name() + "')", EXPORT);
+            Path sidecar = Sidecar.besides(onnx);
+            require(Files.isRegularFile(sidecar), "<models><model><onnx>", "no sidecar " + sidecar + " next to " + onnx + " (model '" + m.name() + "')",
+                    "tools/export/export.py writes both files, keep them together");
+            require(names.add(m.name()), "<models><model><name>", "'" + m.name() + "' appears twice", UNIQUE);
+            out.add(new ModelSpec(m.name(), onnx));
+        }
+        return out;
+    }
+
+    private static List<DatasetSpec> datasets(List<RawDataset> raw) {
+        require(!raw.isEmpty(), "<datasets>", "the plan has no datasets", "add <datasets><dataset><name>…</name><format>…</format><path>…</path></dataset></datasets>");
+        Set<String> names = new LinkedHashSet<>();
+        List<DatasetSpec> out = new ArrayList<>();
+        for (int i = 0; i < raw.size(); i++) {
+            RawDataset d = raw.get(i);
+            require(!blank(d.name()), "<datasets><dataset> #" + (i + 1), "<name> is missing", "give each dataset a short unique name, e.g. <name>aptos</name>");
+            String format = format(d);
+            require(d.path() != null, "<datasets><dataset> '" + d.name() + "'", "<path> is missing", DATASET_ROOT);
+            Path path = absolute(d.path());
+            require(Files.exists(path), "<datasets><dataset><path>", path + " does not exist (dataset '" + d.name() + "')", DATASET_ROOT);
+            DatasetOptions options;
+            try {
+                options = (d.options() == null ? DatasetOptions.builder() : d.options()).build();
+            } catch (IllegalArgumentException e) {
+                throw new ConfigException("<datasets><dataset><metric>", e.getMessage() + " (dataset '" + d.name() + "')", "");
+            }
+            require(names.add(d.name()), "<datasets><dataset><name>", "'" + d.name() + "' appears twice", UNIQUE);
+            out.add(new DatasetSpec(d.name(), format, path, options));
+        }
+        return out;
+    }
+
+    private static String format(RawDataset d) {
+        String given = d.format() == null ? "" : d.format().trim();
+        String problem = given.isEmpty() ? "missing" : "'" + d.format() + "' is not a known format";
+        if (!given.isEmpty()) {
+            try {
+                return Datasets.reader(given).format();
+            } catch (RuntimeException unknown) {
+                // reported below, with the list of formats
+            }
+        }
+        throw new ConfigException("<datasets><dataset><format>", problem + " (dataset '" + d.name() + "')", "use one of " + Datasets.formats());
+    }
+
+    private static List<String> scenarios(List<String> raw) {
+        require(!raw.isEmpty(), "<scenarios>", "the plan has no scenarios", "add <scenarios><scenario>frozen-linear</scenario></scenarios>");
+        Set<String> names = new LinkedHashSet<>();
+        for (String s : raw) {
+            Scenario parsed;
+            try {
+                parsed = Scenario.parse(s == null ? "" : s);
+            } catch (IllegalArgumentException e) {
+                throw new ConfigException("<scenarios><scenario>", e.getMessage(), "");
+            }
+            require(names.add(parsed.name()), "<scenarios><scenario>", "'" + s + "' appears twice", UNIQUE);
+        }
+        return List.copyOf(names);
+    }
+
+    private static List<Long> seeds(List<Long> raw) {
+        if (raw.isEmpty()) return List.of(1L);
+        Set<Long> seen = new LinkedHashSet<>();
+        for (Long s : raw) {
+            require(s != null, "<seeds><seed>", "empty seed", "write a whole number, e.g. <seed>1</seed>");
+            require(seen.add(s), "<seeds><seed>", s + " appears twice", "each seed runs once");
+        }
+        return List.copyOf(seen);
+    }
+
+    private static Path deitTail(Path given, List<String> scenarios) {
+        if (given != null) {
+            Path tail = absolute(given);
+            require(Files.isRegularFile(tail), "<deitTail>", tail + " does not exist", EXPORT + " --family deit-tail");
+            require(Files.isRegularFile(Sidecar.besides(tail)), "<deitTail>", "no sidecar " + Sidecar.besides(tail) + " next to " + tail,
+                    "tools/export/export.py writes both files, keep them together");
+            return tail;
+        }
+        List<String> deit = scenarios.stream().filter(s -> Scenario.parse(s).head() == HeadKind.DEIT).toList();
+        require(deit.isEmpty(), "<deitTail>", "missing, and the *-deit scenarios " + deit + " need it",
+                "set it to the model.onnx written by tools/export/export.py --family deit-tail, or drop those scenarios");
+        return null;
+    }
+
+    @SuppressWarnings("unchecked")
+    private static List<TrainingOverride> overrides(List<Object> raw, TrainerConfig trainer, List<String> models, List<String> datasets,
+                                                    List<String> scenarios) {
+        List<TrainingOverride> out = new ArrayList<>();
+        for (int i = 0; i < raw.size(); i++) {
+            String where = "<overrides><override> #" + (i + 1);
+            Object r = raw.get(i);
+            TrainingOverride o = r instanceof TrainingOverride t ? t : TrainingOverride.parse((Map<String, String>) r, where);
+            List<String> known = switch (o.axis()) {
+                case MODEL -> models;
+                case DATASET -> datasets;
+                case SCENARIO -> scenarios;
+            };
+            require(known.contains(o.value()), where + " <" + o.axis().element() + ">", "'" + o.value() + "' is not in the plan", "known: " + known);
+            o.applyTo(trainer, where + " "); // range checks, naming the element
+            out.add(o);
+        }
+        return out;
+    }
+
+    private static Path absolute(Path p) {
+        return p.toAbsolutePath().normalize();
+    }
+
+    private static boolean blank(String s) {
+        return s == null || s.isBlank();
+    }
+}

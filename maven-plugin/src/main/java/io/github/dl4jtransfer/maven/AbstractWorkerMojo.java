@@ -1,0 +1,123 @@
+package io.github.dl4jtransfer.maven;
+
+import io.github.dl4jtransfer.config.ConfigException;
+import io.github.dl4jtransfer.matrix.BenchmarkPlan;
+import io.github.dl4jtransfer.matrix.BenchmarkRunner;
+import io.github.dl4jtransfer.matrix.CellExecutor;
+import io.github.dl4jtransfer.matrix.CellResult;
+import io.github.dl4jtransfer.matrix.ForkedExecutor;
+import io.github.dl4jtransfer.matrix.InProcessExecutor;
+import org.apache.maven.plugin.MojoFailureException;
+import org.apache.maven.plugin.descriptor.PluginDescriptor;
+import org.apache.maven.plugins.annotations.Component;
+import org.apache.maven.plugins.annotations.Parameter;
+import org.eclipse.aether.RepositorySystem;
+import org.eclipse.aether.RepositorySystemSession;
+import org.eclipse.aether.repository.RemoteRepository;
+
+import java.io.File;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Where and how cells run: a forked worker JVM (one reused worker by default; a crash or out-of-memory kill fails
+ * the cell it was running and the next cell gets a fresh worker) on the CPU or CUDA backend, or inside Maven.
+ */
+public abstract class AbstractWorkerMojo extends AbstractTransferMojo {
+
+    /**
+     * ND4J backend of the worker JVM: {@code cpu} (nd4j-native) or {@code cuda} (nd4j-cuda-11.6; CUDA 11.6, cuDNN 8,
+     * compute capability ≤ 8.6: DL4J 1.0.0-M2.1 ships no Hopper/Ada kernels, so an H100 or RTX 40xx will not run it).
+     */
+    @Parameter(property = "transfer.backend", defaultValue = "cpu")
+    private Backend backend = Backend.cpu;
+
+    /** Classifier of the nd4j-cuda-11.6 natives for {@code <backend>cuda</backend>}: {@code linux-x86_64-cudnn} or {@code linux-x86_64}. */
+    @Parameter(property = "transfer.cudaClassifier", defaultValue = "linux-x86_64-cudnn")
+    private String cudaClassifier;
+
+    /** Extra worker JVM arguments (appended after the heap/off-heap settings, so they win). */
+    @Parameter
+    private List<String> jvmArgs;
+
+    /** Worker JVM heap ({@code -Xmx}). */
+    @Parameter(property = "transfer.maxHeap", defaultValue = "2g")
+    private String maxHeap = "2g";
+
+    /** Worker off-heap limit for ND4J arrays ({@code -Dorg.bytedeco.javacpp.maxbytes}). */
+    @Parameter(property = "transfer.maxOffHeap", defaultValue = "8G")
+    private String maxOffHeap = "8G";
+
+    /** Extra environment variables for the worker (OMP_NUM_THREADS, CUDA_VISIBLE_DEVICES…). */
+    @Parameter
+    private Map<String, String> environmentVariables;
+
+    /** The java binary for workers (default: the one running Maven). */
+    @Parameter(property = "transfer.jvm")
+    private File jvm;
+
+    /** Run cells in a forked worker JVM; false runs them inside Maven (a native crash then ends the build). */
+    @Parameter(property = "transfer.fork", defaultValue = "true")
+    private boolean fork = true;
+
+    /** Run cell after cell in the same worker (a new one after a crash); false starts a JVM per cell. */
+    @Parameter(property = "transfer.reuseWorkers", defaultValue = "true")
+    private boolean reuseWorkers = true;
+
+    /** A cell running longer is killed and recorded as failed; 0 = no limit. */
+    @Parameter(property = "transfer.cellTimeoutMinutes", defaultValue = "0")
+    private long cellTimeoutMinutes;
+
+    @Parameter(defaultValue = "${plugin}", readonly = true)
+    private PluginDescriptor plugin;
+
+    @Parameter(defaultValue = "${repositorySystemSession}", readonly = true)
+    private RepositorySystemSession repoSession;
+
+    @Parameter(defaultValue = "${project.remoteProjectRepositories}", readonly = true)
+    private List<RemoteRepository> remoteRepositories;
+
+    @Component
+    private RepositorySystem repoSystem;
+
+    /** Runs every cell of {@code plan} on the executor these settings describe, and stops its worker after. */
+    protected List<CellResult> runCells(BenchmarkPlan plan) throws MojoFailureException {
+        CellExecutor executor = executor();
+        try {
+            return new BenchmarkRunner(executor, line -> getLog().info(line)).run(plan);
+        } finally {
+            if (executor instanceof AutoCloseable c) {
+                try {
+                    c.close();
+                } catch (Exception e) {
+                    getLog().warn("could not stop the worker JVM: " + e.getMessage());
+                }
+            }
+        }
+    }
+
+    private CellExecutor executor() throws MojoFailureException {
+        if (!fork) {
+            ConfigException.require(backend == Backend.cpu, "<backend>cuda</backend>", "needs <fork>true</fork>",
+                    "the CUDA backend is put on the forked worker's classpath; inside Maven only the plugin's CPU backend is loaded");
+            getLog().warn("<fork>false</fork>: cells run inside Maven's JVM; a native crash ends the whole build");
+            return new InProcessExecutor();
+        }
+        ConfigException.require(jvm == null || jvm.canExecute(), "<jvm>", jvm + " is not an executable java binary", "point it at a JDK's bin/java");
+        ConfigException.require(cellTimeoutMinutes >= 0, "<cellTimeoutMinutes>", cellTimeoutMinutes + " must be >= 0", "0 means no limit");
+        String classpath = backend == Backend.cuda
+                ? WorkerClasspath.cuda(plugin.getArtifacts(), cudaClassifier, repoSystem, repoSession, remoteRepositories)
+                : WorkerClasspath.cpu(plugin.getArtifacts());
+        String java = jvm != null ? jvm.getAbsolutePath() : Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        List<String> args = new ArrayList<>(List.of("-Xmx" + maxHeap, "-Dorg.bytedeco.javacpp.maxbytes=" + maxOffHeap));
+        if (jvmArgs != null) for (String a : jvmArgs) if (a != null && !a.isBlank()) args.add(a.trim());
+        getLog().info("Worker JVM: " + backend + " backend, " + String.join(" ", args) + (reuseWorkers ? " (reused across cells)" : " (one per cell)"));
+        return new ForkedExecutor(java, classpath, args, environmentVariables, cellTimeoutMinutes, reuseWorkers);
+    }
+
+    public void setBackend(Backend backend) { this.backend = backend; }
+    public void setFork(boolean fork) { this.fork = fork; }
+    public void setCellTimeoutMinutes(long minutes) { this.cellTimeoutMinutes = minutes; }
+}
