@@ -1,9 +1,9 @@
 package io.github.dl4jtransfer.matrix;
 
-import io.github.dl4jtransfer.data.pipeline.ImagePipeline;
 import io.github.dl4jtransfer.data.Split;
-import io.github.dl4jtransfer.model.BackboneOutput;
 import io.github.dl4jtransfer.data.pipeline.BatchSource;
+import io.github.dl4jtransfer.data.pipeline.ImagePipeline;
+import io.github.dl4jtransfer.model.BackboneOutput;
 import io.github.dl4jtransfer.train.FeatureCache;
 import io.github.dl4jtransfer.train.TrainingOutcome;
 import io.github.dl4jtransfer.train.TransferModel;

@@ -2,9 +2,9 @@ package io.github.dl4jtransfer.matrix;
 
 import io.github.dl4jtransfer.data.Dataset;
 import io.github.dl4jtransfer.data.image.Preprocessing;
+import io.github.dl4jtransfer.data.pipeline.BatchSource;
 import io.github.dl4jtransfer.data.split.DatasetSplit;
 import io.github.dl4jtransfer.model.Backbone;
-import io.github.dl4jtransfer.data.pipeline.BatchSource;
 import io.github.dl4jtransfer.train.EpochRecord;
 import io.github.dl4jtransfer.train.HeadSpec;
 import io.github.dl4jtransfer.train.Scenario;
