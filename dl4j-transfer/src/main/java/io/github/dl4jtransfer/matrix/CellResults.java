@@ -25,6 +25,11 @@ public final class CellResults {
     private CellResults() {
     }
 
+    /** The cell results' folder under a benchmark's output directory. */
+    public static Path dirUnder(Path outputDir) {
+        return outputDir.resolve("cells");
+    }
+
     public static Path fileFor(Path cellsDir, CellKey key) {
         return cellsDir.resolve(key.id() + ".json");
     }

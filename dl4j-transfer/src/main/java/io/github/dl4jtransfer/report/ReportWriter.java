@@ -33,8 +33,6 @@ public final class ReportWriter {
     public static final String CSV = "results.csv";
     public static final String JSON = "results.json";
     public static final String GAIN_SVG = "relative-gain.svg";
-    /** Where the benchmark runner keeps one JSON per cell, under its results folder. */
-    public static final String CELLS_DIR = "cells";
 
     static final ObjectMapper MAPPER = new ObjectMapper()
             .enable(SerializationFeature.INDENT_OUTPUT)
@@ -56,7 +54,7 @@ public final class ReportWriter {
      * @throws IllegalArgumentException when no cell result is found, naming the folder looked in
      */
     public static List<Path> render(Path resultsDir, Path outDir, ReportOptions options) {
-        Path cells = Files.isDirectory(resultsDir.resolve(CELLS_DIR)) ? resultsDir.resolve(CELLS_DIR) : resultsDir;
+        Path cells = Files.isDirectory(CellResults.dirUnder(resultsDir)) ? CellResults.dirUnder(resultsDir) : resultsDir;
         List<CellResult> results = CellResults.readAll(cells);
         if (results.isEmpty()) {
             throw new IllegalArgumentException("no cell results (*.json) in " + cells.toAbsolutePath()
