@@ -1,9 +1,7 @@
 package io.github.dl4jtransfer.matrix;
 
-import com.fasterxml.jackson.databind.DeserializationFeature;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
 import io.github.dl4jtransfer.io.AtomicFiles;
+import io.github.dl4jtransfer.io.Json;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -17,10 +15,6 @@ import java.util.stream.Stream;
 /** Reads and writes cell results as one JSON file per cell ({@code cells/<id>.json}); writes are atomic. */
 public final class CellResults {
 
-    static final ObjectMapper JSON = new ObjectMapper()
-            .enable(SerializationFeature.INDENT_OUTPUT)
-            .configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false)
-            .configure(SerializationFeature.FAIL_ON_EMPTY_BEANS, false);
 
     private CellResults() {
     }
@@ -40,7 +34,7 @@ public final class CellResults {
      */
     public static Path write(Path cellsDir, CellResult result) {
         try {
-            return AtomicFiles.write(fileFor(cellsDir, result.key()), tmp -> JSON.writeValue(tmp.toFile(), result));
+            return AtomicFiles.write(fileFor(cellsDir, result.key()), tmp -> Json.MAPPER.writeValue(tmp.toFile(), result));
         } catch (IOException e) {
             throw new UncheckedIOException("cannot write the result of " + result.key().describe() + " to " + cellsDir, e);
         }
@@ -48,7 +42,7 @@ public final class CellResults {
 
     public static CellResult read(Path file) {
         try {
-            return JSON.readValue(file.toFile(), CellResult.class);
+            return Json.MAPPER.readValue(file.toFile(), CellResult.class);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot read cell result " + file + " (delete it to re-run that cell): " + e.getMessage(), e);
         }

@@ -1,9 +1,7 @@
 package io.github.dl4jtransfer.report;
 
-import com.fasterxml.jackson.databind.DeserializationFeature;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
 import io.github.dl4jtransfer.io.AtomicFiles;
+import io.github.dl4jtransfer.io.Json;
 import io.github.dl4jtransfer.matrix.CellResult;
 import io.github.dl4jtransfer.matrix.CellResults;
 
@@ -34,10 +32,6 @@ public final class ReportWriter {
     public static final String JSON = "results.json";
     public static final String GAIN_SVG = "relative-gain.svg";
 
-    static final ObjectMapper MAPPER = new ObjectMapper()
-            .enable(SerializationFeature.INDENT_OUTPUT)
-            .configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false)
-            .configure(SerializationFeature.FAIL_ON_EMPTY_BEANS, false);
 
     private ReportWriter() {
     }
@@ -96,7 +90,7 @@ public final class ReportWriter {
             written.add(writeString(outDir.resolve(MARKDOWN), MarkdownReport.render(options.title(), generated, results, agg, gainSvg != null)));
             written.add(writeString(outDir.resolve(CSV), csv(results)));
             ResultsDocument doc = new ResultsDocument(options.title(), agg, results);
-            written.add(AtomicFiles.write(outDir.resolve(JSON), tmp -> MAPPER.writeValue(tmp.toFile(), doc)));
+            written.add(AtomicFiles.write(outDir.resolve(JSON), tmp -> Json.MAPPER.writeValue(tmp.toFile(), doc)));
             if (gainSvg != null) {
                 // JFreeSVG's element carries its xmlns, so the same text is a valid standalone .svg for report.md.
                 written.add(writeString(outDir.resolve(GAIN_SVG), gainSvg));
@@ -112,7 +106,7 @@ public final class ReportWriter {
     /** Reads a {@code results.json} back (cells and aggregates). */
     public static ResultsDocument readResultsJson(Path file) {
         try {
-            return MAPPER.readValue(file.toFile(), ResultsDocument.class);
+            return Json.MAPPER.readValue(file.toFile(), ResultsDocument.class);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot read " + file, e);
         }
