@@ -34,9 +34,6 @@ public record BenchmarkPlan(List<ModelSpec> models, List<DatasetSpec> datasets, 
                             TrainerConfig trainer, List<TrainingOverride> overrides, Path deitTail, Path outputDir,
                             Path cacheDir, boolean featureCache, List<Double> learningRateGrid, boolean force) {
 
-    /** Where cell results go, under the output directory. */
-    public static final String CELLS_DIR = "cells";
-
     public BenchmarkPlan {
         models = List.copyOf(models);
         datasets = List.copyOf(datasets);
@@ -84,7 +81,7 @@ public record BenchmarkPlan(List<ModelSpec> models, List<DatasetSpec> datasets, 
     }
 
     public Path cellsDir() {
-        return outputDir.resolve(CELLS_DIR);
+        return CellResults.dirUnder(outputDir);
     }
 
     /** The command-line filters' element, as users type them. */

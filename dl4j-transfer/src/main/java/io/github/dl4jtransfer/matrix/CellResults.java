@@ -1,9 +1,7 @@
 package io.github.dl4jtransfer.matrix;
 
-import com.fasterxml.jackson.databind.DeserializationFeature;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
 import io.github.dl4jtransfer.io.AtomicFiles;
+import io.github.dl4jtransfer.io.Json;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -17,12 +15,13 @@ import java.util.stream.Stream;
 /** Reads and writes cell results as one JSON file per cell ({@code cells/<id>.json}); writes are atomic. */
 public final class CellResults {
 
-    static final ObjectMapper JSON = new ObjectMapper()
-            .enable(SerializationFeature.INDENT_OUTPUT)
-            .configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false)
-            .configure(SerializationFeature.FAIL_ON_EMPTY_BEANS, false);
 
     private CellResults() {
+    }
+
+    /** The cell results' folder under a benchmark's output directory. */
+    public static Path dirUnder(Path outputDir) {
+        return outputDir.resolve("cells");
     }
 
     public static Path fileFor(Path cellsDir, CellKey key) {
@@ -35,7 +34,7 @@ public final class CellResults {
      */
     public static Path write(Path cellsDir, CellResult result) {
         try {
-            return AtomicFiles.write(fileFor(cellsDir, result.key()), tmp -> JSON.writeValue(tmp.toFile(), result));
+            return AtomicFiles.write(fileFor(cellsDir, result.key()), tmp -> Json.MAPPER.writeValue(tmp.toFile(), result));
         } catch (IOException e) {
             throw new UncheckedIOException("cannot write the result of " + result.key().describe() + " to " + cellsDir, e);
         }
@@ -43,7 +42,7 @@ public final class CellResults {
 
     public static CellResult read(Path file) {
         try {
-            return JSON.readValue(file.toFile(), CellResult.class);
+            return Json.MAPPER.readValue(file.toFile(), CellResult.class);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot read cell result " + file + " (delete it to re-run that cell): " + e.getMessage(), e);
         }

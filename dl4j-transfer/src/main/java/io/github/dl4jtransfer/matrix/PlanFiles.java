@@ -1,6 +1,7 @@
 package io.github.dl4jtransfer.matrix;
 
 import io.github.dl4jtransfer.io.AtomicFiles;
+import io.github.dl4jtransfer.io.Json;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -14,7 +15,7 @@ public final class PlanFiles {
     public static Path write(BenchmarkPlan plan, Path file) {
         try {
             // Atomically: a forked worker never reads half a plan.
-            return AtomicFiles.write(file, tmp -> CellResults.JSON.writeValue(tmp.toFile(), plan));
+            return AtomicFiles.write(file, tmp -> Json.MAPPER.writeValue(tmp.toFile(), plan));
         } catch (IOException e) {
             throw new UncheckedIOException("cannot write the plan to " + file, e);
         }
@@ -22,7 +23,7 @@ public final class PlanFiles {
 
     public static BenchmarkPlan read(Path file) {
         try {
-            return CellResults.JSON.readValue(file.toFile(), BenchmarkPlan.class);
+            return Json.MAPPER.readValue(file.toFile(), BenchmarkPlan.class);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot read the plan " + file + ": " + e.getMessage(), e);
         }

@@ -1,9 +1,7 @@
 package io.github.dl4jtransfer.report;
 
-import com.fasterxml.jackson.databind.DeserializationFeature;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
 import io.github.dl4jtransfer.io.AtomicFiles;
+import io.github.dl4jtransfer.io.Json;
 import io.github.dl4jtransfer.matrix.CellResult;
 import io.github.dl4jtransfer.matrix.CellResults;
 
@@ -33,13 +31,7 @@ public final class ReportWriter {
     public static final String CSV = "results.csv";
     public static final String JSON = "results.json";
     public static final String GAIN_SVG = "relative-gain.svg";
-    /** Where the benchmark runner keeps one JSON per cell, under its results folder. */
-    public static final String CELLS_DIR = "cells";
 
-    static final ObjectMapper MAPPER = new ObjectMapper()
-            .enable(SerializationFeature.INDENT_OUTPUT)
-            .configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false)
-            .configure(SerializationFeature.FAIL_ON_EMPTY_BEANS, false);
 
     private ReportWriter() {
     }
@@ -56,7 +48,7 @@ public final class ReportWriter {
      * @throws IllegalArgumentException when no cell result is found, naming the folder looked in
      */
     public static List<Path> render(Path resultsDir, Path outDir, ReportOptions options) {
-        Path cells = Files.isDirectory(resultsDir.resolve(CELLS_DIR)) ? resultsDir.resolve(CELLS_DIR) : resultsDir;
+        Path cells = Files.isDirectory(CellResults.dirUnder(resultsDir)) ? CellResults.dirUnder(resultsDir) : resultsDir;
         List<CellResult> results = CellResults.readAll(cells);
         if (results.isEmpty()) {
             throw new IllegalArgumentException("no cell results (*.json) in " + cells.toAbsolutePath()
@@ -98,7 +90,7 @@ public final class ReportWriter {
             written.add(writeString(outDir.resolve(MARKDOWN), MarkdownReport.render(options.title(), generated, results, agg, gainSvg != null)));
             written.add(writeString(outDir.resolve(CSV), csv(results)));
             ResultsDocument doc = new ResultsDocument(options.title(), agg, results);
-            written.add(AtomicFiles.write(outDir.resolve(JSON), tmp -> MAPPER.writeValue(tmp.toFile(), doc)));
+            written.add(AtomicFiles.write(outDir.resolve(JSON), tmp -> Json.MAPPER.writeValue(tmp.toFile(), doc)));
             if (gainSvg != null) {
                 // JFreeSVG's element carries its xmlns, so the same text is a valid standalone .svg for report.md.
                 written.add(writeString(outDir.resolve(GAIN_SVG), gainSvg));
@@ -114,7 +106,7 @@ public final class ReportWriter {
     /** Reads a {@code results.json} back (cells and aggregates). */
     public static ResultsDocument readResultsJson(Path file) {
         try {
-            return MAPPER.readValue(file.toFile(), ResultsDocument.class);
+            return Json.MAPPER.readValue(file.toFile(), ResultsDocument.class);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot read " + file, e);
         }

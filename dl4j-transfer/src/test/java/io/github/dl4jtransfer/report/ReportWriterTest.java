@@ -244,7 +244,7 @@ class ReportWriterTest {
     @Test
     void rendersFromAResultsFolderAndFromTheCommandLine() throws IOException {
         Path results = out.resolve("run");
-        for (CellResult r : ReportFixtures.matrix()) CellResults.write(results.resolve(ReportWriter.CELLS_DIR), r);
+        for (CellResult r : ReportFixtures.matrix()) CellResults.write(CellResults.dirUnder(results), r);
         Path rendered = out.resolve("rendered");
         List<Path> files = ReportWriter.render(results, rendered);
         assertTrue(files.contains(rendered.resolve(ReportWriter.HTML)));

@@ -42,7 +42,7 @@ public class ReportMojo extends AbstractTransferMojo {
     @Override
     protected void run() throws MojoExecutionException, MojoFailureException {
         Path results = resultsDirectory.toPath().toAbsolutePath().normalize();
-        Path cells = results.resolve("cells");
+        Path cells = CellResults.dirUnder(results);
         if (!Files.isDirectory(cells)) {
             throw new MojoFailureException("<resultsDirectory> / -Dtransfer.resultsDirectory: " + cells + " does not exist; "
                     + "run mvn transfer:benchmark first or point it at a benchmark's output directory");

@@ -3,6 +3,7 @@ package io.github.dl4jtransfer.maven;
 import io.github.dl4jtransfer.io.AtomicFiles;
 import io.github.dl4jtransfer.matrix.BenchmarkRunner;
 import io.github.dl4jtransfer.matrix.CellResult;
+import io.github.dl4jtransfer.matrix.CellResults;
 import io.github.dl4jtransfer.report.ReportOptions;
 import io.github.dl4jtransfer.report.ReportWriter;
 import org.apache.maven.plugin.MojoFailureException;
@@ -47,7 +48,7 @@ final class Reporting {
             log.info("Summary (" + results.stream().filter(CellResult::isDone).count() + " of " + results.size() + " cells done):");
             for (String line : summary.split("\n")) log.info(line);
             for (Path p : written) log.info("Report: " + p);
-            log.info("Per-cell results: " + outDir.resolve("cells"));
+            log.info("Per-cell results: " + CellResults.dirUnder(outDir));
         } catch (IllegalArgumentException e) {
             throw new MojoFailureException("cannot write the report: " + e.getMessage());
         } catch (IOException e) {
