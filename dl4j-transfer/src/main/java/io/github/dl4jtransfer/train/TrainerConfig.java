@@ -13,7 +13,7 @@ import static io.github.dl4jtransfer.config.ConfigException.require;
  * accumulation): the update of the whole batch with the activation memory of a slice.
  */
 public record TrainerConfig(double learningRate, double weightDecay, int batchSize, int epochs, int warmupEpochs,
-                            int warmupIterationsCap, Schedule schedule, double clipNorm, int patience, long seed,
+                            int warmupIterationsCap, Schedule schedule, double minLearningRate, double clipNorm, int patience, long seed,
                             double beta1, double beta2, double epsilon, int microBatchSize) {
 
     public enum Schedule { COSINE, CONSTANT }
@@ -34,6 +34,8 @@ public record TrainerConfig(double learningRate, double weightDecay, int batchSi
         require(warmupEpochs >= 0, "<warmupEpochs>", warmupEpochs + " must be >= 0", "0 turns warm-up off");
         require(warmupIterationsCap >= 0, "<warmupIterationsCap>", warmupIterationsCap + " must be >= 0", "e.g. 1000");
         require(schedule != null, "<schedule>", "is missing", "use cosine or constant");
+        require(minLearningRate >= 0 && Double.isFinite(minLearningRate), "<minLearningRate>", minLearningRate + " must be >= 0",
+                "e.g. 1e-6; 0 decays to zero");
         require(clipNorm >= 0 && Double.isFinite(clipNorm), "<clipNorm>", clipNorm + " must be >= 0", "0 turns clipping off");
         require(patience >= 0, "<patience>", patience + " must be >= 0", "0 turns early stopping off");
         require(beta1 >= 0 && beta1 < 1, "<beta1>", beta1 + " must be in [0, 1)", "e.g. 0.9");
@@ -64,6 +66,7 @@ public record TrainerConfig(double learningRate, double weightDecay, int batchSi
         b.warmupEpochs = warmupEpochs;
         b.warmupIterationsCap = warmupIterationsCap;
         b.schedule = schedule;
+        b.minLearningRate = minLearningRate;
         b.clipNorm = clipNorm;
         b.patience = patience;
         b.seed = seed;
@@ -82,6 +85,7 @@ public record TrainerConfig(double learningRate, double weightDecay, int batchSi
         private int warmupEpochs = 5;
         private int warmupIterationsCap = 1000;
         private Schedule schedule = Schedule.COSINE;
+        private double minLearningRate = 0;
         private double clipNorm = 1.0;
         private int patience = 0;
         private long seed = 1;
@@ -97,6 +101,8 @@ public record TrainerConfig(double learningRate, double weightDecay, int batchSi
         public Builder optWarmupEpochs(int v) { warmupEpochs = v; return this; }
         public Builder optWarmupIterationsCap(int v) { warmupIterationsCap = v; return this; }
         public Builder optSchedule(Schedule v) { schedule = v; return this; }
+        /** Where cosine decay ends (timm's {@code min_lr}); 0 = decay to zero. */
+        public Builder optMinLearningRate(double v) { minLearningRate = v; return this; }
         public Builder optClipNorm(double v) { clipNorm = v; return this; }
         /** Early stopping after this many epochs without improvement; 0 = off. */
         public Builder optPatience(int v) { patience = v; return this; }
@@ -109,7 +115,7 @@ public record TrainerConfig(double learningRate, double weightDecay, int batchSi
 
         public TrainerConfig build() {
             return new TrainerConfig(learningRate, weightDecay, batchSize, epochs, warmupEpochs, warmupIterationsCap,
-                    schedule, clipNorm, patience, seed, beta1, beta2, epsilon, microBatchSize);
+                    schedule, minLearningRate, clipNorm, patience, seed, beta1, beta2, epsilon, microBatchSize);
         }
     }
 }
