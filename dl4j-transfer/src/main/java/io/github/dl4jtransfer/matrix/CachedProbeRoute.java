@@ -31,6 +31,6 @@ final class CachedProbeRoute implements CellRoute {
         if (grid.length > 1) cell.log().accept("  learning-rate grid: best " + r.learningRate() + " of " + r.grid());
         // The grid's heads train side by side: only the winner's epochs are worth a line, once it is known.
         r.outcome().history().forEach(cell::logEpoch);
-        return s.trained(r.model(), r.outcome(), start, Map.of("learning_rate_chosen", r.learningRate()));
+        return s.trained(r.model(), r.outcome(), start, Map.of("learningRateChosen", r.learningRate()));
     }
 }
