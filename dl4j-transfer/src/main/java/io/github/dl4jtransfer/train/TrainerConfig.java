@@ -13,8 +13,8 @@ import static io.github.dl4jtransfer.config.ConfigException.require;
  * accumulation): the update of the whole batch with the activation memory of a slice.
  */
 public record TrainerConfig(double learningRate, double weightDecay, int batchSize, int epochs, int warmupEpochs,
-                            int warmupIterationsCap, Schedule schedule, double minLearningRate, double clipNorm, int patience, long seed,
-                            double beta1, double beta2, double epsilon, int microBatchSize) {
+                            int warmupIterationsCap, Schedule schedule, double minLearningRate, double clipNorm, int patience,
+                            long seed, double beta1, double beta2, double epsilon, int microBatchSize) {
 
     public enum Schedule { COSINE, CONSTANT }
 
