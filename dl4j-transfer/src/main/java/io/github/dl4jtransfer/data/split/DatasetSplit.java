@@ -9,6 +9,7 @@ import io.github.dl4jtransfer.data.DatasetException;
 import io.github.dl4jtransfer.data.Sample;
 import io.github.dl4jtransfer.data.Split;
 import io.github.dl4jtransfer.data.SplitSpec;
+import io.github.dl4jtransfer.data.SplitStrategy;
 import io.github.dl4jtransfer.io.AtomicFiles;
 
 import java.io.IOException;
@@ -40,6 +41,11 @@ import java.util.TreeSet;
  * and the next one train/train/test. Within a stratum groups are visited in the order of a seeded hash
  * of their id, not of a shuffled list: adding or removing one group moves only a few others, and the
  * result does not depend on the order the reader listed samples in.
+ *
+ * <p>That is {@link SplitStrategy#STRATIFIED_GROUPS}, the default. {@link SplitStrategy#STUDY_SHUFFLE} and
+ * {@link SplitStrategy#STUDY_SORTED_PATHS} instead reproduce the cuts of Palés Huix et al. image for image
+ * ({@link StudySplits}, {@link SplitSpec#study(String)}): row-order dependent and neither stratified nor
+ * group-aware, which {@link #leakingGroups()} shows.
  *
  * <p>A dataset that ships a split keeps it when {@link SplitSpec#keepShipped()}; a part it does not ship
  * (no validation list, say) is carved out of its train part in the spec's proportions
@@ -86,9 +92,44 @@ public final class DatasetSplit {
                 a.putAll(assign(ds, train, carve, spec.seed()));
             }
         } else {
-            a.putAll(assign(ds, ds.samples(), new double[]{spec.train(), spec.val(), spec.test()}, spec.seed()));
+            switch (spec.strategy()) {
+                case STRATIFIED_GROUPS -> a.putAll(assign(ds, ds.samples(), new double[]{spec.train(), spec.val(), spec.test()}, spec.seed()));
+                case STUDY_SHUFFLE -> a.putAll(byRow(ds, StudySplits.shuffled(rowIds(ds, spec).size(), spec.val() + spec.test(), spec.seed())));
+                case STUDY_SORTED_PATHS -> a.putAll(byRow(ds, sortedPaths(ds, spec)));
+                case FILE -> throw new IllegalArgumentException("a split of strategy 'file' is read, not made: use DatasetSplit.fromFile");
+            }
         }
         return new DatasetSplit(ds, spec, a);
+    }
+
+    /**
+     * The study's cuts index the rows of the dataset's CSV, so the samples must be those rows, all of them, in
+     * file order: a skipped image would shift every later row number and change the split.
+     */
+    private static List<String> rowIds(Dataset ds, SplitSpec spec) {
+        if (ds.skippedCount() > 0) {
+            throw new DatasetException(ds.root() + ": split strategy " + spec.strategy().key() + " numbers the rows of the"
+                    + " dataset's file as the study did, but " + ds.skippedCount() + " image(s) were skipped as bad (first: "
+                    + ds.skipped().get(0) + "), which would shift every later row. Restore or fix those images and read"
+                    + " without skipBadImages, or use the stratified split");
+        }
+        return ds.samples().stream().map(Sample::id).toList();
+    }
+
+    private static StudySplits.Parts sortedPaths(Dataset ds, SplitSpec spec) {
+        try {
+            return StudySplits.sortedPaths(rowIds(ds, spec), spec.val() + spec.test(), StudySplits.CHEXPERT_EXTRA_ROWS);
+        } catch (IllegalArgumentException e) {
+            throw new DatasetException(ds.root() + ": " + e.getMessage() + ". This cut is made for CheXpert's train.csv"
+                    + " (200k rows); use the stratified split for a small dataset", e);
+        }
+    }
+
+    private static Map<String, Split> byRow(Dataset ds, StudySplits.Parts parts) {
+        Map<String, Split> a = new HashMap<>();
+        List<Sample> samples = ds.samples();
+        parts.assignment().forEach((row, s) -> a.put(samples.get(row).id(), s));
+        return a;
     }
 
     /**
@@ -251,6 +292,7 @@ public final class DatasetSplit {
         sp.put("test", spec.test());
         sp.put("seed", spec.seed());
         sp.put("keep_shipped", spec.keepShipped());
+        sp.put("strategy", spec.strategy().key());
         ObjectNode counts = root.putObject("counts");
         counts().forEach((k, v) -> counts.put(k.key(), v));
         ObjectNode a = root.putObject("assignment");
@@ -279,8 +321,15 @@ public final class DatasetSplit {
             throw new DatasetException(file + ": not a version " + MANIFEST_VERSION + " split manifest (expected version, spec, assignment). Delete it to re-split.");
         }
         JsonNode sp = root.get("spec");
-        SplitSpec spec = new SplitSpec(sp.path("train").asDouble(), sp.path("val").asDouble(), sp.path("test").asDouble(),
-                sp.path("seed").asLong(), sp.path("keep_shipped").asBoolean(true));
+        SplitSpec spec;
+        try {
+            // Manifests written before strategies existed were all stratified.
+            spec = new SplitSpec(sp.path("train").asDouble(), sp.path("val").asDouble(), sp.path("test").asDouble(),
+                    sp.path("seed").asLong(), sp.path("keep_shipped").asBoolean(true),
+                    SplitStrategy.ofKey(sp.path("strategy").asText(SplitStrategy.STRATIFIED_GROUPS.key())));
+        } catch (IllegalArgumentException e) {
+            throw new DatasetException(file + ": split manifest has an invalid spec (" + e.getMessage() + "). Delete it to re-split.", e);
+        }
         Map<String, Split> a = new LinkedHashMap<>();
         for (Iterator<Map.Entry<String, JsonNode>> it = root.get("assignment").fields(); it.hasNext(); ) {
             Map.Entry<String, JsonNode> e = it.next();
@@ -304,6 +353,7 @@ public final class DatasetSplit {
 
     static String describe(SplitSpec s) {
         return "train/val/test " + s.train() + "/" + s.val() + "/" + s.test()
-                + " seed " + s.seed() + (s.keepShipped() ? " (shipped split kept)" : " (shipped split ignored)");
+                + " seed " + s.seed() + (s.keepShipped() ? " (shipped split kept)" : " (shipped split ignored)")
+                + (s.strategy() == SplitStrategy.STRATIFIED_GROUPS ? "" : ", strategy " + s.strategy().key());
     }
 }

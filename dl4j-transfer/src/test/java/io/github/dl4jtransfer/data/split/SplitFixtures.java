@@ -11,6 +11,7 @@ import io.github.dl4jtransfer.data.TaskType;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -53,12 +54,30 @@ final class SplitFixtures {
 
     /** A two-class dataset whose samples have these ids, in this order (images need not exist to split). */
     static Dataset dataset(String format, List<String> ids) {
+        return dataset(Path.of("/data/" + format), format, ids);
+    }
+
+    /** The same under {@code root}; create the (empty) image files there to write a manifest, which hashes them. */
+    static Dataset dataset(Path root, String format, List<String> ids) {
         Task task = new Task("t", TaskType.SINGLE_LABEL, List.of("a", "b"), "accuracy");
-        Dataset.Builder b = Dataset.builder(format, Path.of("/data/" + format), task);
+        Dataset.Builder b = Dataset.builder(format, root, task);
         for (int i = 0; i < ids.size(); i++) {
-            b.add(Sample.single(ids.get(i), new ImageSource.FileImage(Path.of("/data", ids.get(i) + ".png")), i % 7 == 0 ? 1 : 0, null));
+            b.add(Sample.single(ids.get(i), new ImageSource.FileImage(root.resolve(ids.get(i) + ".png")), i % 7 == 0 ? 1 : 0, null));
         }
         return b.build();
+    }
+
+    static Dataset datasetWithFiles(Path root, String format, List<String> ids) {
+        try {
+            for (String id : ids) {
+                Path f = root.resolve(id + ".png");
+                Files.createDirectories(f.getParent());
+                if (!Files.exists(f)) Files.createFile(f);
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return dataset(root, format, ids);
     }
 
     /** Ids "img00000", "img00001", ... for n rows. */
