@@ -15,12 +15,18 @@ import java.util.Objects;
  * @param blankAsUncertain CheXpert: treat blank cells as uncertain too; by default blank means "not
  *                         mentioned" and is 0, as in the CheXpert paper and the usual training code
  * @param hashImageBytes   content hash over image bytes instead of file size + mtime (slower, survives copies)
+ * @param noFindingWhenAllZero CheXpert: set "No Finding" to 1 on rows whose 14 labels are all 0 after the
+ *                         uncertainty policy, as the study does (its {@code defaults/datasets.py} lines 72–76,
+ *                         after U-Zeroes). Off by default: CheXpert's labeller leaves "No Finding" blank when
+ *                         it is unsure, and turning every row it could not label into a positive "No Finding"
+ *                         changes that label's meaning (and its AUC); on to reproduce the study's labels
  * @param metric           override the format's default metric (generic formats), or null; a
  *                         {@link MetricKind} name, stored in its canonical spelling
  * @param taskName         override the task name (generic formats default to the file/folder name), or null
  */
 public record DatasetOptions(boolean skipBadImages, boolean verifyImages, UncertaintyPolicy uncertainty,
-                             boolean blankAsUncertain, boolean hashImageBytes, String metric, String taskName) {
+                             boolean blankAsUncertain, boolean hashImageBytes, String metric, String taskName,
+                             boolean noFindingWhenAllZero) {
 
     public DatasetOptions {
         Objects.requireNonNull(uncertainty, "uncertainty");
@@ -40,7 +46,8 @@ public record DatasetOptions(boolean skipBadImages, boolean verifyImages, Uncert
     /** A builder holding these options, to change some. */
     public Builder toBuilder() {
         return builder().optSkipBadImages(skipBadImages).optVerifyImages(verifyImages).optUncertainty(uncertainty)
-                .optBlankAsUncertain(blankAsUncertain).optHashImageBytes(hashImageBytes).optMetric(metric).optTaskName(taskName);
+                .optBlankAsUncertain(blankAsUncertain).optHashImageBytes(hashImageBytes).optMetric(metric).optTaskName(taskName)
+                .optNoFindingWhenAllZero(noFindingWhenAllZero);
     }
 
     public static final class Builder {
@@ -51,6 +58,7 @@ public record DatasetOptions(boolean skipBadImages, boolean verifyImages, Uncert
         private boolean hashImageBytes;
         private String metric;
         private String taskName;
+        private boolean noFindingWhenAllZero;
 
         public Builder optSkipBadImages(boolean v) {
             skipBadImages = v;
@@ -87,8 +95,14 @@ public record DatasetOptions(boolean skipBadImages, boolean verifyImages, Uncert
             return this;
         }
 
+        public Builder optNoFindingWhenAllZero(boolean v) {
+            noFindingWhenAllZero = v;
+            return this;
+        }
+
         public DatasetOptions build() {
-            return new DatasetOptions(skipBadImages, verifyImages, uncertainty, blankAsUncertain, hashImageBytes, metric, taskName);
+            return new DatasetOptions(skipBadImages, verifyImages, uncertainty, blankAsUncertain, hashImageBytes, metric, taskName,
+                    noFindingWhenAllZero);
         }
     }
 }

@@ -30,13 +30,20 @@ import java.util.Map;
 public final class Evaluator {
 
     private final EvalTask task;
+    private final UndefinedLabelAuc undefinedLabelAuc;
     private final List<double[]> logits = new ArrayList<>();
     private final List<int[]> multiTargets = new ArrayList<>();
     private int[] classes = new int[64];
 
     public Evaluator(EvalTask task) {
+        this(task, UndefinedLabelAuc.SKIP);
+    }
+
+    private Evaluator(EvalTask task, UndefinedLabelAuc undefinedLabelAuc) {
         if (task == null) throw new IllegalArgumentException("task is null");
+        if (undefinedLabelAuc == null) throw new IllegalArgumentException("undefinedLabelAuc is null");
         this.task = task;
+        this.undefinedLabelAuc = undefinedLabelAuc;
     }
 
     public static Evaluator of(EvalTask task) {
@@ -53,7 +60,19 @@ public final class Evaluator {
 
     /** A fresh, empty evaluator for the same task with the primary metric named {@code metricName}. */
     public Evaluator withPrimary(String metricName) {
-        return new Evaluator(task.withPrimary(metricName));
+        return new Evaluator(task.withPrimary(metricName), undefinedLabelAuc);
+    }
+
+    /**
+     * A fresh, empty evaluator whose multi-label mean ROC AUC treats labels with one class in y_true by
+     * {@code rule}: {@link UndefinedLabelAuc#SKIP} (the default) or the study's {@link UndefinedLabelAuc#HALF}.
+     */
+    public Evaluator withUndefinedLabelAuc(UndefinedLabelAuc rule) {
+        return new Evaluator(task, rule);
+    }
+
+    public UndefinedLabelAuc undefinedLabelAuc() {
+        return undefinedLabelAuc;
     }
 
     public EvalTask task() {
@@ -101,7 +120,7 @@ public final class Evaluator {
 
     /** One-shot evaluation of a single batch, independent of anything accumulated. */
     public MetricReport evaluate(INDArray batchLogits, INDArray targets) {
-        return new Evaluator(task).add(batchLogits, targets).report();
+        return new Evaluator(task, undefinedLabelAuc).add(batchLogits, targets).report();
     }
 
     /** Computes every metric of the task over all samples added so far. */
@@ -216,7 +235,7 @@ public final class Evaluator {
         double[] perLabel;
         int[] skipped;
         try {
-            MultiLabelAuc auc = Metrics.meanRocAuc(y, scores);
+            MultiLabelAuc auc = Metrics.meanRocAuc(y, scores, undefinedLabelAuc);
             values.put(MetricKind.MEAN_ROC_AUC, auc.mean());
             perLabel = auc.perLabel();
             skipped = auc.skippedLabels();

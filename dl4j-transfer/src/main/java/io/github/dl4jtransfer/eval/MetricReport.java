@@ -17,8 +17,9 @@ import java.util.StringJoiner;
  * @param unavailable     metric → why it is undefined here (e.g. one class in y_true for AUC); a metric is in
  *                        exactly one of {@code values} and {@code unavailable}
  * @param confusionMatrix single-label: counts, rows = true class, columns = predicted; null for multi-label
- * @param perLabelAuc     multi-label: AUC per label, NaN where skipped; null for single-label
- * @param skippedLabels   multi-label: labels with one class in y_true, left out of mean_roc_auc; empty otherwise
+ * @param perLabelAuc     multi-label: AUC per label, NaN where skipped (0.5 under {@link UndefinedLabelAuc#HALF}); null for single-label
+ * @param skippedLabels   multi-label: labels with one class in y_true, left out of mean_roc_auc (or counted 0.5 under
+ *                        {@link UndefinedLabelAuc#HALF}, the study's rule); empty otherwise
  */
 public record MetricReport(EvalTask task, long count, Map<MetricKind, Double> values,
                            Map<MetricKind, String> unavailable, int[][] confusionMatrix, double[] perLabelAuc,

@@ -178,6 +178,18 @@ public final class Metrics {
      * @throws UndefinedMetricException if every label is skipped
      */
     public static MultiLabelAuc meanRocAuc(int[][] y, double[][] scores) {
+        return meanRocAuc(y, scores, UndefinedLabelAuc.SKIP);
+    }
+
+    /**
+     * {@link #meanRocAuc(int[][], double[][])} with a choice of what an undefined label contributes:
+     * {@link UndefinedLabelAuc#SKIP} leaves it out, {@link UndefinedLabelAuc#HALF} counts it 0.5 and averages
+     * over all labels, as the study's {@code mean_roc_auc} does (it then never throws: all labels undefined
+     * gives 0.5). The study also passes sample weights (target² + 1e-6); for 0/1 targets they are constant
+     * within each class and cancel out of the AUC, so they are not needed here.
+     */
+    public static MultiLabelAuc meanRocAuc(int[][] y, double[][] scores, UndefinedLabelAuc rule) {
+        if (rule == null) throw new IllegalArgumentException(MEAN_ROC_AUC.metricName() + ": rule is null");
         String metric = MEAN_ROC_AUC.metricName();
         if (y == null || scores == null) throw new IllegalArgumentException(metric + ": null input");
         if (y.length == 0) throw new IllegalArgumentException(metric + ": empty input (0 samples)");
@@ -215,23 +227,30 @@ public final class Metrics {
                 positives += v;
             }
             if (positives == 0 || positives == n) {
-                perLabel[j] = Double.NaN;
+                perLabel[j] = rule == UndefinedLabelAuc.HALF ? 0.5 : Double.NaN;
+                if (rule == UndefinedLabelAuc.HALF) sum += 0.5;
                 skipped.add(j);
             } else {
                 perLabel[j] = binaryAuc(MEAN_ROC_AUC, column, 1, scoreColumn, "");
                 sum += perLabel[j];
             }
         }
+        int[] skippedArray = skipped.stream().mapToInt(Integer::intValue).toArray();
+        if (rule == UndefinedLabelAuc.HALF) return new MultiLabelAuc(sum / labels, perLabel, skippedArray, rule);
         if (skipped.size() == labels) {
             throw new UndefinedMetricException(MEAN_ROC_AUC, "every one of the " + labels
                     + " labels has a single class in y_true, so no per-label AUC is defined");
         }
-        int[] skippedArray = skipped.stream().mapToInt(Integer::intValue).toArray();
         return new MultiLabelAuc(sum / (labels - skipped.size()), perLabel, skippedArray);
     }
 
     /** {@link #meanRocAuc(int[][], double[][])} for float targets (as data loaders produce); each must be exactly 0 or 1. */
     public static MultiLabelAuc meanRocAuc(float[][] y, double[][] scores) {
+        return meanRocAuc(y, scores, UndefinedLabelAuc.SKIP);
+    }
+
+    /** {@link #meanRocAuc(int[][], double[][], UndefinedLabelAuc)} for float targets, each exactly 0 or 1. */
+    public static MultiLabelAuc meanRocAuc(float[][] y, double[][] scores, UndefinedLabelAuc rule) {
         String metric = MEAN_ROC_AUC.metricName();
         if (y == null) throw new IllegalArgumentException(metric + ": null input");
         int[][] asInt = new int[y.length][];
@@ -247,7 +266,7 @@ public final class Metrics {
                 asInt[i][j] = (int) v;
             }
         }
-        return meanRocAuc(asInt, scores);
+        return meanRocAuc(asInt, scores, rule);
     }
 
     /**

@@ -20,7 +20,8 @@ import java.util.regex.Pattern;
  * CheXpert (chest X-ray, 14 observations, multi-label, mean ROC-AUC): {@code train.csv} with {@code Path}
  * and the 14 label columns. Cells are 1 (positive), 0 (negative), -1 (uncertain) or blank (not mentioned).
  * Uncertain becomes 0 under U-Zeroes (default) or 1 under U-Ones; blank is 0 unless
- * {@code blankAsUncertain}. The patient id ({@code patient00001}) is parsed from the path and is the
+ * {@code blankAsUncertain}. With {@code noFindingWhenAllZero} a row whose 14 labels all end up 0 gets
+ * "No Finding" = 1, as the study builds its labels (see {@link DatasetOptions}). The patient id ({@code patient00001}) is parsed from the path and is the
  * group, so the 80/10/10 split is patient-level. {@code valid.csv} (the official 234-image validation
  * set) is not read: the study splits {@code train.csv}.
  *
@@ -33,6 +34,7 @@ public final class ChexpertReader implements DatasetReader {
     public static final List<String> LABELS = List.of("No Finding", "Enlarged Cardiomediastinum", "Cardiomegaly",
             "Lung Opacity", "Lung Lesion", "Edema", "Consolidation", "Pneumonia", "Atelectasis", "Pneumothorax",
             "Pleural Effusion", "Pleural Other", "Fracture", "Support Devices");
+    private static final int NO_FINDING = LABELS.indexOf("No Finding");
     private static final Pattern PATIENT = Pattern.compile("patient\\d+");
     private static final String EXPECTED = "CheXpert train.csv with columns Path," + String.join(",", LABELS);
 
@@ -67,12 +69,18 @@ public final class ChexpertReader implements DatasetReader {
             }
             float[] y = new float[cols.length];
             for (int k = 0; k < cols.length; k++) y[k] = value(csv, r, cols[k], LABELS.get(k), opts);
+            if (opts.noFindingWhenAllZero() && allZero(y)) y[NO_FINDING] = 1f;
             Path image = id.startsWith(prefix) ? dir.getParent().resolve(id) : dir.resolve(id);
             if (ImageRows.accept(b, opts, id, image, csv.file, r.line(), "Path")) {
                 b.add(Sample.multi(id, new ImageSource.FileImage(image), y, m.group()));
             }
         }
         return b.build();
+    }
+
+    private static boolean allZero(float[] y) {
+        for (float v : y) if (v != 0f) return false;
+        return true;
     }
 
     private static float value(Csv csv, Csv.Row r, int col, String name, DatasetOptions opts) {

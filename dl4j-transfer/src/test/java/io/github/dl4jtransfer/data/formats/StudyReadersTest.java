@@ -235,6 +235,33 @@ class StudyReadersTest {
     }
 
     @Test
+    void chexpertStudyLabelsSetNoFindingWhereAllFourteenAreZeroAfterUZeroes() {
+        Path root = chexpert(CXR_ROWS);
+        String uncertainOnly = "CheXpert-v1.0-small/train/patient00002/study1/view1_frontal.jpg";
+        String positive = "CheXpert-v1.0-small/train/patient00001/study1/view1_frontal.jpg";
+        // Default: the row with only an uncertain finding has no label at all under U-Zeroes.
+        Dataset ours = Datasets.read("chexpert", root);
+        assertArrayEquals(new float[14], ours.sample(uncertainOnly).labels());
+
+        // The study: U-Zeroes, then "No Finding" = 1 where all 14 are 0 (defaults/datasets.py:72-76).
+        DatasetOptions study = DatasetOptions.builder().optNoFindingWhenAllZero(true).build();
+        Dataset ds = Datasets.read("chexpert", root, study);
+        float[] expected = new float[14];
+        expected[0] = 1f;
+        assertArrayEquals(expected, ds.sample(uncertainOnly).labels());
+        assertEquals(0f, ds.sample(positive).labels()[0], "a row with a finding keeps No Finding 0");
+        assertArrayEquals(ours.sample(positive).labels(), ds.sample(positive).labels());
+        assertEquals(1f, ds.sample("CheXpert-v1.0-small/train/patient00001/study2/view1_frontal.jpg").labels()[0]);
+        assertTrue(!ours.contentHash().equals(ds.contentHash()), "other labels, other hash (feature caches stay apart)");
+        assertTrue(study.toBuilder().build().noFindingWhenAllZero());
+
+        // The rule applies after the uncertainty policy: under U-Ones the uncertain finding is a positive.
+        Dataset ones = Datasets.read("chexpert", root, study.toBuilder().optUncertainty(UncertaintyPolicy.U_ONES).build());
+        assertEquals(0f, ones.sample(uncertainOnly).labels()[0]);
+        assertEquals(1f, ones.sample(uncertainOnly).labels()[1]);
+    }
+
+    @Test
     void chexpertBadCellMissingColumnAndPathWithoutPatientAreErrors() {
         Path root = chexpert(CXR_ROWS.replace("PA,,-1.0,", "PA,,2.0,"));
         DatasetException e = assertThrows(DatasetException.class, () -> Datasets.read("chexpert", root));
