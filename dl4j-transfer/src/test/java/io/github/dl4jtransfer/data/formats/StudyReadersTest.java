@@ -185,6 +185,48 @@ class StudyReadersTest {
         assertMessage(e, "test.txt: file not found");
     }
 
+    @Test
+    void ddsmReadsTheStudysListsWithLabelsFromFileNamePrefixes() {
+        // The study's layout: ddsm_raw_image_lists/{train,val,test}.txt of bare paths relative to ddsm_raw/,
+        // label = file name before its first '_': normal 0, benign 1, cancer 2 -> 1 (defaults/datasets.py:130-136, 148).
+        Path raw = dir.resolve("ddsm_raw");
+        image(raw.resolve("normal_A_0001_1.LEFT_CC.png"), 24, 24, true, 1);
+        image(raw.resolve("benign_B_3001_1.RIGHT_MLO.png"), 24, 24, true, 2);
+        image(raw.resolve("cancer_C_0042_1.LEFT_MLO.png"), 24, 24, true, 3);
+        image(raw.resolve("sub/normal_A_0002_1.RIGHT_CC.png"), 24, 24, true, 4);
+        text(dir.resolve("ddsm_raw_image_lists/train.txt"), "normal_A_0001_1.LEFT_CC.png\nbenign_B_3001_1.RIGHT_MLO.png\n");
+        text(dir.resolve("ddsm_raw_image_lists/val.txt"), "sub/normal_A_0002_1.RIGHT_CC.png\n");
+        text(dir.resolve("ddsm_raw_image_lists/test.txt"), "cancer_C_0042_1.LEFT_MLO.png\n");
+        Dataset ds = Datasets.read("ddsm", dir);
+        assertEquals(4, ds.size());
+        assertEquals(0, ds.sample("normal_A_0001_1.LEFT_CC.png").label());
+        assertEquals(1, ds.sample("benign_B_3001_1.RIGHT_MLO.png").label());
+        assertEquals(1, ds.sample("cancer_C_0042_1.LEFT_MLO.png").label(), "cancer is abnormal, as benign (2 classes)");
+        assertEquals(0, ds.sample("sub/normal_A_0002_1.RIGHT_CC.png").label());
+        assertEquals(Split.TEST, ds.shippedSplit().get("cancer_C_0042_1.LEFT_MLO.png"));
+        assertEquals(Split.VAL, ds.shippedSplit().get("sub/normal_A_0002_1.RIGHT_CC.png"));
+        assertEquals("C_0042", ds.sample("cancer_C_0042_1.LEFT_MLO.png").group());
+        assertEquals(ds.size(), Datasets.read("ddsm", dir.resolve("ddsm_raw_image_lists")).size(), "the lists folder itself works too");
+
+        // Our own flat layout takes the same bare, prefix-labelled lines.
+        Path flat = dir.resolve("flat");
+        image(flat.resolve("x/cancer_case0007_CC.png"), 24, 24, true, 5);
+        image(flat.resolve("x/normal_case0008_CC.png"), 24, 24, true, 6);
+        text(flat.resolve("train.txt"), "x/normal_case0008_CC.png\n");
+        text(flat.resolve("test.txt"), "x/cancer_case0007_CC.png\n");
+        assertEquals(1, Datasets.read("ddsm", flat).sample("x/cancer_case0007_CC.png").label());
+
+        // Name and folder disagreeing, or neither naming a class, are errors that say what to do.
+        image(flat.resolve("normals/cancer_case0009_CC.png"), 24, 24, true, 7);
+        text(flat.resolve("train.txt"), "normals/cancer_case0009_CC.png\n");
+        DatasetException e = assertThrows(DatasetException.class, () -> Datasets.read("ddsm", flat));
+        assertMessage(e, "train.txt, line 1", "file name says abnormal but folder says normal");
+        image(flat.resolve("y/case0010_CC.png"), 24, 24, true, 8);
+        text(flat.resolve("train.txt"), "y/case0010_CC.png\n");
+        e = assertThrows(DatasetException.class, () -> Datasets.read("ddsm", flat));
+        assertMessage(e, "train.txt, line 1", "(no label)", "normal_");
+    }
+
     // ---------------------------------------------------------------- CheXpert
 
     private static final String CXR_HEADER = "Path,Sex,Age,Frontal/Lateral,AP/PA,No Finding,Enlarged Cardiomediastinum,Cardiomegaly,"
