@@ -45,7 +45,7 @@ import java.util.TreeSet;
  * <p>That is {@link SplitStrategy#STRATIFIED_GROUPS}, the default. {@link SplitStrategy#STUDY_SHUFFLE} and
  * {@link SplitStrategy#STUDY_SORTED_PATHS} instead reproduce the cuts of Palés Huix et al. image for image
  * ({@link StudySplits}, {@link SplitSpec#study(String)}): row-order dependent and neither stratified nor
- * group-aware, which {@link #leakingGroups()} shows.
+ * group-aware, which {@link #leakingGroups()} shows. {@link #fromFile} imports a split another study published.
  *
  * <p>A dataset that ships a split keeps it when {@link SplitSpec#keepShipped()}; a part it does not ship
  * (no validation list, say) is carved out of its train part in the spec's proportions
@@ -148,6 +148,54 @@ public final class DatasetSplit {
         DatasetSplit s = of(ds, spec);
         s.write(manifest);
         return s;
+    }
+
+    /**
+     * The split another study published, read from {@code file} and matched to {@code ds}'s samples, so a
+     * result here is measured on its test images:
+     * <ul>
+     *   <li>a CSV or TSV of {@code id,split} rows (split {@code train}, {@code val} or {@code test}; {@code valid},
+     *       {@code eval}, ... are understood), with or without a header row naming a {@code split} column and an id
+     *       column ({@code id}, {@code path}, {@code image}, ...);</li>
+     *   <li>a folder with {@code train.txt}, {@code val.txt} and {@code test.txt}, one id per line
+     *       ({@link #fromLists});</li>
+     *   <li>our own manifest ({@code .json}, {@link #write}), as {@link #read}.</li>
+     * </ul>
+     * Ids match a sample's id exactly, or up to leading folders and the file extension where that names a
+     * single sample. Every id must name a sample and every sample must be listed: both fail with the file,
+     * examples and the fix, since a split that silently drops or adds images is no longer the other study's.
+     * The resulting {@link #spec()} has strategy {@code file} and the fractions the file gives.
+     */
+    public static DatasetSplit fromFile(Path file, Dataset ds) {
+        if (Files.isDirectory(file)) {
+            return fromLists(ds, file.resolve("train.txt"), file.resolve("val.txt"), file.resolve("test.txt"));
+        }
+        if (file.getFileName().toString().toLowerCase(java.util.Locale.ROOT).endsWith(".json")) return read(file, ds);
+        return imported(ds, SplitFiles.match(ds, SplitFiles.table(file), file.toString()));
+    }
+
+    /**
+     * A split given as three list files, one sample id per line (blank lines and {@code #} comments skipped;
+     * a line {@code <path> <label>}, as DDSM lists have, matches by its path). Coverage is checked as in
+     * {@link #fromFile}.
+     */
+    public static DatasetSplit fromLists(Dataset ds, Path train, Path val, Path test) {
+        List<SplitFiles.Entry> entries = new ArrayList<>(SplitFiles.list(train, Split.TRAIN));
+        entries.addAll(SplitFiles.list(val, Split.VAL));
+        entries.addAll(SplitFiles.list(test, Split.TEST));
+        return imported(ds, SplitFiles.match(ds, entries, "split lists " + train + ", " + val.getFileName() + ", " + test.getFileName()));
+    }
+
+    private static DatasetSplit imported(Dataset ds, Map<String, Split> a) {
+        int[] c = new int[3];
+        a.values().forEach(s -> c[s.ordinal()]++);
+        if (c[0] == 0) {
+            throw new DatasetException(ds.root() + ": the imported split puts no sample in train; a split to train and"
+                    + " compare on needs train samples. Check the split column or the train list");
+        }
+        double n = a.size();
+        SplitSpec spec = new SplitSpec(c[0] / n, c[1] / n, c[2] / n, 0L, false, SplitStrategy.FILE);
+        return new DatasetSplit(ds, spec, a);
     }
 
     public Dataset dataset() {
