@@ -6,26 +6,32 @@ import java.util.Objects;
 import java.util.SplittableRandom;
 
 /**
- * What the backbone expects of an image: resize the shorter side to {@code resize}, centre-crop
- * {@code height} × {@code width}, {@code interpolation}, then {@code (x - mean) / std} per channel, as
- * float NCHW. Grayscale sources become three identical channels (the decoder replicates them), so
- * DDSM and CheXpert feed RGB backbones unchanged; a 1-channel backbone gets luminance.
+ * What the backbone expects of an image: resize ({@code resizeMode}: the shorter side to {@code resize}, or both
+ * sides to it), centre-crop {@code height} × {@code width}, {@code interpolation}, then {@code (x - mean) / std}
+ * per channel, as float NCHW. Grayscale sources become three identical channels (the decoder replicates them),
+ * so DDSM and CheXpert feed RGB backbones unchanged; a 1-channel backbone gets luminance.
  *
  * <p>A backbone brings its own ({@code model.Backbone.preprocessing()}, read from its sidecar); the
- * factories here are for backbone-free pipelines and tests. This package knows nothing of backbones:
- * {@code model} depends on {@code data.image}, never the reverse.
+ * factories here are for backbone-free pipelines, tests and the study's recipe ({@link #study}). This package
+ * knows nothing of backbones: {@code model} depends on {@code data.image}, never the reverse.
  *
- * @param resize   shorter side after resizing (torchvision {@code Resize(int)}); 0 = resize straight to the crop
- * @param channels 3 (RGB) or 1 (luminance)
+ * @param resize        shorter side (or, {@link ResizeMode#SQUASH}, both sides) after resizing; 0 = resize straight to the crop
+ * @param channels      3 (RGB) or 1 (luminance)
+ * @param resizeMode    {@link ResizeMode#SHORTER_SIDE} (torchvision {@code Resize(int)}, the default) or {@link ResizeMode#SQUASH}
+ * @param pilFixedPoint resample 8-bit images with PIL's own fixed-point arithmetic (22-bit integer weights, integer
+ *                      sums, round half up), which gives PIL's uint8 pixels bit for bit; off (the default), the
+ *                      resampling uses float weights and sums, which can differ from PIL by 1/255 where a value
+ *                      falls on a rounding edge. 16-bit images are always resampled in float.
  */
 public record Preprocessing(int resize, int height, int width, int channels, double[] mean, double[] std,
-                            Interpolation interpolation) {
+                            Interpolation interpolation, ResizeMode resizeMode, boolean pilFixedPoint) {
 
     private static final double[] IMAGENET_MEAN = {0.485, 0.456, 0.406};
     private static final double[] IMAGENET_STD = {0.229, 0.224, 0.225};
 
     public Preprocessing {
         Objects.requireNonNull(interpolation, "interpolation");
+        Objects.requireNonNull(resizeMode, "resizeMode");
         if (height <= 0 || width <= 0 || resize < 0) {
             throw new IllegalArgumentException("preprocessing needs a positive crop and resize >= 0, got resize=" + resize
                     + " crop=" + height + "x" + width);
@@ -37,6 +43,12 @@ public record Preprocessing(int resize, int height, int width, int channels, dou
             throw new IllegalArgumentException("mean and std need " + channels + " values, got " + mean.length + " and " + std.length);
         }
         for (double s : std) if (!(s > 0)) throw new IllegalArgumentException("std values must be > 0, got " + Arrays.toString(std));
+    }
+
+    /** Shorter-side resize, float resampling: the preprocessing of a backbone's sidecar. */
+    public Preprocessing(int resize, int height, int width, int channels, double[] mean, double[] std,
+                         Interpolation interpolation) {
+        this(resize, height, width, channels, mean, std, interpolation, ResizeMode.SHORTER_SIDE, false);
     }
 
     /** ImageNet's per-channel mean (RGB), the default where a sidecar names none. */
@@ -54,6 +66,24 @@ public record Preprocessing(int resize, int height, int width, int channels, dou
         return new Preprocessing(resize, crop, crop, 3, IMAGENET_MEAN, IMAGENET_STD, Interpolation.BILINEAR);
     }
 
+    /**
+     * The study's evaluation transform, for every backbone: squash to 256 × 256 (aspect ratio not kept),
+     * centre-crop 224 × 224, bilinear with PIL's antialiasing and arithmetic (the study resizes PIL images), then
+     * {@code (x - mean) / std} with the dataset's statistics ({@link ChannelStats#study(String)}, or computed from
+     * the training split). Three channels; one-value (gray dataset) statistics apply to all three.
+     * Sources: {@code defaults/bases.py:26-39, 63-74, 144-148, 219-229}, {@code params.json:122-134}; see
+     * docs/datasets.md, "The study's preprocessing".
+     */
+    public static Preprocessing study(ChannelStats stats) {
+        ChannelStats s = stats.broadcast(3);
+        return new Preprocessing(256, 224, 224, 3, s.mean(), s.std(), Interpolation.BILINEAR, ResizeMode.SQUASH, true);
+    }
+
+    /** {@link #study(ChannelStats)} with these per-channel values (one value each for a gray dataset). */
+    public static Preprocessing study(double[] mean, double[] std) {
+        return study(new ChannelStats(mean, std));
+    }
+
     /** A square {@code crop}; resize defaults to 0 (straight to the crop), ImageNet mean/std, bilinear, RGB. */
     public static Builder builder(int crop) {
         return new Builder(crop);
@@ -65,6 +95,8 @@ public record Preprocessing(int resize, int height, int width, int channels, dou
         private int channels = 3;
         private double[] mean = IMAGENET_MEAN, std = IMAGENET_STD;
         private Interpolation interpolation = Interpolation.BILINEAR;
+        private ResizeMode resizeMode = ResizeMode.SHORTER_SIDE;
+        private boolean pilFixedPoint;
 
         private Builder(int crop) {
             height = width = crop;
@@ -101,8 +133,20 @@ public record Preprocessing(int resize, int height, int width, int channels, dou
             return this;
         }
 
+        /** Shorter side (default) or squash; see {@link ResizeMode}. */
+        public Builder optResizeMode(ResizeMode v) {
+            resizeMode = v;
+            return this;
+        }
+
+        /** PIL's fixed-point arithmetic for 8-bit images (default off); see {@link Preprocessing}. */
+        public Builder optPilFixedPoint(boolean v) {
+            pilFixedPoint = v;
+            return this;
+        }
+
         public Preprocessing build() {
-            return new Preprocessing(resize, height, width, channels, mean, std, interpolation);
+            return new Preprocessing(resize, height, width, channels, mean, std, interpolation, resizeMode, pilFixedPoint);
         }
     }
 
@@ -127,15 +171,32 @@ public record Preprocessing(int resize, int height, int width, int channels, dou
 
     /**
      * A stable string naming everything that changes the tensors: cached features keyed by it are never
-     * reused under different preprocessing. Bump the "pp1" version when the resampling code changes.
+     * reused under different preprocessing. Bump the "pp1" version when the resampling code changes. A squash
+     * resize is written {@code sq} instead of {@code r}, and PIL's fixed-point arithmetic adds {@code :fx}; the
+     * strings of the defaults (shorter side, float) are as they always were.
      */
     public String fingerprint() {
-        StringBuilder b = new StringBuilder("pp1:r").append(resize).append(":c").append(channels).append('x').append(height)
+        StringBuilder b = new StringBuilder("pp1:").append(resizeMode == ResizeMode.SQUASH ? "sq" : "r").append(resize).append(":c").append(channels).append('x').append(height)
                 .append('x').append(width).append(':').append(interpolation.key()).append(":m");
         for (double m : mean) b.append(String.format(Locale.ROOT, "%.6f,", m));
         b.append(":s");
         for (double v : std) b.append(String.format(Locale.ROOT, "%.6f,", v));
+        if (pilFixedPoint) b.append(":fx");
         return b.toString();
+    }
+
+    /** The statistics as a {@link ChannelStats}. */
+    public ChannelStats stats() {
+        return new ChannelStats(mean, std);
+    }
+
+    /**
+     * The evaluation view of one image before normalisation: {@code resize}, centre crop, as three planes
+     * (R, G, B; height × width each) in [0, 1]; what {@link #apply} normalises, and what dataset statistics are
+     * computed over.
+     */
+    public float[] view(RgbImage img) {
+        return Transforms.view(img, this);
     }
 
     /** The evaluation transform of one decoded image into {@code out[offset …]}. */

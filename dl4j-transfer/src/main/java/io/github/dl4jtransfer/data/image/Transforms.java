@@ -11,20 +11,37 @@ import java.util.SplittableRandom;
  * normalised to sum 1, horizontal pass then vertical, each pass rounded to 1/255 for 8-bit sources as
  * PIL keeps uint8 between passes. Only the output pixels inside the crop are computed, and only the
  * input rows they need go through the horizontal pass, which gives the same values as resize-then-crop
- * at a fraction of the cost.
+ * at a fraction of the cost. With {@link Preprocessing#pilFixedPoint()} 8-bit images go through PIL's own
+ * integer arithmetic ({@code normalize_coeffs_8bpc}: weights as {@code (int) (±0.5 + w·2²²)}, sums from
+ * {@code 2²¹}, shifted right by 22 and clipped), so the pixels equal PIL's bit for bit; otherwise weights and
+ * sums are float and a value on a rounding edge may land 1/255 away.
  */
 public final class Transforms {
+
+    private static final int PRECISION_BITS = 32 - 8 - 2;
+    private static final float[] U8 = new float[256];
+
+    static {
+        for (int i = 0; i < 256; i++) U8[i] = i / 255f;
+    }
 
     private Transforms() {
     }
 
-    /** Resize shorter side → centre crop (zero padding where the crop exceeds the image) → normalise. */
+    /** Resize (shorter side or squash) → centre crop (zero padding where the crop exceeds the image) → normalise. */
     public static void eval(RgbImage img, Preprocessing p, float[] out, int offset) {
+        normalise(view(img, p), p, out, offset);
+    }
+
+    /** The evaluation view before normalisation: three planes of height × width in [0, 1]. */
+    public static float[] view(RgbImage img, Preprocessing p) {
         int w = img.width(), h = img.height();
         int rw, rh;
         if (p.resize() <= 0) {
             rw = p.width();
             rh = p.height();
+        } else if (p.resizeMode() == ResizeMode.SQUASH) {
+            rw = rh = p.resize();
         } else if (w <= h) {
             rw = p.resize();
             rh = (int) ((long) p.resize() * h / w); // torchvision: int(size * long / short)
@@ -33,20 +50,50 @@ public final class Transforms {
             rw = (int) ((long) p.resize() * w / h);
         }
         int top = cropOffset(rh, p.height()), left = cropOffset(rw, p.width());
-        float[] planes = resample(img, 0, 0, w, h, rw, rh, left, top, p.width(), p.height(), p.interpolation());
+        return resample(img, 0, 0, w, h, rw, rh, left, top, p.width(), p.height(), p.interpolation(), p.pilFixedPoint());
+    }
+
+    /**
+     * The training transform, all drawn from {@code rng}. {@link Augmentation.CropInput#IMAGE}: random resized
+     * crop of the decoded image → horizontal flip → vertical flip → jitter → normalise.
+     * {@link Augmentation.CropInput#VIEW}: evaluation view → random resized crop of it (crop, then resize) →
+     * vertical flip → horizontal flip → jitter → normalise.
+     */
+    public static void train(RgbImage img, Preprocessing p, Augmentation a, SplittableRandom rng, float[] out, int offset) {
+        int pw = p.width(), ph = p.height();
+        float[] planes;
+        if (a.cropInput() == Augmentation.CropInput.VIEW) {
+            RgbImage view = new RgbImage(pw, ph, view(img, p), img.bits());
+            int[] box = randomResizedCrop(pw, ph, a, rng);
+            planes = resizedCrop(view, box, pw, ph, p.interpolation(), p.pilFixedPoint());
+            if (rng.nextDouble() < a.vflipP()) flip(planes, pw, ph, false);
+            if (rng.nextDouble() < a.hflipP()) flip(planes, pw, ph, true);
+        } else {
+            int[] box = randomResizedCrop(img.width(), img.height(), a, rng);
+            planes = resample(img, box[0], box[1], box[0] + box[2], box[1] + box[3], pw, ph, 0, 0, pw, ph,
+                    p.interpolation(), p.pilFixedPoint());
+            if (rng.nextDouble() < a.hflipP()) flip(planes, pw, ph, true);
+            if (rng.nextDouble() < a.vflipP()) flip(planes, pw, ph, false);
+        }
+        if (rng.nextDouble() < a.jitterP()) jitter(planes, pw * ph, a, rng);
         normalise(planes, p, out, offset);
     }
 
-    /** Random resized crop → flips → colour jitter → normalise, all drawn from {@code rng}. */
-    public static void train(RgbImage img, Preprocessing p, Augmentation a, SplittableRandom rng, float[] out, int offset) {
-        int[] box = randomResizedCrop(img.width(), img.height(), a, rng);
-        float[] planes = resample(img, box[0], box[1], box[0] + box[2], box[1] + box[3], p.width(), p.height(),
-                0, 0, p.width(), p.height(), p.interpolation());
-        int pw = p.width(), ph = p.height();
-        if (rng.nextDouble() < a.hflipP()) flip(planes, pw, ph, true);
-        if (rng.nextDouble() < a.vflipP()) flip(planes, pw, ph, false);
-        if (rng.nextDouble() < a.jitterP()) jitter(planes, pw * ph, a, rng);
-        normalise(planes, p, out, offset);
+    /**
+     * torchvision {@code F.resized_crop} on a PIL image: crop the box {x, y, w, h} out, then resize the crop to
+     * outW × outH. Unlike resampling a box of the whole image, the filter never reads pixels outside the box.
+     */
+    static float[] resizedCrop(RgbImage img, int[] box, int outW, int outH, Interpolation f, boolean fixed) {
+        int x = box[0], y = box[1], bw = box[2], bh = box[3];
+        int w = img.width(), h = img.height();
+        if (x < 0 || y < 0 || bw <= 0 || bh <= 0 || x + bw > w || y + bh > h) {
+            throw new IllegalArgumentException("crop box " + java.util.Arrays.toString(box) + " outside " + w + "x" + h);
+        }
+        float[] src = img.data(), cut = new float[3 * bw * bh];
+        for (int c = 0; c < 3; c++) {
+            for (int r = 0; r < bh; r++) System.arraycopy(src, c * w * h + (y + r) * w + x, cut, (c * bh + r) * bw, bw);
+        }
+        return resample(new RgbImage(bw, bh, cut, img.bits()), 0, 0, bw, bh, outW, outH, 0, 0, outW, outH, f, fixed);
     }
 
     /** torchvision CenterCrop: round((size - crop) / 2) with Python's half-even rounding; negative = padding. */
@@ -55,18 +102,59 @@ public final class Transforms {
         return -((crop - size) / 2);
     }
 
+    /**
+     * The random values a random resized crop draws, in torchvision's order: per attempt an area fraction and an
+     * aspect ratio, then, for the first attempt that fits, the top and the left offset.
+     */
+    interface CropDraws {
+        /** Uniform in [lo, hi): the area fraction. */
+        double scale(double lo, double hi);
+
+        /** exp(uniform in [logLo, logHi)): the aspect ratio w / h. */
+        double ratio(double logLo, double logHi);
+
+        /** Uniform integer in [0, bound). */
+        int offset(int bound);
+    }
+
     /** torchvision RandomResizedCrop.get_params: {x, y, w, h} of the crop box. */
     static int[] randomResizedCrop(int width, int height, Augmentation a, SplittableRandom rng) {
+        return randomResizedCrop(width, height, a, new CropDraws() {
+            @Override
+            public double scale(double lo, double hi) {
+                return uniform(rng, lo, hi);
+            }
+
+            @Override
+            public double ratio(double logLo, double logHi) {
+                return Math.exp(uniform(rng, logLo, logHi));
+            }
+
+            @Override
+            public int offset(int bound) {
+                return rng.nextInt(bound);
+            }
+        });
+    }
+
+    /**
+     * torchvision {@code RandomResizedCrop.get_params} with its random values from {@code draws}: ten attempts
+     * of area {@code width·height·scale} and aspect ratio r, w = round(√(area·r)), h = round(√(area / r)) (half to
+     * even, as Python's round), kept when 0 &lt; w ≤ width and 0 &lt; h ≤ height (so a scale above 1 only ever
+     * fits through a rounding or a ratio that shrinks the other side); else the central crop of the largest box
+     * within the ratio range. Returns {x, y, w, h}.
+     */
+    static int[] randomResizedCrop(int width, int height, Augmentation a, CropDraws draws) {
         double area = (double) width * height;
         double logMin = Math.log(a.ratioMin()), logMax = Math.log(a.ratioMax());
         for (int attempt = 0; attempt < 10; attempt++) {
-            double target = area * uniform(rng, a.scaleMin(), a.scaleMax());
-            double ratio = Math.exp(uniform(rng, logMin, logMax));
+            double target = area * draws.scale(a.scaleMin(), a.scaleMax());
+            double ratio = draws.ratio(logMin, logMax);
             int w = (int) Math.rint(Math.sqrt(target * ratio));
             int h = (int) Math.rint(Math.sqrt(target / ratio));
             if (w > 0 && w <= width && h > 0 && h <= height) {
-                int y = rng.nextInt(height - h + 1);
-                int x = rng.nextInt(width - w + 1);
+                int y = draws.offset(height - h + 1);
+                int x = draws.offset(width - w + 1);
                 return new int[]{x, y, w, h};
             }
         }
@@ -126,6 +214,13 @@ public final class Transforms {
      */
     static float[] resample(RgbImage img, double x0, double y0, double x1, double y1, int outW, int outH,
                             int left, int top, int cw, int ch, Interpolation f) {
+        return resample(img, x0, y0, x1, y1, outW, outH, left, top, cw, ch, f, false);
+    }
+
+    /** As above; {@code fixed}: PIL's integer arithmetic for 8-bit images. */
+    static float[] resample(RgbImage img, double x0, double y0, double x1, double y1, int outW, int outH,
+                            int left, int top, int cw, int ch, Interpolation f, boolean fixed) {
+        if (fixed && img.bits() == 8) return resampleFixed(img, x0, y0, x1, y1, outW, outH, left, top, cw, ch, f);
         int w = img.width(), h = img.height();
         float[] src = img.data();
         boolean quantise = img.bits() == 8;
@@ -196,6 +291,117 @@ public final class Transforms {
         return out;
     }
 
+    /** Per-axis taps with PIL's 8-bit integer weights ({@code precompute_coeffs} + {@code normalize_coeffs_8bpc}). */
+    private record FixedTaps(int[] start, int[] count, int[] w, int k) {
+    }
+
+    private static FixedTaps fixedTaps(int inSize, double in0, double in1, int outSize, int from, int n, Interpolation f) {
+        double scale = (in1 - in0) / outSize;
+        double filterScale = Math.max(scale, 1.0);
+        double support = f.support() * filterScale;
+        int k = (int) Math.ceil(support) * 2 + 1;
+        double ss = 1.0 / filterScale;
+        int[] start = new int[n], count = new int[n], w = new int[n * k];
+        double[] tmp = new double[k];
+        for (int i = 0; i < n; i++) {
+            int xx = from + i;
+            double center = in0 + (xx + 0.5) * scale;
+            int xmin = Math.max((int) (center - support + 0.5), 0);
+            int xmax = Math.min((int) (center + support + 0.5), inSize) - xmin;
+            xmax = Math.min(Math.max(xmax, 0), k);
+            double total = 0;
+            for (int x = 0; x < xmax; x++) {
+                double v = f.weight((x + xmin - center + 0.5) * ss);
+                tmp[x] = v;
+                total += v;
+            }
+            for (int x = 0; x < xmax; x++) {
+                double v = total != 0 ? tmp[x] / total : tmp[x];
+                w[i * k + x] = v < 0 ? (int) (-0.5 + v * (1 << PRECISION_BITS)) : (int) (0.5 + v * (1 << PRECISION_BITS));
+            }
+            start[i] = xmin;
+            count[i] = xmax;
+        }
+        return new FixedTaps(start, count, w, k);
+    }
+
+    /** PIL's {@code clip8}: a fixed-point sum to 0..255. */
+    private static int clip8(int v) {
+        if (v >= (1 << PRECISION_BITS << 8)) return 255;
+        if (v <= 0) return 0;
+        return v >> PRECISION_BITS;
+    }
+
+    /** {@link #resample} for 8-bit images in PIL's integer arithmetic (ImagingResample{Horizontal,Vertical}_8bpc). */
+    private static float[] resampleFixed(RgbImage img, double x0, double y0, double x1, double y1, int outW, int outH,
+                                         int left, int top, int cw, int ch, Interpolation f) {
+        int w = img.width(), h = img.height();
+        float[] src = img.data();
+        float[] out = new float[3 * cw * ch];
+        int c0 = Math.max(0, -left), c1 = Math.min(cw, outW - left);
+        int r0 = Math.max(0, -top), r1 = Math.min(ch, outH - top);
+        if (c0 >= c1 || r0 >= r1) return out;
+        int nc = c1 - c0, nr = r1 - r0;
+        boolean identityX = x0 == 0 && x1 == w && outW == w, identityY = y0 == 0 && y1 == h && outH == h;
+        FixedTaps tx = identityX ? null : fixedTaps(w, x0, x1, outW, left + c0, nc, f);
+        FixedTaps ty = identityY ? null : fixedTaps(h, y0, y1, outH, top + r0, nr, f);
+        int rowLo, rowHi;
+        if (ty == null) {
+            rowLo = top + r0;
+            rowHi = top + r1;
+        } else {
+            rowLo = Integer.MAX_VALUE;
+            rowHi = 0;
+            for (int i = 0; i < nr; i++) {
+                if (ty.count[i] == 0) continue;
+                rowLo = Math.min(rowLo, ty.start[i]);
+                rowHi = Math.max(rowHi, ty.start[i] + ty.count[i]);
+            }
+            if (rowLo > rowHi) rowLo = rowHi;
+        }
+        int rows = rowHi - rowLo;
+        int[] mid = new int[3 * rows * nc];
+        int[] line = new int[w];
+        for (int c = 0; c < 3; c++) {
+            int inBase = c * w * h, midBase = c * rows * nc;
+            for (int y = 0; y < rows; y++) {
+                int inRow = inBase + (rowLo + y) * w, mo = midBase + y * nc;
+                if (tx == null) {
+                    for (int i = 0; i < nc; i++) mid[mo + i] = Math.round(src[inRow + left + c0 + i] * 255f);
+                    continue;
+                }
+                for (int x = 0; x < w; x++) line[x] = Math.round(src[inRow + x] * 255f);
+                for (int i = 0; i < nc; i++) {
+                    int s = tx.start[i], wo = i * tx.k, n = tx.count[i];
+                    int acc = 1 << (PRECISION_BITS - 1);
+                    for (int t = 0; t < n; t++) acc += line[s + t] * tx.w[wo + t];
+                    mid[mo + i] = clip8(acc);
+                }
+            }
+        }
+        int[] acc = new int[nc];
+        for (int c = 0; c < 3; c++) {
+            int midBase = c * rows * nc, outBase = c * cw * ch;
+            for (int i = 0; i < nr; i++) {
+                int oo = outBase + (r0 + i) * cw + c0;
+                if (ty == null) {
+                    int mo = midBase + (top + r0 + i - rowLo) * nc;
+                    for (int x = 0; x < nc; x++) out[oo + x] = U8[mid[mo + x]];
+                    continue;
+                }
+                int s = ty.start[i] - rowLo, wo = i * ty.k, n = ty.count[i];
+                java.util.Arrays.fill(acc, 0, nc, 1 << (PRECISION_BITS - 1));
+                for (int t = 0; t < n; t++) {
+                    int wt = ty.w[wo + t];
+                    int mo = midBase + (s + t) * nc;
+                    for (int x = 0; x < nc; x++) acc[x] += mid[mo + x] * wt;
+                }
+                for (int x = 0; x < nc; x++) out[oo + x] = U8[clip8(acc[x])];
+            }
+        }
+        return out;
+    }
+
     private static float q8(float v) {
         int i = Math.round(v * 255f);
         return (i < 0 ? 0 : Math.min(i, 255)) / 255f;
@@ -228,8 +434,12 @@ public final class Transforms {
         }
     }
 
-    /** torchvision ColorJitter: factors drawn first, then the four adjustments in a random order. */
-    static void jitter(float[] px, int n, Augmentation a, SplittableRandom rng) {
+    /** One draw of torchvision's {@code ColorJitter.get_params}: the order of the four operations, then the factors. */
+    record JitterDraw(int[] order, double brightness, double contrast, double saturation, double hue) {
+    }
+
+    /** A uniformly random order of the operations 0..3 (brightness, contrast, saturation, hue), as randperm(4). */
+    static int[] jitterOrder(SplittableRandom rng) {
         int[] order = {0, 1, 2, 3};
         for (int i = 3; i > 0; i--) {
             int j = rng.nextInt(i + 1);
@@ -237,10 +447,34 @@ public final class Transforms {
             order[i] = order[j];
             order[j] = t;
         }
+        return order;
+    }
+
+    /**
+     * The order, then factors uniform in [max(0, 1 - v), 1 + v] for brightness, contrast and saturation and in
+     * [-hue, hue] for the hue shift (torchvision's {@code ColorJitter._check_input} and {@code get_params}).
+     */
+    static JitterDraw jitterDraw(Augmentation a, SplittableRandom rng) {
+        int[] order = jitterOrder(rng);
         double b = uniform(rng, Math.max(0, 1 - a.brightness()), 1 + a.brightness());
         double c = uniform(rng, Math.max(0, 1 - a.contrast()), 1 + a.contrast());
         double s = uniform(rng, Math.max(0, 1 - a.saturation()), 1 + a.saturation());
         double hue = uniform(rng, -a.hue(), a.hue());
+        return new JitterDraw(order, b, c, s, hue);
+    }
+
+    /** torchvision ColorJitter: factors drawn first, then the four adjustments in a random order. */
+    static void jitter(float[] px, int n, Augmentation a, SplittableRandom rng) {
+        jitter(px, n, a, jitterDraw(a, rng));
+    }
+
+    /**
+     * The four adjustments of {@code d} in its order, on float planes (torchvision's tensor formulas with PIL's
+     * luma weights); an operation whose strength in {@code a} is 0 is skipped.
+     */
+    static void jitter(float[] px, int n, Augmentation a, JitterDraw d) {
+        int[] order = d.order();
+        double b = d.brightness(), c = d.contrast(), s = d.saturation(), hue = d.hue();
         for (int op : order) {
             switch (op) {
                 case 0 -> {
