@@ -90,10 +90,18 @@ public final class ImagePipeline implements BatchSource {
         return new Builder(dataset, samples, prep);
     }
 
-    /** The study's training source: the train split, shuffled per epoch, augmented as in the study. */
+    /** The training source: the train split, shuffled per epoch, augmented with {@link Augmentation#study()}. */
     public static ImagePipeline train(DatasetSplit split, Preprocessing prep, int batchSize, long seed) {
+        return train(split, prep, Augmentation.study(), batchSize, seed);
+    }
+
+    /**
+     * The training source with augmentation {@code aug}; the study's recipe as its code runs it is
+     * {@code train(split, Preprocessing.study(stats), Augmentation.studyPipeline(), 64, seed)}.
+     */
+    public static ImagePipeline train(DatasetSplit split, Preprocessing prep, Augmentation aug, int batchSize, long seed) {
         return builder(split.dataset(), split.train(), prep).optBatchSize(batchSize).optShuffle(true)
-                .optAugmentation(Augmentation.study()).optSeed(seed).build();
+                .optAugmentation(Objects.requireNonNull(aug, "augmentation")).optSeed(seed).build();
     }
 
     /** An evaluation source over one split: dataset order, no augmentation. */
