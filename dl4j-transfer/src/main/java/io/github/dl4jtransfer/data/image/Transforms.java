@@ -367,10 +367,10 @@ public final class Transforms {
             for (int y = 0; y < rows; y++) {
                 int inRow = inBase + (rowLo + y) * w, mo = midBase + y * nc;
                 if (tx == null) {
-                    for (int i = 0; i < nc; i++) mid[mo + i] = Math.round(src[inRow + left + c0 + i] * 255f);
+                    for (int i = 0; i < nc; i++) mid[mo + i] = (int) (src[inRow + left + c0 + i] * 255f + 0.5f);
                     continue;
                 }
-                for (int x = 0; x < w; x++) line[x] = Math.round(src[inRow + x] * 255f);
+                for (int x = 0; x < w; x++) line[x] = (int) (src[inRow + x] * 255f + 0.5f); // exact: 8-bit values are k / 255f
                 for (int i = 0; i < nc; i++) {
                     int s = tx.start[i], wo = i * tx.k, n = tx.count[i];
                     int acc = 1 << (PRECISION_BITS - 1);
