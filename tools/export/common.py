@@ -28,7 +28,7 @@ CLIP_STD = [0.26862954, 0.26130258, 0.27577711]
 
 def sidecar(*, family, name, variant, image_size, resize, crop, mean, std, interpolation,
             patch_size, feature_dim, token_dim, num_tokens, block_pattern, num_blocks,
-            source_url, license, weights="random", notes="", input_name="images"):
+            source_url, license, weights="random", notes="", input_name="images", pretraining_data=None):
     """The sidecar schema (flat keys, snake_case). Java parses exactly these keys."""
     return {
         "family": family,              # e.g. "dinov2", "deit", "dino", "openclip", "blip", "sam", "focalnet", "resnet", "deit-tail"
@@ -50,6 +50,7 @@ def sidecar(*, family, name, variant, image_size, resize, crop, mean, std, inter
         "weights": weights,            # "random" or the checkpoint file name that was loaded
         "source_url": source_url,      # where the official weights live
         "license": license,            # the official weights' license
+        "pretraining_data": pretraining_data,  # what the official weights were pretrained on, e.g. "LVD-142M"
         "opset": 17,
         "torch_version": torch.__version__,
         "notes": notes,

@@ -13,6 +13,9 @@ import common
 from families import _vit
 
 NAME = "blip-vitb16"
+# model_base.pth (the checkpoint the study loads): the 129M-image set of the BLIP README — COCO, Visual Genome,
+# CC3M, CC12M, SBU and LAION-115M.
+PRETRAINING_DATA = "129M images (COCO, VG, CC3M, CC12M, SBU, LAION-115M)"
 
 
 def build(tiny, weights=None):
@@ -35,6 +38,7 @@ def build(tiny, weights=None):
         patch_size=cfg["patch_size"], feature_dim=cfg["embed_dim"], token_dim=cfg["embed_dim"],
         num_tokens=g * g, block_pattern="blocks\\.\\d+", num_blocks=cfg["depth"],
         source_url="https://github.com/salesforce/BLIP", license="BSD-3-Clause", weights=wname,
+        pretraining_data=PRETRAINING_DATA,
         notes=("BLIP ViT-B/16 visual encoder; features = CLS after final norm, tokens = patch tokens after "
                "final norm; BLIP normalises with the CLIP mean/std; official BLIP preprocessing resizes "
                "straight to the square input (no crop)"))

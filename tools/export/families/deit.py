@@ -30,5 +30,6 @@ def build(tiny, weights=None):
         patch_size=cfg["patch_size"], feature_dim=cfg["embed_dim"], token_dim=cfg["embed_dim"],
         num_tokens=g * g, block_pattern="blocks\\.\\d+", num_blocks=cfg["depth"],
         source_url="https://github.com/facebookresearch/deit", license="Apache-2.0", weights=wname,
+        pretraining_data="ImageNet-1k",
         notes="DeiT-B/16 (not distilled); features = CLS after final norm (head not applied), tokens = patch tokens after final norm")
     return model, meta

@@ -69,6 +69,7 @@ def build(tiny, weights=None, num_tokens=None):
         patch_size=0, feature_dim=dim, token_dim=dim, num_tokens=n,
         block_pattern="blocks\\.\\d+", num_blocks=depth,
         source_url="https://github.com/facebookresearch/deit", license="Apache-2.0", weights=wname,
+        pretraining_data="ImageNet-1k",
         notes=(f"input 'tokens' (B, {n}, {dim}) -> output 'features' (B, {dim}) = CLS after final norm; "
                f"pos_embed resampled in Python from 14x14 to {g}x{g} (bicubic); no image input, so "
                "resize/crop are 0 and mean/std are unused"))

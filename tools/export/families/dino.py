@@ -31,5 +31,6 @@ def build(tiny, weights=None):
         patch_size=cfg["patch_size"], feature_dim=cfg["embed_dim"], token_dim=cfg["embed_dim"],
         num_tokens=g * g, block_pattern="blocks\\.\\d+", num_blocks=cfg["depth"],
         source_url="https://github.com/facebookresearch/dino", license="Apache-2.0", weights=wname,
+        pretraining_data="ImageNet-1k",
         notes="DINO ViT-B/16 backbone; features = CLS after final norm, tokens = patch tokens after final norm")
     return model, meta

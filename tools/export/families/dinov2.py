@@ -34,6 +34,7 @@ def build(tiny, weights=None):
         patch_size=cfg["patch_size"], feature_dim=cfg["embed_dim"], token_dim=cfg["embed_dim"],
         num_tokens=g * g, block_pattern="blocks\\.\\d+", num_blocks=cfg["depth"],
         source_url="https://github.com/facebookresearch/dinov2", license="Apache-2.0", weights=wname,
+        pretraining_data="LVD-142M",
         notes=("ViT-B/14 without registers; features = CLS after final norm, tokens = patch tokens after "
                "final norm; pos_embed resampled in Python from 37x37 (offset 0.1 bicubic, as "
                "interpolate_pos_encoding) to the export grid; LayerScale gammas random in random-weight exports"))

@@ -229,6 +229,7 @@ def build(tiny, weights=None, arch="seem"):
         num_blocks=sum(cfg["depths"]),
         source_url=SEEM_URL if arch == "seem" else FOCALNET_URL,
         license="Apache-2.0" if arch == "seem" else "MIT", weights=wname,
+        pretraining_data="COCO+LVIS" if arch == "seem" else "ImageNet-1k",
         notes=("FocalNet-T (%s): embed %d, depths %s, focal level %d, focal window %d, conv_embed=%s, "
                "dw1/dw2=%s, post-LN=%s, modulator/(L+1)=%s, layer-scale=%s. tokens = last stage after %s "
                "(B, %d, %d); features = token mean. SEEM (detectron2) resizes the shorter edge and does "

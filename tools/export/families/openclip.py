@@ -113,6 +113,8 @@ def build(tiny, weights=None, quick_gelu=None):
         num_tokens=g * g, block_pattern="transformer\\.resblocks\\.\\d+", num_blocks=cfg["layers"],
         source_url="https://github.com/mlfoundations/open_clip (ViT-B-16 laion2b_s34b_b88k)", license="MIT",
         weights=wname,
+        # laion2b_s34b_b88k; quick_gelu is for other checkpoints (OpenAI's WIT-400M, open_clip's -quickgelu ones)
+        pretraining_data=None if quick_gelu else "LAION-2B",
         notes=(f"quick_gelu={str(quick_gelu).lower()}; LayerNorm eps 1e-5; features = ln_post(CLS) @ proj, "
                "tokens = ln_post(patch tokens) without proj; transformer runs sequence-first through "
                "nn.MultiheadAttention; official OpenCLIP preprocessing is resize 224 / crop 224"))

@@ -131,6 +131,7 @@ def build(tiny, weights=None):
         patch_size=0, feature_dim=feat, token_dim=feat, num_tokens=grid * grid,
         block_pattern="layer\\d+\\.\\d+", num_blocks=sum(blocks),
         source_url=SOURCE, license="BSD-3-Clause", weights=wname,
+        pretraining_data="ImageNet-1k",
         notes=("torchvision ResNet-152, IMAGENET1K_V2 recipe (resize 232 bilinear, crop 224). "
                "features = global average pool of layer4, tokens = layer4 map (B, H*W, C); fc unused. "
                "Exported with TrainingMode.PRESERVE on the eval-mode model: BatchNormalization nodes and "

@@ -246,6 +246,7 @@ def build(tiny, weights=None):
         patch_size=cfg["patch_size"], feature_dim=cfg["out_chans"], token_dim=cfg["out_chans"],
         num_tokens=g * g, block_pattern="blocks\\.\\d+", num_blocks=cfg["depth"],
         source_url=SOURCE, license="Apache-2.0", weights=wname,
+        pretraining_data="SA-1B",
         notes=("SAM ViT-B image encoder at %dx%d (official: 1024x1024). pos_embed resampled 64x64->%dx%d "
                "(bicubic, antialiased) and the global blocks' rel-pos tables 127->%d rows (linear, as "
                "get_rel_pos) in Python at load time. window %d, global blocks %s. features = spatial mean "

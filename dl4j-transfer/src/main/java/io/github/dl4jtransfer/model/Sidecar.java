@@ -18,12 +18,14 @@ import java.util.Map;
  * @param imageSize    [C, H, W] the graph expects (for the DeiT tail: [N, C] of its token input)
  * @param blockPattern regex whose match in a parameter name is that parameter's block ("blocks\\.\\d+")
  * @param outputs      role ({@link BackboneOutput#key()}) → graph output name
+ * @param pretrainingData what the weights were pretrained on, for people ("LVD-142M", "SA-1B"); optional, null in
+ *                     sidecars written before the field existed (the report then falls back to a table by family)
  */
 public record Sidecar(String family, String name, String variant, String inputName, long[] imageSize,
                       int resize, int crop, double[] mean, double[] std, String interpolation, int patchSize,
                       int featureDim, int tokenDim, int numTokens, String blockPattern, int numBlocks,
                       Map<String, String> outputs, String weights, String sourceUrl, String license, int opset,
-                      String torchVersion, String notes, String onnxSha256) {
+                      String torchVersion, String notes, String onnxSha256, String pretrainingData) {
 
     private static final ObjectMapper JSON = new ObjectMapper()
             .setPropertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE)
