@@ -22,10 +22,12 @@ import java.util.TreeMap;
  * @param datasets  datasets in the order they first appear in the results
  * @param groups    one entry per dataset × model × scenario (seeds pooled), results order
  * @param gains     one entry per model × scenario, sorted by mean gain, best first (NaN gains last)
+ * @param poster    the study poster's chart: one bar per backbone × classifier, better of frozen/unfrozen,
+ *                  ascending ({@link Poster})
  * @param warnings  things the reader should know (baseline missing on a dataset, failed cells…)
  */
 public record Aggregates(String split, BaselineInfo baseline, List<String> datasets, List<GroupSummary> groups,
-                         List<RelativeGain> gains, List<String> warnings) {
+                         List<RelativeGain> gains, Poster poster, List<String> warnings) {
 
     /**
      * @param model         baseline model id
@@ -104,7 +106,8 @@ public record Aggregates(String split, BaselineInfo baseline, List<String> datas
 
         BaselineInfo baseline = resolveBaseline(results, groups, options, warnings);
         List<RelativeGain> gains = relativeGains(groups, baseline, options, warnings);
-        return new Aggregates(test ? "test" : "val", baseline, List.copyOf(datasets), groups, gains, warnings);
+        Poster poster = Poster.compute(results, groups, baseline, options);
+        return new Aggregates(test ? "test" : "val", baseline, List.copyOf(datasets), groups, gains, poster, warnings);
     }
 
     private static GroupSummary summarise(GroupKey key, List<CellResult> cells, boolean test, ReportOptions options) {

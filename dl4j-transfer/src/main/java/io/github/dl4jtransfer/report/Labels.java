@@ -5,6 +5,7 @@ import io.github.dl4jtransfer.train.HeadKind;
 import io.github.dl4jtransfer.train.Scenario;
 
 import java.util.Map;
+import java.util.Set;
 
 /** Display names in the study poster's style: "DINOv2 ViT-B/14 · frozen + linear". */
 final class Labels {
@@ -21,6 +22,11 @@ final class Labels {
             "resnet152", "ResNet-152");
 
     private Labels() {
+    }
+
+    /** The model ids with a built-in display name. */
+    static Set<String> knownModels() {
+        return MODELS.keySet();
     }
 
     static String model(String id, Map<String, String> overrides) {
@@ -44,8 +50,12 @@ final class Labels {
         } else {
             freeze = s.freeze().describe();
         }
-        String head = s.head() == HeadKind.LINEAR ? "linear" : "DeiT";
-        return freeze + " + " + head;
+        return freeze + " + " + classifier(s.head());
+    }
+
+    /** "linear" or "DeiT" (the appended DeiT-B blocks), as in the scenario labels. */
+    static String classifier(HeadKind head) {
+        return head == HeadKind.LINEAR ? "linear" : "DeiT";
     }
 
     static String of(String model, String scenario, Map<String, String> overrides) {

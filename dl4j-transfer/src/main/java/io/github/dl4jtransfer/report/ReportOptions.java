@@ -1,5 +1,6 @@
 package io.github.dl4jtransfer.report;
 
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 
@@ -13,8 +14,13 @@ import java.util.Map;
  *                     look at model selection without touching the test set)
  * @param modelLabels  display names for model ids, on top of the built-in names of the study's backbones
  *                     ("dinov2-vitb14" → "DINOv2 ViT-B/14"); ids without a name are shown as they are
+ * @param posterReference what the poster chart's gains are measured against; either part may be null, and is
+ *                     then chosen by {@link PosterReference#AUTO its default rule}
+ * @param posterBaselines model ids or family names that the poster chart treats as baselines (one bar, linear
+ *                     classifier only); null for the study's ImageNet baselines (families deit, dino, resnet)
  */
-public record ReportOptions(String title, Baseline baseline, MetricSplit split, Map<String, String> modelLabels) {
+public record ReportOptions(String title, Baseline baseline, MetricSplit split, Map<String, String> modelLabels,
+                            PosterReference posterReference, List<String> posterBaselines) {
 
     public static final String DEFAULT_TITLE = "Transfer benchmark";
 
@@ -23,6 +29,8 @@ public record ReportOptions(String title, Baseline baseline, MetricSplit split, 
         baseline = baseline == null ? Baseline.AUTO : baseline;
         split = split == null ? MetricSplit.TEST : split;
         modelLabels = modelLabels == null ? Map.of() : Map.copyOf(modelLabels);
+        posterReference = posterReference == null ? PosterReference.AUTO : posterReference;
+        posterBaselines = posterBaselines == null ? null : posterBaselines.stream().map(String::strip).filter(b -> !b.isEmpty()).toList();
     }
 
     public static ReportOptions defaults() {
@@ -75,11 +83,43 @@ public record ReportOptions(String title, Baseline baseline, MetricSplit split, 
         }
     }
 
+    /**
+     * The reference of the poster chart: a model and either a scenario ({@code unfrozen-linear}: that group's
+     * mean per task) or a classifier ({@code linear}, {@code deit}: per task the better of its frozen and
+     * unfrozen scenarios, the rule the bars use).
+     *
+     * <p>Default rule, for whichever part is null: the model is the first model, in results order, of family
+     * {@code deit} (the study's supervised ImageNet-1k DeiT-B, the poster's "ImNet-1k-Sup"), or the report's
+     * baseline model when there is none; the target is {@code unfrozen-linear} when that model has a finished cell
+     * in it (ImageNet pretraining fine-tuned end to end, the "standard practice" the study compares with),
+     * otherwise its {@code linear} classifier, otherwise its first finished scenario.
+     *
+     * @param model  model id, or null for the default rule
+     * @param target scenario name or classifier ({@code linear} / {@code deit}), or null for the default rule
+     */
+    public record PosterReference(String model, String target) {
+        public static final PosterReference AUTO = new PosterReference(null, null);
+        public static final String DEFAULT_FAMILY = "deit";
+        public static final String DEFAULT_SCENARIO = "unfrozen-linear";
+
+        /** "model:scenario", "model:classifier", "model" (default target) or ":target" (default model). */
+        public static PosterReference parse(String spec) {
+            if (spec == null || spec.isBlank()) return AUTO;
+            int colon = spec.indexOf(':');
+            if (colon < 0) return new PosterReference(spec.trim(), null);
+            String m = spec.substring(0, colon).trim();
+            String t = spec.substring(colon + 1).trim();
+            return new PosterReference(m.isEmpty() ? null : m, t.isEmpty() ? null : t);
+        }
+    }
+
     public static final class Builder {
         private String title;
         private Baseline baseline;
         private MetricSplit split;
         private Map<String, String> modelLabels;
+        private PosterReference posterReference;
+        private List<String> posterBaselines;
 
         private Builder() {
         }
@@ -108,8 +148,23 @@ public record ReportOptions(String title, Baseline baseline, MetricSplit split, 
             return this;
         }
 
+        public Builder posterReference(PosterReference posterReference) {
+            this.posterReference = posterReference;
+            return this;
+        }
+
+        public Builder posterReference(String model, String target) {
+            return posterReference(new PosterReference(model, target));
+        }
+
+        /** Model ids or family names drawn as baselines (linear only); null restores the default. */
+        public Builder posterBaselines(List<String> posterBaselines) {
+            this.posterBaselines = posterBaselines;
+            return this;
+        }
+
         public ReportOptions build() {
-            return new ReportOptions(title, baseline, split, modelLabels);
+            return new ReportOptions(title, baseline, split, modelLabels, posterReference, posterBaselines);
         }
     }
 }

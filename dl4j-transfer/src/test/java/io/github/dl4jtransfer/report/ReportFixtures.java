@@ -43,7 +43,60 @@ final class ReportFixtures {
         TEST.put(DEIT + "|" + ISIC + "|" + UL, new double[] {0.60, 0.62});
     }
 
+    static final String RESNET = "resnet152";
+    static final String SAM = "sam-vitb";
+    static final String FD = "frozen-deit";
+    static final String UD = "unfrozen-deit";
+    static final String LAST2 = "last2-linear";
+
+    /**
+     * The poster's layout in small: two ImageNet baselines (deit-b16, resnet152) and two foundation models
+     * (dinov2, sam) × both classifiers × frozen/unfrozen × 2 datasets × 2 seeds (at mean ∓ 0.01). Mean headline
+     * metric per model|scenario: {aptos, isic}. Traps: deit-b16 × frozen-deit and dinov2 × last2-linear score
+     * highest of all and must stay out of the chart; deit's frozen-linear beats its unfrozen-linear on isic only,
+     * and sam's linear classifier is better frozen on aptos but unfrozen on isic, so the per-task rule differs from
+     * a per-model one.
+     */
+    static final Map<String, double[]> POSTER = new LinkedHashMap<>();
+
+    static {
+        POSTER.put(DEIT + "|" + FL, new double[] {0.70, 0.66});
+        POSTER.put(DEIT + "|" + UL, new double[] {0.80, 0.65});
+        POSTER.put(DEIT + "|" + FD, new double[] {0.95, 0.95});
+        POSTER.put(RESNET + "|" + FL, new double[] {0.72, 0.58});
+        POSTER.put(RESNET + "|" + UL, new double[] {0.76, 0.62});
+        POSTER.put(DINO + "|" + FL, new double[] {0.78, 0.66});
+        POSTER.put(DINO + "|" + UL, new double[] {0.84, 0.70});
+        POSTER.put(DINO + "|" + FD, new double[] {0.82, 0.68});
+        POSTER.put(DINO + "|" + UD, new double[] {0.86, 0.72});
+        POSTER.put(DINO + "|" + LAST2, new double[] {0.97, 0.97});
+        POSTER.put(SAM + "|" + FL, new double[] {0.76, 0.50});
+        POSTER.put(SAM + "|" + UL, new double[] {0.72, 0.63});
+        POSTER.put(SAM + "|" + FD, new double[] {0.60, 0.55});
+        POSTER.put(SAM + "|" + UD, new double[] {0.64, 0.52});
+    }
+
     private ReportFixtures() {
+    }
+
+    /** {@link #POSTER} as cells, models in the order deit, resnet, dinov2, sam. */
+    static List<CellResult> posterMatrix() {
+        List<CellResult> out = new ArrayList<>();
+        for (Map.Entry<String, double[]> e : POSTER.entrySet()) {
+            String[] k = e.getKey().split("\\|");
+            for (int d = 0; d < 2; d++) {
+                String dataset = d == 0 ? APTOS : ISIC;
+                double m = e.getValue()[d];
+                out.add(done(k[0], dataset, k[1], 1, m - 0.01));
+                out.add(done(k[0], dataset, k[1], 2, m + 0.01));
+            }
+        }
+        return out;
+    }
+
+    /** The mean of {@link #POSTER} for model × dataset × scenario. */
+    static double posterMean(String model, String dataset, String scenario) {
+        return POSTER.get(model + "|" + scenario)[dataset.equals(APTOS) ? 0 : 1];
     }
 
     static String metricOf(String dataset) {
