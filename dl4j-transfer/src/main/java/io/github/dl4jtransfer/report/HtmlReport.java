@@ -30,8 +30,8 @@ final class HtmlReport {
     private HtmlReport() {
     }
 
-    static String render(String title, String generated, List<CellResult> cells, Aggregates agg, String gainSvg,
-                         Map<String, String> convergenceSvgs) {
+    static String render(String title, String generated, List<CellResult> cells, Aggregates agg, String posterSvg,
+                         String gainSvg, Map<String, String> convergenceSvgs) {
         StringBuilder h = new StringBuilder(64 * 1024);
         h.append("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n")
                 .append("<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n")
@@ -42,6 +42,17 @@ final class HtmlReport {
                 .append(cells.size() - done).append(" failed · ").append(agg.datasets().size()).append(" tasks · metric split: ")
                 .append(Html.escape(agg.split())).append(" · generated ").append(Html.escape(generated)).append("</p>\n");
         for (String w : agg.warnings()) h.append("<div class=\"warn\">").append(Html.escape(w)).append("</div>\n");
+
+        h.append("<h2 id=\"poster\">Poster chart</h2>\n");
+        h.append("<p>").append(Html.escape(MarkdownReport.posterExplanation(agg))).append("</p>\n");
+        if (posterSvg != null) h.append("<div class=\"chart\">\n").append(posterSvg).append("\n</div>\n");
+        h.append(ReportTables.poster(agg).toHtml("poster"));
+        List<String> notes = MarkdownReport.posterNotes(agg);
+        if (!notes.isEmpty()) {
+            h.append("<ul class=\"meta\">\n");
+            for (String n : notes) h.append("<li>").append(Html.escape(n)).append("</li>\n");
+            h.append("</ul>\n");
+        }
 
         h.append("<h2 id=\"gain\">Relative performance gain</h2>\n");
         h.append("<p>").append(Html.escape(MarkdownReport.gainExplanation(agg))).append("</p>\n");

@@ -10,7 +10,8 @@ final class MarkdownReport {
     private MarkdownReport() {
     }
 
-    static String render(String title, String generated, List<CellResult> cells, Aggregates agg, boolean hasGainChart) {
+    static String render(String title, String generated, List<CellResult> cells, Aggregates agg, boolean hasGainChart,
+                         boolean hasPosterChart) {
         StringBuilder m = new StringBuilder(16 * 1024);
         long done = cells.stream().filter(CellResult::isDone).count();
         m.append("# ").append(Table.md(title)).append("\n\n");
@@ -18,6 +19,12 @@ final class MarkdownReport {
                 .append(" failed · ").append(agg.datasets().size()).append(" tasks · metric split: ").append(agg.split())
                 .append(" · generated ").append(generated).append("\n\n");
         for (String w : agg.warnings()) m.append("> **Note:** ").append(Table.md(w)).append("\n\n");
+
+        m.append("## Poster chart\n\n").append(posterExplanation(agg)).append("\n\n");
+        if (hasPosterChart) m.append("![poster chart](").append(ReportWriter.POSTER_SVG).append(")\n\n");
+        m.append(ReportTables.poster(agg).toMarkdown()).append('\n');
+        for (String n : posterNotes(agg)) m.append("- ").append(Table.md(n)).append('\n');
+        m.append('\n');
 
         m.append("## Relative performance gain\n\n").append(gainExplanation(agg)).append("\n\n");
         if (hasGainChart) m.append("![relative performance gain](").append(ReportWriter.GAIN_SVG).append(")\n\n");
@@ -59,6 +66,34 @@ final class MarkdownReport {
                 + b.label() + " (" + b.model() + " × " + b.scenario() + ", "
                 + (b.explicit() ? "as configured" : "chosen by the default rule: frozen-linear if present, first model with it")
                 + "). Positive means better than the baseline.";
+    }
+
+    /** What the poster chart shows and against what. */
+    static String posterExplanation(Aggregates agg) {
+        Poster p = agg.poster();
+        Poster.Reference r = p.reference();
+        String reference = r.label() == null ? "no reference could be chosen (no finished cell), so no bar has a value"
+                : "against " + r.label() + " (" + r.model() + ":" + r.target() + ", "
+                + (r.explicit() ? "as configured" : "chosen by the default rule: the first model of family deit, else the "
+                + "report's baseline model; unfrozen-linear if it ran, else its linear classifier")
+                + ")";
+        return "The study poster's layout: one bar per backbone × classifier, sorted ascending, the backbone's "
+                + "pre-training data under its label. Baselines (" + String.join(", ", p.baselines())
+                + ") get the linear classifier only. Each bar is the relative gain in % " + reference
+                + ", averaged over the tasks where both have results; on every task the bar takes the better of the "
+                + "frozen and the unfrozen backbone (mean " + agg.split() + " headline metric over seeds, ties: frozen) — "
+                + "the per-task cells say which.";
+    }
+
+    /** Footnotes of the poster table: where pre-training labels came from, and what was left out. */
+    static List<String> posterNotes(Aggregates agg) {
+        List<String> notes = new java.util.ArrayList<>();
+        if (agg.poster().rows().stream().anyMatch(r -> "built-in".equals(r.pretrainingSource()))) {
+            notes.add("† pre-training data from the built-in table by model family (the model's sidecar was not found "
+                    + "or has no pretraining_data)");
+        }
+        notes.addAll(agg.poster().notes());
+        return notes;
     }
 
     static String taskLine(List<Aggregates.GroupSummary> groups) {

@@ -9,6 +9,7 @@ import java.util.List;
  * <pre>
  * java -cp … io.github.dl4jtransfer.report.ReportMain RESULTS_DIR [OUT_DIR]
  *      [--title TEXT] [--baseline MODEL:SCENARIO] [--split test|val]
+ *      [--poster-reference MODEL:SCENARIO|MODEL:CLASSIFIER] [--poster-baselines ID_OR_FAMILY,…]
  * </pre>
  * OUT_DIR defaults to RESULTS_DIR. Exit status 2 on bad arguments or no results.
  */
@@ -37,6 +38,8 @@ public final class ReportMain {
                 case "--title" -> options.title(value(args, ++i, a));
                 case "--baseline" -> options.baseline(ReportOptions.Baseline.parse(value(args, ++i, a)));
                 case "--split" -> options.split(ReportOptions.MetricSplit.parse(value(args, ++i, a)));
+                case "--poster-reference" -> options.posterReference(ReportOptions.PosterReference.parse(value(args, ++i, a)));
+                case "--poster-baselines" -> options.posterBaselines(List.of(value(args, ++i, a).split(",")));
                 default -> {
                     if (a.startsWith("--")) throw new IllegalArgumentException("unknown option " + a + "; " + usage());
                     if (results == null) results = Path.of(a);
@@ -55,6 +58,7 @@ public final class ReportMain {
     }
 
     private static String usage() {
-        return "usage: ReportMain RESULTS_DIR [OUT_DIR] [--title TEXT] [--baseline MODEL:SCENARIO] [--split test|val]";
+        return "usage: ReportMain RESULTS_DIR [OUT_DIR] [--title TEXT] [--baseline MODEL:SCENARIO] [--split test|val] "
+                + "[--poster-reference MODEL:SCENARIO|MODEL:CLASSIFIER] [--poster-baselines ID_OR_FAMILY,...]";
     }
 }

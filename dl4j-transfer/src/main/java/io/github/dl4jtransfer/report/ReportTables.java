@@ -37,6 +37,42 @@ final class ReportTables {
         return t.build();
     }
 
+    /**
+     * The poster chart's rows, in its (ascending) order: backbone, classifier, role, pre-training data, mean
+     * gain, and per task the gain with the scenario the better-of rule chose.
+     */
+    static Table poster(Aggregates a) {
+        Table.Builder t = Table.builder("#", "backbone", "classifier", "role", "pre-training data", "mean gain")
+                .textColumn(1).textColumn(2).textColumn(3).textColumn(4);
+        for (String d : a.datasets()) t.column(d, true);
+        t.column("tasks", true);
+        int rank = 0;
+        for (Poster.Row r : a.poster().rows()) {
+            List<String> row = new ArrayList<>();
+            row.add(Double.isNaN(r.meanGainPercent()) ? "—" : Integer.toString(++rank));
+            row.add(r.backbone());
+            row.add(r.classifierLabel());
+            row.add((r.baseline() ? "baseline" : "foundation") + (r.reference() ? ", reference" : ""));
+            row.add(r.pretrainingData() == null ? "—" : r.pretrainingData()
+                    + ("built-in".equals(r.pretrainingSource()) ? " †" : ""));
+            row.add(gain(r.meanGainPercent()));
+            for (String d : a.datasets()) {
+                Double v = r.gainByDataset().get(d);
+                String scenario = r.scenarioByDataset().get(d);
+                row.add(v == null ? "—" : gain(v) + (scenario == null ? "" : " (" + freezeOf(scenario) + ")"));
+            }
+            row.add(Integer.toString(r.gainByDataset().size()));
+            t.row(row);
+        }
+        return t.build();
+    }
+
+    /** "frozen" / "unfrozen" of a scenario name ("unfrozen-deit" → "unfrozen"). */
+    static String freezeOf(String scenario) {
+        int dash = scenario.lastIndexOf('-');
+        return dash < 0 ? scenario : scenario.substring(0, dash);
+    }
+
     /** Metric mean ± std over seeds for every model × scenario on one dataset, headline metric first. */
     static Table task(Aggregates a, String dataset) {
         List<Aggregates.GroupSummary> groups = groupsOf(a, dataset);

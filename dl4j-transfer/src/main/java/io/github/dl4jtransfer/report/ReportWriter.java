@@ -21,8 +21,8 @@ import java.util.TreeSet;
  * Writes a benchmark's report: {@code report.html} (self-contained: inline CSS and SVG charts, no script, no
  * external resource, so it opens offline and can be mailed or archived as one file), {@code report.md} (the
  * same tables, for a terminal or a pull request), {@code results.csv} (one row per cell) and
- * {@code results.json} (every cell plus the aggregates). The chart is also written as
- * {@code relative-gain.svg}, which {@code report.md} shows.
+ * {@code results.json} (every cell plus the aggregates). The charts are also written as
+ * {@code poster-gain.svg} and {@code relative-gain.svg}, which {@code report.md} shows.
  */
 public final class ReportWriter {
 
@@ -31,6 +31,7 @@ public final class ReportWriter {
     public static final String CSV = "results.csv";
     public static final String JSON = "results.json";
     public static final String GAIN_SVG = "relative-gain.svg";
+    public static final String POSTER_SVG = "poster-gain.svg";
 
 
     private ReportWriter() {
@@ -69,6 +70,7 @@ public final class ReportWriter {
         String gainSvg = agg.gains().stream().anyMatch(g -> !Double.isNaN(g.meanGainPercent()))
                 ? Charts.relativeGainSvg(agg.gains(), agg.baseline().label(), ReportTables.metricNote(agg), "gain")
                 : null;
+        String posterSvg = PosterSvg.render(agg.poster(), ReportTables.metricNote(agg));
         Map<String, String> convergence = new LinkedHashMap<>();
         int i = 0;
         for (String d : agg.datasets()) {
@@ -86,8 +88,10 @@ public final class ReportWriter {
         try {
             Files.createDirectories(outDir);
             List<Path> written = new ArrayList<>();
-            written.add(writeString(outDir.resolve(HTML), HtmlReport.render(options.title(), generated, results, agg, gainSvg, convergence)));
-            written.add(writeString(outDir.resolve(MARKDOWN), MarkdownReport.render(options.title(), generated, results, agg, gainSvg != null)));
+            written.add(writeString(outDir.resolve(HTML), HtmlReport.render(options.title(), generated, results, agg, posterSvg, gainSvg,
+                    convergence)));
+            written.add(writeString(outDir.resolve(MARKDOWN), MarkdownReport.render(options.title(), generated, results, agg, gainSvg != null,
+                    posterSvg != null)));
             written.add(writeString(outDir.resolve(CSV), csv(results)));
             ResultsDocument doc = new ResultsDocument(options.title(), agg, results);
             written.add(AtomicFiles.write(outDir.resolve(JSON), tmp -> Json.MAPPER.writeValue(tmp.toFile(), doc)));
@@ -96,6 +100,11 @@ public final class ReportWriter {
                 written.add(writeString(outDir.resolve(GAIN_SVG), gainSvg));
             } else {
                 Files.deleteIfExists(outDir.resolve(GAIN_SVG));
+            }
+            if (posterSvg != null) {
+                written.add(writeString(outDir.resolve(POSTER_SVG), posterSvg));
+            } else {
+                Files.deleteIfExists(outDir.resolve(POSTER_SVG));
             }
             return written;
         } catch (IOException e) {

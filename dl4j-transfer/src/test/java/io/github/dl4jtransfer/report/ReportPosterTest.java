@@ -34,7 +34,7 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-/** The study poster's chart: rows, the better-of rule, the reference and the pre-training labels. */
+/** The study poster's chart: rows, the better-of rule, the reference, the pre-training labels and the SVG. */
 class ReportPosterTest {
 
     @TempDir
@@ -159,6 +159,9 @@ class ReportPosterTest {
             assertTrue(ModelInfo.PRETRAINING_BY_FAMILY.containsKey(family), family);
         }
         assertEquals(ModelInfo.FAMILY_OF_PRESET.keySet(), Labels.knownModels(), "every preset has a family and a label");
+        // Long labels wrap into side-by-side vertical lines under the bar.
+        assertEquals(List.of("129M images (COCO, VG,", "CC3M, CC12M, SBU,", "LAION-115M)"),
+                PosterSvg.wrap(ModelInfo.PRETRAINING_BY_FAMILY.get("blip")));
         ModelInfo unknown = ModelInfo.of("my-net", List.of());
         assertNull(unknown.pretrainingData());
         assertNull(unknown.family());
@@ -252,6 +255,74 @@ class ReportPosterTest {
         assertTrue(row(samOnly, SAM, "linear").baseline());
         assertFalse(samOnly.rows().stream().anyMatch(r -> r.model().equals(SAM) && r.classifier().equals("deit")));
         assertFalse(row(samOnly, DEIT, "linear").baseline());
+    }
+
+    @Test
+    void theSvgDrawsTheBarsInOrderWithTheirLabelsAndTheReportsShowThem() throws IOException {
+        List<CellResult> cells = ReportFixtures.posterMatrix();
+        ReportWriter.write(cells, out, ReportOptions.builder().title("Poster").build());
+        String svg = Files.readString(out.resolve(ReportWriter.POSTER_SVG));
+        assertTrue(svg.startsWith("<svg xmlns=\"http://www.w3.org/2000/svg\""), svg.substring(0, 80));
+        Poster p = poster(cells, ReportOptions.defaults());
+
+        List<String> titles = new ArrayList<>();
+        Matcher m = Pattern.compile("<g class=\"bar\"><title>([^<]*)</title>").matcher(svg);
+        while (m.find()) titles.add(m.group(1));
+        assertEquals(6, titles.size(), svg);
+        for (int i = 0; i < titles.size(); i++) {
+            assertTrue(titles.get(i).startsWith(p.rows().get(i).label()), titles.get(i) + " vs " + p.rows().get(i).label());
+        }
+        assertTrue(titles.get(3).startsWith("DeiT-B/16 · linear (baseline) (reference): +0.8 % · ImageNet-1k"), titles.get(3));
+        assertTrue(titles.get(0).contains("−17.7 %"), titles.get(0));
+        // Bars left to right: x positions increase in row order.
+        List<Double> xs = new ArrayList<>();
+        Matcher x = Pattern.compile("<g class=\"bar\"><title>[^<]*</title><rect x=\"([-0-9.]+)\"").matcher(svg);
+        while (x.find()) xs.add(Double.parseDouble(x.group(1)));
+        for (int i = 1; i < xs.size(); i++) assertTrue(xs.get(i - 1) < xs.get(i), xs.toString());
+        // The pre-training row under the labels, in bar order.
+        int at = svg.indexOf(">Pre-training data<");
+        assertTrue(at > 0);
+        String below = svg.substring(at);
+        List<String> data = List.of("SA-1B", "ImageNet-1k", "SA-1B", "ImageNet-1k", "LVD-142M", "LVD-142M");
+        int from = 0;
+        for (String d : data) {
+            int i = below.indexOf(">" + d + "<", from);
+            assertTrue(i >= from, d + " after " + from + " in " + below);
+            from = i + 1;
+        }
+        assertFalse(svg.contains(" id=\""), "no ids that could clash with the other inline charts");
+
+        String html = Files.readString(out.resolve(ReportWriter.HTML));
+        int poster = html.indexOf("<h2 id=\"poster\">");
+        assertTrue(poster > 0 && poster < html.indexOf("<h2 id=\"gain\">"), "the poster chart comes first, the gain chart second");
+        assertTrue(html.indexOf("<g class=\"bar\">") > poster && html.indexOf("<g class=\"bar\">") < html.indexOf("<h2 id=\"gain\">"));
+        assertTrue(html.contains("<table class=\"poster\">"));
+
+        String md = Files.readString(out.resolve(ReportWriter.MARKDOWN));
+        assertTrue(md.contains("![poster chart](poster-gain.svg)"), md);
+        assertTrue(md.contains("| # | backbone | classifier | role | pre-training data | mean gain | aptos | isic | tasks |"), md);
+        assertTrue(md.contains("| 1 | SAM ViT-B | DeiT | foundation | SA-1B † | -17.69 % | -20.00 % (unfrozen) | -15.38 % (frozen) | 2 |"), md);
+        assertTrue(md.contains("| 4 | DeiT-B/16 | linear | baseline, reference | ImageNet-1k † | +0.77 % | +0.00 % (unfrozen) | +1.54 % (frozen) | 2 |"), md);
+        assertTrue(md.contains("| 6 | DINOv2 ViT-B/14 | DeiT | foundation | LVD-142M † | +9.13 % |"), md);
+        assertTrue(md.indexOf("## Poster chart") < md.indexOf("## Relative performance gain"));
+
+        ResultsDocument doc = ReportWriter.readResultsJson(out.resolve(ReportWriter.JSON));
+        assertEquals(p, doc.aggregates().poster(), "results.json carries the poster rows");
+    }
+
+    @Test
+    void theCommandLineSetsReferenceAndBaselines() throws IOException {
+        Path results = out.resolve("run");
+        for (CellResult r : ReportFixtures.posterMatrix()) io.github.dl4jtransfer.matrix.CellResults.write(
+                io.github.dl4jtransfer.matrix.CellResults.dirUnder(results), r);
+        ReportMain.run(new String[] {results.toString(), "--poster-reference", RESNET + ":linear", "--poster-baselines", "resnet, sam-vitb"});
+        Poster p = ReportWriter.readResultsJson(results.resolve(ReportWriter.JSON)).aggregates().poster();
+        assertEquals(RESNET, p.reference().model());
+        assertEquals("linear", p.reference().target());
+        assertEquals(List.of("resnet", SAM), p.baselines());
+        assertTrue(row(p, SAM, "linear").baseline());
+        assertFalse(row(p, DEIT, "deit").baseline());
+        assertEquals(0.0, row(p, RESNET, "linear").meanGainPercent(), 1e-12);
     }
 
     @Test

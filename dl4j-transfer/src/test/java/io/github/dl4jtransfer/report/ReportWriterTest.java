@@ -94,7 +94,8 @@ class ReportWriterTest {
     void writesEveryFileAndTheHtmlIsSelfContained() throws IOException {
         List<CellResult> cells = ReportFixtures.matrix();
         List<Path> written = ReportWriter.write(cells, out, DEIT_BASELINE);
-        for (String f : List.of(ReportWriter.HTML, ReportWriter.MARKDOWN, ReportWriter.CSV, ReportWriter.JSON, ReportWriter.GAIN_SVG)) {
+        for (String f : List.of(ReportWriter.HTML, ReportWriter.MARKDOWN, ReportWriter.CSV, ReportWriter.JSON, ReportWriter.GAIN_SVG,
+                ReportWriter.POSTER_SVG)) {
             Path p = out.resolve(f);
             assertTrue(Files.size(p) > 0, f + " written");
             assertTrue(written.contains(p), f + " returned");
@@ -108,7 +109,7 @@ class ReportWriterTest {
         assertTrue(chart > 0 && chart < html.indexOf("Per-task results"), "gain chart precedes the tables");
         assertTrue(html.contains("DINOv2 ViT-B/14 · unfrozen + linear"));
         assertTrue(html.contains("DeiT-B/16 · frozen + linear (baseline)"));
-        assertEquals(1 + 2, count(html, "<svg"), "one gain chart and one convergence chart per dataset");
+        assertEquals(1 + 1 + 2, count(html, "<svg"), "the poster chart, the gain chart and one convergence chart per dataset");
         // Self-contained: nothing fetched from anywhere, nothing executed.
         Matcher remote = Pattern.compile("(?i)(src|href)\\s*=\\s*[\"']?\\s*(https?:)?//").matcher(html);
         assertFalse(remote.find(), () -> "external reference: " + html.substring(remote.start(), Math.min(html.length(), remote.start() + 80)));
