@@ -48,6 +48,9 @@ def sidecar(*, family, name, variant, image_size, resize, crop, mean, std, inter
         "num_blocks": num_blocks,      # number of blocks the pattern enumerates (for LAST_K freezing)
         "outputs": {"features": "features", "tokens": "tokens"},
         "weights": weights,            # "random" or the checkpoint file name that was loaded
+        "weights_sha256": None,        # SHA-256 of that checkpoint file (None for random weights); set by export.py
+        "tensors_loaded": None,        # model tensors taken from the checkpoint (0 for random weights); set by export.py
+        "tensors_total": None,         # floating-point state_dict entries the model has; set by export.py
         "source_url": source_url,      # where the official weights live
         "license": license,            # the official weights' license
         "pretraining_data": pretraining_data,  # what the official weights were pretrained on, e.g. "LVD-142M"

@@ -1,8 +1,12 @@
 #!/usr/bin/python3
 """Export one backbone family to ONNX + sidecar + reference outputs.
 
-    /usr/bin/python3 tools/export/export.py --family NAME [--tiny] [--weights FILE] [--opset 17] --out DIR
+    /usr/bin/python3 tools/export/export.py --family NAME [--tiny] [--weights FILE [--allow-missing REGEX]...
+                                            [--strip-prefix PREFIX]...] [--opset 17] --out DIR
     /usr/bin/python3 tools/export/export.py --list
+
+With --weights, every model tensor must come from the checkpoint: a missing one fails the export (exit 1,
+naming the missing and unexpected keys) unless an --allow-missing regex matches the whole key.
 
 Run with Debian's interpreter (/usr/bin/python3: torch 1.13, onnx 1.12).
 """
@@ -10,6 +14,7 @@ import argparse
 import importlib
 import inspect
 import os
+import re
 import sys
 import time
 
@@ -41,7 +46,13 @@ def main(argv=None):
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--family", help="preset name (see --list)")
     ap.add_argument("--tiny", action="store_true", help="the small random-weight variant used for test fixtures")
-    ap.add_argument("--weights", help="official checkpoint to load by parameter name (strict=False, reported)")
+    ap.add_argument("--weights", help="official checkpoint to load by parameter name; every model tensor must load")
+    ap.add_argument("--allow-missing", action="append", default=[], metavar="REGEX",
+                    help="with --weights: accept model tensors the checkpoint lacks when this regex matches the "
+                         "whole key (repeatable; '.*' accepts a random model)")
+    ap.add_argument("--strip-prefix", action="append", default=[], metavar="PREFIX",
+                    help="with --weights: remove PREFIX from the front of every checkpoint key before the "
+                         "family's own unwrapping (repeatable)")
     ap.add_argument("--opset", type=int, default=17)
     ap.add_argument("--out", help="output directory")
     ap.add_argument("--tokens", type=int, help="deit-tail only: number of input tokens N (a square)")
@@ -58,7 +69,16 @@ def main(argv=None):
     if not args.family or not args.out:
         ap.error("--family and --out are required (or --list)")
 
+    if (args.allow_missing or args.strip_prefix) and not args.weights:
+        ap.error("--allow-missing and --strip-prefix need --weights")
+    for pat in args.allow_missing:
+        try:
+            re.compile(pat)
+        except re.error as e:
+            ap.error(f"--allow-missing {pat!r} is not a regular expression: {e}")
+
     import torch
+    import checkpoint
     torch.set_num_threads(1)          # deterministic, bit-identical references from run to run
     mod = load_family(args.family)
     kwargs = {}
@@ -71,8 +91,13 @@ def main(argv=None):
             ap.error(f"--quick-gelu is not supported by {args.family}")
         kwargs["quick_gelu"] = True
     t0 = time.time()
+    checkpoint.reset(args.strip_prefix)
     model, meta = mod.build(args.tiny, args.weights, **kwargs)
     model.eval()
+    if args.weights:
+        meta.update(checkpoint.verify(args.weights, args.allow_missing))   # exits when tensors stay random
+    else:
+        meta.update(weights_sha256=None, tensors_loaded=0, tensors_total=len(checkpoint.counted_keys(model)))
     if hasattr(mod, "export"):
         path = mod.export(model, meta, args.out, opset=args.opset)
     else:

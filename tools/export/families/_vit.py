@@ -12,6 +12,8 @@ import torch
 import torch.nn as nn
 import torch.nn.functional as F
 
+import checkpoint
+
 # --------------------------------------------------------------------------------------------------
 # ViT building blocks (timm / DINO / DeiT / BLIP / DINOv2 naming)
 # --------------------------------------------------------------------------------------------------
@@ -252,7 +254,7 @@ def read_checkpoint(path):
             from safetensors.torch import load_file
         except ImportError as e:  # pragma: no cover - depends on the machine
             raise SystemExit(f"{path}: reading .safetensors needs the 'safetensors' package ({e})")
-        return dict(load_file(path))
+        return checkpoint.user_strip(dict(load_file(path)))
     try:
         obj = torch.load(path, map_location="cpu")
     except RuntimeError:
@@ -262,7 +264,7 @@ def read_checkpoint(path):
             obj = obj[key]
     if not isinstance(obj, dict):
         raise SystemExit(f"{path}: not a state dict (got {type(obj).__name__})")
-    return {k: v for k, v in obj.items() if torch.is_tensor(v)}
+    return checkpoint.user_strip({k: v for k, v in obj.items() if torch.is_tensor(v)})
 
 
 def strip_prefixes(sd, prefixes=(), select=None):
@@ -288,12 +290,14 @@ def load_weights(model, path, *, select=None, prefixes=("module.", "backbone."),
 
     ``pos_keys``: names of positional embeddings to resample (bicubic, in Python) to the model's
     shape when the checkpoint has another grid. Keys with any other shape mismatch are skipped and
-    reported. Returns the report dict.
+    reported. Returns the report dict; the outcome is also recorded with :func:`checkpoint.record`,
+    which ``export.py`` checks (missing tensors fail the export unless ``--allow-missing`` accepts them).
     """
     raw = read_checkpoint(path)
     sd = strip_prefixes(raw, prefixes, select)
     outside = len(raw) - len(sd)
     own = model.state_dict()
+    tried = list(sd)
     resampled, mismatched = [], []
     for key in pos_keys:
         if key in sd and key in own and sd[key].shape != own[key].shape:
@@ -316,12 +320,16 @@ def load_weights(model, path, *, select=None, prefixes=("module.", "backbone."),
         "shape_mismatch": mismatched,
         "resampled": resampled,
     }
-    print(f"[weights] {path}: loaded {report['loaded']} tensors")
+    rec = checkpoint.record(model, path, provided=sd, missing=res.missing_keys, unexpected=res.unexpected_keys,
+                            mismatched=mismatched, checkpoint_keys=tried)
+    print(f"[weights] {path}: loaded {rec['loaded']} of {rec['total']} model tensors")
     if select is not None:
         print(f"[weights]   ignored outside '{select}': {outside}")
     for what in ("resampled", "missing", "unexpected", "shape_mismatch"):
         items = report[what]
         print(f"[weights]   {what}: {len(items)}")
-        for it in items:
+        for it in items[:checkpoint.SHOW]:
             print(f"[weights]     {it}")
+        if len(items) > checkpoint.SHOW:
+            print(f"[weights]     ... and {len(items) - checkpoint.SHOW} more")
     return report

@@ -14,6 +14,8 @@ import os
 import torch
 import torch.nn as nn
 
+import checkpoint
+
 
 # --------------------------------------------------------------------------------------------------
 # random init
@@ -75,7 +77,7 @@ def read_state_dict(path):
     package is installed."""
     if path.endswith(".safetensors"):
         from safetensors.torch import load_file  # optional dependency
-        return dict(load_file(path))
+        return checkpoint.user_strip(dict(load_file(path)))
     obj = torch.load(path, map_location="cpu")
     while isinstance(obj, dict) and not any(torch.is_tensor(v) for v in obj.values()):
         for key in ("model", "state_dict", "module", "net"):
@@ -86,7 +88,7 @@ def read_state_dict(path):
             break
     if not isinstance(obj, dict):
         raise SystemExit(f"{path}: not a state dict (got {type(obj).__name__})")
-    return {k: v for k, v in obj.items() if torch.is_tensor(v)}
+    return checkpoint.user_strip({k: v for k, v in obj.items() if torch.is_tensor(v)})
 
 
 def load_checkpoint(model, path, *, select=(), strip=("module.",), adapt=None, ignore=()):
@@ -99,6 +101,8 @@ def load_checkpoint(model, path, *, select=(), strip=("module.",), adapt=None, i
     model's; return the adapted tensor (must then match) or None to skip it.
     ``ignore``: prefixes of checkpoint keys that are expected not to be used (reported separately, not
     as "unexpected").
+    The outcome is also recorded with :func:`checkpoint.record`, which ``export.py`` checks (missing
+    tensors fail the export unless ``--allow-missing`` accepts them).
     """
     sd = read_state_dict(path)
     outside, selected = 0, None
@@ -118,6 +122,7 @@ def load_checkpoint(model, path, *, select=(), strip=("module.",), adapt=None, i
                     k, again = k[len(pre):], True
         clean[k] = v
     own = model.state_dict()
+    tried = list(clean)
     adapted, skipped = [], []
     for k in list(clean):
         if k in own and clean[k].shape != own[k].shape:
@@ -132,6 +137,8 @@ def load_checkpoint(model, path, *, select=(), strip=("module.",), adapt=None, i
     for k in ignored:
         del clean[k]
     res = model.load_state_dict(clean, strict=False)
+    rec = checkpoint.record(model, path, provided=clean, missing=res.missing_keys, unexpected=res.unexpected_keys,
+                            mismatched=skipped, checkpoint_keys=tried)
     report = {
         "file": os.path.basename(path),
         "loaded": len(clean) - len(res.unexpected_keys),
@@ -142,11 +149,13 @@ def load_checkpoint(model, path, *, select=(), strip=("module.",), adapt=None, i
         "ignored": len(ignored),
         "outside_selected_prefix": outside,
     }
-    print(f"[weights] {path}: loaded {report['loaded']} of {len(own)} model tensors "
+    print(f"[weights] {path}: loaded {rec['loaded']} of {rec['total']} model tensors "
           f"({report['ignored']} checkpoint keys ignored by design"
           + (f", {outside} keys outside '{selected}' dropped" if selected else "") + ")")
     for what in ("adapted", "missing", "unexpected", "shape_mismatch_skipped"):
         print(f"[weights]   {what}: {len(report[what])}")
-        for item in report[what]:
+        for item in report[what][:checkpoint.SHOW]:
             print(f"[weights]     {item}")
+        if len(report[what]) > checkpoint.SHOW:
+            print(f"[weights]     ... and {len(report[what]) - checkpoint.SHOW} more")
     return report
