@@ -2,6 +2,7 @@ package io.github.dl4jtransfer.matrix;
 
 import io.github.dl4jtransfer.data.Task;
 import io.github.dl4jtransfer.data.TaskType;
+import io.github.dl4jtransfer.model.BackboneWeights;
 import io.github.dl4jtransfer.train.EpochRecord;
 
 import java.util.ArrayList;
@@ -91,16 +92,39 @@ public record CellResult(CellKey key, Status status, String error, TaskInfo task
      * @param host            machine name and cores
      * @param startedAt       ISO-8601 start time
      * @param skippedImages   images skipped as bad under skipBadImages
+     * @param modelWeights    where the backbone's weights came from, from its sidecar (checkpoint file or "random",
+     *                        its SHA-256, tensors loaded of total); null in results written before it was recorded.
+     *                        The report marks backbones whose weights are {@linkplain BackboneWeights#random() random}
      */
     public record Provenance(String modelFile, String modelSha256, String deitTailSha256, String datasetFormat,
                              String datasetPath, String datasetHash, String splitHash, Map<String, Object> config,
                              long seed, Map<String, String> versions, String backend, String host, String startedAt,
-                             int skippedImages) {
+                             int skippedImages, BackboneWeights modelWeights) {
+
+        /** Without the model's weights (set them with {@link #withModelWeights}). */
+        public Provenance(String modelFile, String modelSha256, String deitTailSha256, String datasetFormat,
+                          String datasetPath, String datasetHash, String splitHash, Map<String, Object> config,
+                          long seed, Map<String, String> versions, String backend, String host, String startedAt,
+                          int skippedImages) {
+            this(modelFile, modelSha256, deitTailSha256, datasetFormat, datasetPath, datasetHash, splitHash, config, seed,
+                    versions, backend, host, startedAt, skippedImages, null);
+        }
 
         /** The same provenance with the DeiT classifier's hash, known once the model is built. */
         public Provenance withDeitTailSha256(String sha256) {
             return new Provenance(modelFile, modelSha256, sha256, datasetFormat, datasetPath, datasetHash, splitHash, config,
-                    seed, versions, backend, host, startedAt, skippedImages);
+                    seed, versions, backend, host, startedAt, skippedImages, modelWeights);
+        }
+
+        /** The same provenance with the backbone's weights ({@code Backbone.weights()}). */
+        public Provenance withModelWeights(BackboneWeights weights) {
+            return new Provenance(modelFile, modelSha256, deitTailSha256, datasetFormat, datasetPath, datasetHash, splitHash,
+                    config, seed, versions, backend, host, startedAt, skippedImages, weights);
+        }
+
+        /** The backbone had no pretrained weight ({@link BackboneWeights#random()}); false when not recorded. */
+        public boolean randomWeights() {
+            return modelWeights != null && modelWeights.random();
         }
     }
 

@@ -94,6 +94,7 @@ public final class CellRunner {
         p.provenance = new CellResult.Provenance(modelSpec.onnx().toString(), backbone.sha256(), null, dataSpec.format(),
                 dataSpec.path().toString(), dataset.contentHash(), splitHash, cfg, key.seed(), Environment.versions(),
                 Environment.backend(), Environment.host(), startedAt, dataset.skippedCount());
+        p.provenance = p.provenance.withModelWeights(backbone.weights());
 
         CellRoute route = CellRoutes.choose(plan, scenario, backbone, split, log);
         CellRoute.Trained t = route.train(new CellRoute.Cell(key, config, scenario, dataset, split, splitHash, backbone, prep, head,

@@ -46,6 +46,11 @@ public final class Backbone {
         return sidecar;
     }
 
+    /** Where the weights came from, as the sidecar says; null when loaded without a sidecar. */
+    public BackboneWeights weights() {
+        return sidecar == null ? null : sidecar.weightsInfo();
+    }
+
     /**
      * How to turn an image into this backbone's input ({@link Sidecar#preprocessing()}).
      *

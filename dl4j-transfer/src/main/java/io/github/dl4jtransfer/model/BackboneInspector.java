@@ -27,6 +27,12 @@ public final class BackboneInspector {
         Backbone b = BackboneLoader.load(onnx);
         out.printf("%s%n  file %s (sha256 %s)%n  imported in %d ms: %d ONNX nodes -> %d SameDiff ops%n",
                 b, onnx, b.sha256(), b.importMillis(), b.onnxNodeCount(), b.opCount());
+        BackboneWeights w = b.weights();
+        if (w != null) {
+            out.printf("  weights %s%n", w.describe());
+            String warning = weightsWarning(w);
+            if (warning != null) out.printf("  WARNING: %s%n", warning);
+        }
         for (String o : b.outputNames()) out.printf("  output %-10s %s%n", o, Dim.toString(b.outputShape(o)));
         out.printf("  %d parameters in %d tensors%n", b.parameterCount(), b.parameters().size());
         for (Map.Entry<String, List<String>> g : b.parameterGroups().groups().entrySet()) {
@@ -51,6 +57,25 @@ public final class BackboneInspector {
             }
         }
         return worst;
+    }
+
+    /**
+     * What to shout about a backbone's weights, or null when they are a complete checkpoint (or not recorded):
+     * random weights (no checkpoint, or none of its tensors loaded), or a checkpoint that left some tensors random.
+     */
+    public static String weightsWarning(BackboneWeights w) {
+        if (w == null) return null;
+        if (w.random()) {
+            return "RANDOM WEIGHTS: " + (BackboneWeights.RANDOM.equalsIgnoreCase(w.weights()) ? "exported without a checkpoint"
+                    : "no tensor of " + w.weights() + " was loaded")
+                    + "; features and results of this backbone say nothing about pretrained features "
+                    + "(export it with tools/export/export.py --weights CHECKPOINT)";
+        }
+        if (w.partial()) {
+            return (w.tensorsTotal() - w.tensorsLoaded()) + " of " + w.tensorsTotal() + " tensors are random: "
+                    + w.weights() + " did not provide them (accepted with --allow-missing at export)";
+        }
+        return null;
     }
 
     /** ||a - b|| / ||b|| in double precision. */

@@ -20,12 +20,17 @@ import java.util.Map;
  * @param outputs      role ({@link BackboneOutput#key()}) → graph output name
  * @param pretrainingData what the weights were pretrained on, for people ("LVD-142M", "SA-1B"); optional, null in
  *                     sidecars written before the field existed (the report then falls back to a table by family)
+ * @param weights      the checkpoint file the export loaded, or {@code "random"} ({@link BackboneWeights})
+ * @param weightsSha256 SHA-256 of that checkpoint; null for random weights and in sidecars older than the field
+ * @param tensorsLoaded model tensors taken from the checkpoint (0 for random weights); null in older sidecars
+ * @param tensorsTotal  tensors the model has; null in older sidecars
  */
 public record Sidecar(String family, String name, String variant, String inputName, long[] imageSize,
                       int resize, int crop, double[] mean, double[] std, String interpolation, int patchSize,
                       int featureDim, int tokenDim, int numTokens, String blockPattern, int numBlocks,
                       Map<String, String> outputs, String weights, String sourceUrl, String license, int opset,
-                      String torchVersion, String notes, String onnxSha256, String pretrainingData) {
+                      String torchVersion, String notes, String onnxSha256, String pretrainingData,
+                      String weightsSha256, Integer tensorsLoaded, Integer tensorsTotal) {
 
     private static final ObjectMapper JSON = new ObjectMapper()
             .setPropertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE)
@@ -49,6 +54,16 @@ public record Sidecar(String family, String name, String variant, String inputNa
         String fileName = onnx.getFileName().toString();
         String stem = fileName.endsWith(".onnx") ? fileName.substring(0, fileName.length() - 5) : fileName;
         return onnx.resolveSibling(stem + ".json");
+    }
+
+    /** Where the weights came from: {@code weights}, {@code weights_sha256}, {@code tensors_loaded} / {@code tensors_total}. */
+    public BackboneWeights weightsInfo() {
+        return new BackboneWeights(weights, weightsSha256, tensorsLoaded, tensorsTotal);
+    }
+
+    /** The backbone has no pretrained weight ({@link BackboneWeights#random()}): {@code "random"}, or 0 tensors loaded. */
+    public boolean randomWeights() {
+        return weightsInfo().random();
     }
 
     /** The graph output playing {@code role}: as mapped in {@code outputs}, else the role's key. */

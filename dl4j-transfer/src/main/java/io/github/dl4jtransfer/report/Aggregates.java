@@ -2,6 +2,7 @@ package io.github.dl4jtransfer.report;
 
 import io.github.dl4jtransfer.matrix.CellResult;
 import io.github.dl4jtransfer.eval.MetricKind;
+import io.github.dl4jtransfer.model.BackboneWeights;
 import io.github.dl4jtransfer.train.EpochRecord;
 
 import java.util.ArrayList;
@@ -24,7 +25,12 @@ import java.util.TreeMap;
  * @param gains     one entry per model × scenario, sorted by mean gain, best first (NaN gains last)
  * @param poster    the study poster's chart: one bar per backbone × classifier, better of frozen/unfrozen,
  *                  ascending ({@link Poster})
- * @param warnings  things the reader should know (baseline missing on a dataset, failed cells…)
+ * @param warnings  things the reader should know (backbones with random weights, baseline missing on a dataset,
+ *                  failed cells…)
+ *
+ * <p>Labels name a backbone whose cells ran with random weights ({@link CellResult.Provenance#randomWeights()}: exported
+ * without a checkpoint, or with none of its tensors loaded) with {@link BackboneWeights#RANDOM_MARKER} after the model
+ * name, in every table of both reports.
  */
 public record Aggregates(String split, BaselineInfo baseline, List<String> datasets, List<GroupSummary> groups,
                          List<RelativeGain> gains, Poster poster, List<String> warnings) {
@@ -87,6 +93,15 @@ public record Aggregates(String split, BaselineInfo baseline, List<String> datas
         boolean test = options.split() == ReportOptions.MetricSplit.TEST;
         List<String> warnings = new ArrayList<>();
 
+        Set<String> randomModels = randomWeightModels(results);
+        if (!randomModels.isEmpty()) {
+            warnings.add(randomModels.size() + (randomModels.size() == 1 ? " backbone" : " backbones") + " ran with RANDOM "
+                    + "weights (exported without a checkpoint, or none of its tensors loaded): "
+                    + randomModels.stream().map(m -> Labels.model(m, options.modelLabels())).collect(java.util.stream.Collectors.joining(", "))
+                    + ". Their rows, marked \"" + BackboneWeights.RANDOM_MARKER + "\", measure an untrained network, "
+                    + "not pretrained features.");
+        }
+
         Map<GroupKey, List<CellResult>> byGroup = new LinkedHashMap<>();
         Set<String> datasets = new LinkedHashSet<>();
         for (CellResult r : results) {
@@ -97,20 +112,34 @@ public record Aggregates(String split, BaselineInfo baseline, List<String> datas
 
         List<GroupSummary> groups = new ArrayList<>();
         for (Map.Entry<GroupKey, List<CellResult>> e : byGroup.entrySet()) {
-            groups.add(summarise(e.getKey(), e.getValue(), test, options));
+            groups.add(summarise(e.getKey(), e.getValue(), test, options, randomModels));
         }
 
         long failed = results.stream().filter(r -> !r.isDone()).count();
         if (failed > 0) warnings.add(failed + " of " + results.size() + " cells failed; they are listed with their errors "
                 + "and left out of every mean");
 
-        BaselineInfo baseline = resolveBaseline(results, groups, options, warnings);
-        List<RelativeGain> gains = relativeGains(groups, baseline, options, warnings);
+        BaselineInfo baseline = resolveBaseline(results, groups, options, warnings, randomModels);
+        List<RelativeGain> gains = relativeGains(groups, baseline, options, warnings, randomModels);
         Poster poster = Poster.compute(results, groups, baseline, options);
         return new Aggregates(test ? "test" : "val", baseline, List.copyOf(datasets), groups, gains, poster, warnings);
     }
 
-    private static GroupSummary summarise(GroupKey key, List<CellResult> cells, boolean test, ReportOptions options) {
+    /** Models with a cell whose provenance says its backbone had random weights, in results order. */
+    static Set<String> randomWeightModels(List<CellResult> results) {
+        Set<String> out = new LinkedHashSet<>();
+        for (CellResult r : results) {
+            if (r.provenance() != null && r.provenance().randomWeights()) out.add(r.key().model());
+        }
+        return out;
+    }
+
+    private static String label(String model, String scenario, ReportOptions options, Set<String> randomModels) {
+        return Labels.of(model, scenario, options.modelLabels(), randomModels.contains(model));
+    }
+
+    private static GroupSummary summarise(GroupKey key, List<CellResult> cells, boolean test, ReportOptions options,
+                                          Set<String> randomModels) {
         List<CellResult> done = cells.stream().filter(CellResult::isDone).toList();
         CellResult.TaskInfo task = cells.stream().map(CellResult::task).filter(t -> t != null).findFirst().orElse(null);
         String metric = task == null ? null : task.metric();
@@ -132,7 +161,7 @@ public record Aggregates(String split, BaselineInfo baseline, List<String> datas
         int stopped = (int) done.stream().filter(CellResult::stoppedEarly).count();
 
         return new GroupSummary(key.dataset(), key.model(), key.scenario(),
-                Labels.of(key.model(), key.scenario(), options.modelLabels()), task == null ? null : task.name(), metric,
+                label(key.model(), key.scenario(), options, randomModels), task == null ? null : task.name(), metric,
                 SeedStats.of(primary), testMetrics, bestEpochs, SeedStats.of(bestEpochs), epochsRun, stopped,
                 meanCurve(done), done.size(), cells.size() - done.size());
     }
@@ -161,7 +190,7 @@ public record Aggregates(String split, BaselineInfo baseline, List<String> datas
     }
 
     private static BaselineInfo resolveBaseline(List<CellResult> results, List<GroupSummary> groups,
-                                                ReportOptions options, List<String> warnings) {
+                                                ReportOptions options, List<String> warnings, Set<String> randomModels) {
         ReportOptions.Baseline asked = options.baseline();
         List<CellResult> done = results.stream().filter(CellResult::isDone).toList();
 
@@ -205,7 +234,7 @@ public record Aggregates(String split, BaselineInfo baseline, List<String> datas
             }
         }
         if (means.isEmpty()) warnings.add("baseline " + model + " × " + scenario + " has no finished cell; relative gains are not computed");
-        return new BaselineInfo(model, scenario, Labels.of(model, scenario, options.modelLabels()), explicit, means);
+        return new BaselineInfo(model, scenario, label(model, scenario, options, randomModels), explicit, means);
     }
 
     private static List<String> available(List<CellResult> results) {
@@ -215,7 +244,7 @@ public record Aggregates(String split, BaselineInfo baseline, List<String> datas
     }
 
     private static List<RelativeGain> relativeGains(List<GroupSummary> groups, BaselineInfo baseline,
-                                                    ReportOptions options, List<String> warnings) {
+                                                    ReportOptions options, List<String> warnings, Set<String> randomModels) {
         Map<ModelScenario, Map<String, Double>> byPair = new LinkedHashMap<>();
         Set<String> noBaseline = new LinkedHashSet<>();
         for (GroupSummary g : groups) {
@@ -249,7 +278,7 @@ public record Aggregates(String split, BaselineInfo baseline, List<String> datas
             double mean = perDataset.values().stream().mapToDouble(Double::doubleValue).average().orElse(Double.NaN);
             boolean isBase = e.getKey().model().equals(baseline.model()) && e.getKey().scenario().equals(baseline.scenario());
             gains.add(new RelativeGain(e.getKey().model(), e.getKey().scenario(),
-                    Labels.of(e.getKey().model(), e.getKey().scenario(), options.modelLabels()), mean,
+                    label(e.getKey().model(), e.getKey().scenario(), options, randomModels), mean,
                     java.util.Collections.unmodifiableMap(new LinkedHashMap<>(perDataset)), isBase));
         }
         // Best first; groups without a comparable dataset sink to the bottom instead of sorting as NaN does.

@@ -1,5 +1,6 @@
 package io.github.dl4jtransfer.report;
 
+import io.github.dl4jtransfer.model.BackboneWeights;
 import io.github.dl4jtransfer.train.FreezePolicy;
 import io.github.dl4jtransfer.train.HeadKind;
 import io.github.dl4jtransfer.train.Scenario;
@@ -59,6 +60,11 @@ final class Labels {
     }
 
     static String of(String model, String scenario, Map<String, String> overrides) {
-        return model(model, overrides) + " · " + scenario(scenario);
+        return of(model, scenario, overrides, false);
+    }
+
+    /** With {@code randomWeights}: "DeiT-B/16 (⚠ random weights) · frozen + linear". */
+    static String of(String model, String scenario, Map<String, String> overrides, boolean randomWeights) {
+        return model(model, overrides) + (randomWeights ? " (" + BackboneWeights.RANDOM_MARKER + ")" : "") + " · " + scenario(scenario);
     }
 }

@@ -70,6 +70,7 @@ class BenchmarkRunnerTest {
             assertTrue(Double.isFinite(r.primaryTestMetric()), r.toString());
             assertNotNull(r.provenance().modelSha256());
             assertNotNull(r.provenance().datasetHash());
+            assertTrue(r.provenance().randomWeights(), "tiny fixtures are random by design: " + r.provenance().modelWeights());
             assertEquals(r.key().scenario().endsWith("deit"), r.provenance().deitTailSha256() != null);
             assertTrue(r.trainableParameters() > 0);
         }

@@ -2,6 +2,7 @@ package io.github.dl4jtransfer.maven;
 
 import io.github.dl4jtransfer.graph.OnnxImportException;
 import io.github.dl4jtransfer.model.BackboneInspector;
+import io.github.dl4jtransfer.model.Sidecar;
 import org.apache.maven.plugin.MojoExecutionException;
 import org.apache.maven.plugin.MojoFailureException;
 import org.apache.maven.plugins.annotations.Mojo;
@@ -12,7 +13,8 @@ import java.nio.file.Files;
 
 /**
  * Imports one backbone and prints its outputs, shapes, parameter groups and counts; where reference
- * {@code .npy} files lie next to it (or in {@code references}), checks the outputs against them.
+ * {@code .npy} files lie next to it (or in {@code references}), checks the outputs against them. A backbone with
+ * random weights (exported without a checkpoint, or with none of its tensors loaded) is flagged with a WARNING.
  * <pre>mvn transfer:inspect -Dtransfer.onnx=path/to/model.onnx</pre>
  */
 @Mojo(name = "inspect", requiresProject = false, threadSafe = true)
@@ -47,11 +49,14 @@ public class InspectMojo extends AbstractTransferMojo {
             throw new MojoFailureException("<references> / -Dtransfer.references: " + references + " is not a directory");
         }
         double worst;
+        String weightsWarning;
         try {
             worst = BackboneInspector.inspect(onnx.toPath(), refs.toPath(), System.out);
+            weightsWarning = BackboneInspector.weightsWarning(Sidecar.read(Sidecar.besides(onnx.toPath())).weightsInfo());
         } catch (OnnxImportException | IllegalArgumentException e) {
             throw new MojoFailureException(e.getMessage(), e);
         }
+        if (weightsWarning != null) getLog().warn(onnx + ": " + weightsWarning);
         if (worst > tolerance) {
             throw new MojoFailureException("outputs differ from the references: relative L2 " + worst + " > " + tolerance);
         }
