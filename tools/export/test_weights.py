@@ -6,8 +6,8 @@
 No checkpoint can be downloaded here, so each test makes one: a tiny model of the family with other
 seeded random weights, saved with ``torch.save`` in the key layout of that family's official release
 (DeiT ``{"model": sd}``, DINO training checkpoints ``{"teacher": {"module.backbone.…": …}}``, BLIP
-``{"model": {"visual_encoder.…": …, "text_encoder.…": …}}``, torchvision ResNet with ``module.``
-prefixes from DataParallel). Then ``export.py`` runs as a subprocess, as a user would run it, and the
+``{"model": {"visual_encoder.…": …, "text_encoder.…": …}}``, SAM's whole-model dict with ``image_encoder.``,
+torchvision ResNet with ``module.`` prefixes from DataParallel). Then ``export.py`` runs as a subprocess, as a user would run it, and the
 exit code, the message and the sidecar are checked; for complete loads also that the exported ONNX
 initializers hold the checkpoint's tensors. About 20 s on one core. Not part of the Maven build (CI has no
 torch); run it after changing ``export.py``, ``checkpoint.py`` or a family's loading code.
@@ -28,7 +28,7 @@ import onnx                 # noqa: E402
 from onnx import numpy_helper  # noqa: E402
 import torch                # noqa: E402
 
-from families import _vit, _weights, blip, deit, dino, resnet  # noqa: E402
+from families import _vit, _weights, blip, deit, dino, resnet, sam  # noqa: E402
 
 PY = sys.executable or "/usr/bin/python3"
 
@@ -199,6 +199,19 @@ class WeightsTest(unittest.TestCase):
         self.assertEqual(s["tensors_total"], len(floats))       # num_batches_tracked is not a tensor that counts
         self.assertEqual(s["tensors_loaded"], len(floats))
         self.assertEqual(s["weights_sha256"], sha256(ckpt))
+
+    def test_sam_whole_model_checkpoint_selects_image_encoder(self):
+        sd = other_weights(sam, _weights.randomize_)
+        whole = {"image_encoder." + k: v for k, v in sd.items()}
+        whole["prompt_encoder.pe_layer.positional_encoding_gaussian_matrix"] = torch.zeros(2, 4)   # ignored by design
+        whole["mask_decoder.iou_token.weight"] = torch.zeros(1, 8)
+        ckpt = self.save("sam_vit_b_01ec64.pth", whole)
+        out = os.path.join(self.tmp, "out")
+        rc, log = export("--family", "sam-vitb", "--tiny", "--weights", ckpt, "--out", out)
+        self.assertEqual(rc, 0, log)
+        s = self.sidecar(out)
+        self.assertEqual(s["tensors_loaded"], s["tensors_total"])
+        self.assertEqual(s["tensors_total"], len(sd))
 
     def test_conv_family_wrong_prefix_fails(self):
         sd = other_weights(resnet, _weights.randomize_)
