@@ -1,6 +1,7 @@
 package io.github.dl4jtransfer.report;
 
 import io.github.dl4jtransfer.matrix.CellResult;
+import io.github.dl4jtransfer.model.BackboneWeights;
 import io.github.dl4jtransfer.train.FreezePolicy;
 import io.github.dl4jtransfer.train.HeadKind;
 import io.github.dl4jtransfer.train.Scenario;
@@ -55,7 +56,8 @@ public record Poster(Reference reference, String selection, List<String> baselin
      * One bar.
      *
      * @param classifier        "linear" or "deit"
-     * @param backbone          display name of the model ("DINOv2 ViT-B/14")
+     * @param backbone          display name of the model ("DINOv2 ViT-B/14"; "DeiT-B/16 (⚠ random weights)" when its
+     *                          cells ran with random weights)
      * @param classifierLabel   "linear" or "DeiT"
      * @param label             "DINOv2 ViT-B/14 · linear"
      * @param family            sidecar family, null when unknown
@@ -87,6 +89,7 @@ public record Poster(Reference reference, String selection, List<String> baselin
         List<String> baselines = options.posterBaselines() == null ? ModelInfo.DEFAULT_BASELINES : options.posterBaselines();
 
         Reference reference = resolveReference(results, groups, baseline, infos, options);
+        Set<String> randomModels = Aggregates.randomWeightModels(results);
 
         List<Row> rows = new ArrayList<>();
         Set<String> skippedPartial = new LinkedHashSet<>();
@@ -102,7 +105,7 @@ public record Poster(Reference reference, String selection, List<String> baselin
                             + "-classifier cells are left out of the poster chart (baselines get the linear classifier only)");
                     continue;
                 }
-                rows.add(row(model, head, info, isBaseline, candidates, reference, options));
+                rows.add(row(model, head, info, isBaseline, candidates, reference, options, randomModels.contains(model)));
             }
             for (Aggregates.GroupSummary g : groups) {
                 if (g.model().equals(model) && isPartial(g.scenario())) skippedPartial.add(g.scenario());
@@ -123,7 +126,8 @@ public record Poster(Reference reference, String selection, List<String> baselin
     }
 
     private static Row row(String model, HeadKind head, ModelInfo info, boolean isBaseline,
-                           List<Aggregates.GroupSummary> candidates, Reference reference, ReportOptions options) {
+                           List<Aggregates.GroupSummary> candidates, Reference reference, ReportOptions options,
+                           boolean randomWeights) {
         Pick pick = better(candidates);
         Map<String, Double> gains = new LinkedHashMap<>();
         Map<String, String> chosen = new LinkedHashMap<>();
@@ -137,7 +141,8 @@ public record Poster(Reference reference, String selection, List<String> baselin
             gains.put(dataset, gain);
         }
         double mean = gains.values().stream().mapToDouble(Double::doubleValue).average().orElse(Double.NaN);
-        String backbone = Labels.model(model, options.modelLabels());
+        String backbone = Labels.model(model, options.modelLabels())
+                + (randomWeights ? " (" + BackboneWeights.RANDOM_MARKER + ")" : "");
         String classifier = Labels.classifier(head);
         boolean isReference = model.equals(reference.model()) && head == headOf(reference.target());
         return new Row(model, head.name().toLowerCase(Locale.ROOT), backbone, classifier, backbone + " · " + classifier,

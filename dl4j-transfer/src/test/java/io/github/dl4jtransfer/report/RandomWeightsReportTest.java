@@ -52,6 +52,13 @@ class RandomWeightsReportTest {
         assertTrue(md.contains("| " + marked + " |"), md);
         assertTrue(html.contains("<td>" + marked + "</td>"), html);
 
+        // The poster chart's rows name the backbone on its own; the marker goes with it.
+        Aggregates agg = Aggregates.compute(withWeights(), ReportOptions.defaults());
+        assertTrue(agg.poster().rows().stream().filter(r -> r.model().equals(DEIT))
+                .allMatch(r -> r.backbone().equals("DeiT-B/16 (⚠ random weights)")), agg.poster().rows().toString());
+        assertTrue(agg.poster().rows().stream().filter(r -> !r.model().equals(DEIT))
+                .noneMatch(r -> r.backbone().contains("random")), agg.poster().rows().toString());
+
         ResultsDocument doc = ReportWriter.readResultsJson(out.resolve(ReportWriter.JSON));
         assertTrue(doc.aggregates().groups().stream().filter(g -> g.model().equals(DEIT))
                 .allMatch(g -> g.label().contains(BackboneWeights.RANDOM_MARKER)));
