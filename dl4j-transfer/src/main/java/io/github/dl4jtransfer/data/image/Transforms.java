@@ -178,6 +178,21 @@ public final class Transforms {
     }
 
     /** Per-axis filter taps of PIL's precompute_coeffs, for outputs [from, from + n) only. */
+    /**
+     * The input rows {@code [lo, hi)} that a vertical pass with these taps reads (null taps: the identity, rows
+     * {@code top + r0 … top + r1}); the same for the float and the fixed-point resampler.
+     */
+    private static int[] inputRows(int top, int r0, int r1, int nr, int[] start, int[] count) {
+        if (start == null) return new int[]{top + r0, top + r1};
+        int lo = Integer.MAX_VALUE, hi = 0;
+        for (int i = 0; i < nr; i++) {
+            if (count[i] == 0) continue;
+            lo = Math.min(lo, start[i]);
+            hi = Math.max(hi, start[i] + count[i]);
+        }
+        return new int[]{Math.min(lo, hi), hi};
+    }
+
     private record Taps(int[] start, int[] count, float[] w, int k) {
     }
 
@@ -234,22 +249,9 @@ public final class Transforms {
         Taps tx = identityX ? null : taps(w, x0, x1, outW, left + c0, nc, f);
         Taps ty = identityY ? null : taps(h, y0, y1, outH, top + r0, nr, f);
         // Input rows the vertical pass reads.
-        int rowLo, rowHi;
-        if (ty == null) {
-            rowLo = top + r0;
-            rowHi = top + r1;
-        } else {
-            rowLo = Integer.MAX_VALUE;
-            rowHi = 0;
-            for (int i = 0; i < nr; i++) {
-                if (ty.count[i] == 0) continue;
-                rowLo = Math.min(rowLo, ty.start[i]);
-                rowHi = Math.max(rowHi, ty.start[i] + ty.count[i]);
-            }
-            if (rowLo > rowHi) rowLo = rowHi;
-        }
-        int rows = rowHi - rowLo;
-        // Horizontal pass: rows [rowLo, rowHi) × nc output columns.
+        int[] span = inputRows(top, r0, r1, nr, ty == null ? null : ty.start, ty == null ? null : ty.count);
+        int rowLo = span[0], rows = span[1] - span[0];
+        // Horizontal pass: the input rows of span × nc output columns.
         float[] mid = new float[3 * rows * nc];
         for (int c = 0; c < 3; c++) {
             int inBase = c * w * h, midBase = c * rows * nc;
@@ -345,21 +347,8 @@ public final class Transforms {
         boolean identityX = x0 == 0 && x1 == w && outW == w, identityY = y0 == 0 && y1 == h && outH == h;
         FixedTaps tx = identityX ? null : fixedTaps(w, x0, x1, outW, left + c0, nc, f);
         FixedTaps ty = identityY ? null : fixedTaps(h, y0, y1, outH, top + r0, nr, f);
-        int rowLo, rowHi;
-        if (ty == null) {
-            rowLo = top + r0;
-            rowHi = top + r1;
-        } else {
-            rowLo = Integer.MAX_VALUE;
-            rowHi = 0;
-            for (int i = 0; i < nr; i++) {
-                if (ty.count[i] == 0) continue;
-                rowLo = Math.min(rowLo, ty.start[i]);
-                rowHi = Math.max(rowHi, ty.start[i] + ty.count[i]);
-            }
-            if (rowLo > rowHi) rowLo = rowHi;
-        }
-        int rows = rowHi - rowLo;
+        int[] span = inputRows(top, r0, r1, nr, ty == null ? null : ty.start, ty == null ? null : ty.count);
+        int rowLo = span[0], rows = span[1] - span[0];
         int[] mid = new int[3 * rows * nc];
         int[] line = new int[w];
         for (int c = 0; c < 3; c++) {

@@ -4,7 +4,6 @@ import io.github.dl4jtransfer.data.Dataset;
 import io.github.dl4jtransfer.data.DatasetException;
 import io.github.dl4jtransfer.data.Sample;
 import io.github.dl4jtransfer.data.image.ChannelStats;
-import io.github.dl4jtransfer.data.image.ImageDecoder;
 import io.github.dl4jtransfer.data.image.Preprocessing;
 import io.github.dl4jtransfer.data.image.RgbImage;
 import io.github.dl4jtransfer.data.split.DatasetSplit;
@@ -102,14 +101,7 @@ public final class DatasetStatistics {
     }
 
     private static void accumulate(Dataset dataset, Sample s, Preprocessing view, double[] sums, int at) {
-        RgbImage img;
-        try {
-            img = ImageDecoder.decode(s.image());
-        } catch (RuntimeException e) {
-            String origin = dataset.origin(s.id());
-            throw new DatasetException(e.getMessage() + " [sample '" + s.id() + "'"
-                    + (origin != null ? ", listed at " + origin : "") + "]", e);
-        }
+        RgbImage img = SampleImages.decode(dataset, s);
         float[] planes = view.view(img);
         int plane = view.height() * view.width();
         if (view.channels() == 1) {

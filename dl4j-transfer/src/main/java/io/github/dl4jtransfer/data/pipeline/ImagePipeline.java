@@ -7,7 +7,6 @@ import io.github.dl4jtransfer.data.DatasetException;
 import io.github.dl4jtransfer.data.image.Preprocessing;
 import io.github.dl4jtransfer.data.Sample;
 import io.github.dl4jtransfer.data.Task;
-import io.github.dl4jtransfer.data.image.ImageDecoder;
 import io.github.dl4jtransfer.data.image.RgbImage;
 import io.github.dl4jtransfer.data.split.DatasetSplit;
 import io.github.dl4jtransfer.data.Split;
@@ -244,14 +243,7 @@ public final class ImagePipeline implements BatchSource {
     /** Decodes and preprocesses sample {@code index} into {@code out[offset …]}; runs on a worker thread. */
     private void load(int index, int epoch, float[] out, int offset) {
         Sample s = samples.get(index);
-        RgbImage img;
-        try {
-            img = ImageDecoder.decode(s.image());
-        } catch (RuntimeException e) {
-            String origin = dataset.origin(s.id());
-            throw new DatasetException(e.getMessage() + " [sample '" + s.id() + "'"
-                    + (origin != null ? ", listed at " + origin : "") + "]", e);
-        }
+        RgbImage img = SampleImages.decode(dataset, s);
         if (augmentation == null) {
             prep.apply(img, out, offset);
         } else {
