@@ -32,20 +32,24 @@ def reports():
     return list(_reports)
 
 
-def user_strip(sd):
-    """Apply the ``--strip-prefix`` values (repeatedly, in any order) to the keys of a raw checkpoint."""
-    if not _strip:
-        return sd
+def strip_keys(sd, prefixes):
+    """``sd`` with every key stripped of any of ``prefixes``, repeatedly and in any order
+    (``module.backbone.x`` loses both wrappers)."""
     out = {}
     for k, v in sd.items():
         changed = True
         while changed:
             changed = False
-            for p in _strip:
+            for p in prefixes:
                 if p and k.startswith(p):
                     k, changed = k[len(p):], True
         out[k] = v
     return out
+
+
+def user_strip(sd):
+    """Apply the ``--strip-prefix`` values to the keys of a raw checkpoint."""
+    return strip_keys(sd, _strip) if _strip else sd
 
 
 def counted_keys(model):

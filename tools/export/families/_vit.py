@@ -271,17 +271,7 @@ def strip_prefixes(sd, prefixes=(), select=None):
     """Drop DDP / wrapper prefixes; with ``select``, keep only keys under that prefix (and strip it)."""
     if select is not None and any(k.startswith(select) for k in sd):
         sd = {k[len(select):]: v for k, v in sd.items() if k.startswith(select)}
-    out = {}
-    for k, v in sd.items():
-        changed = True
-        while changed:
-            changed = False
-            for p in prefixes:
-                if k.startswith(p):
-                    k = k[len(p):]
-                    changed = True
-        out[k] = v
-    return out
+    return checkpoint.strip_keys(sd, prefixes)
 
 
 def load_weights(model, path, *, select=None, prefixes=("module.", "backbone."), pos_keys=(),

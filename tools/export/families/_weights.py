@@ -112,15 +112,7 @@ def load_checkpoint(model, path, *, select=(), strip=("module.",), adapt=None, i
             sd = {k[len(pre):]: v for k, v in sd.items() if k.startswith(pre)}
             selected = pre
             break
-    clean = {}
-    for k, v in sd.items():
-        again = True
-        while again:
-            again = False
-            for pre in strip:
-                if k.startswith(pre):
-                    k, again = k[len(pre):], True
-        clean[k] = v
+    clean = checkpoint.strip_keys(sd, strip)
     own = model.state_dict()
     tried = list(clean)
     adapted, skipped = [], []
