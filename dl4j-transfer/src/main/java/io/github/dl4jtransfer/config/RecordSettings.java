@@ -18,8 +18,8 @@ import java.util.Set;
  * {@code -Dtransfer.*} property, the per-cell override, the provenance map and the documentation check all
  * follow from it.
  * <p>
- * Values are typed by the component: {@code int}, {@code long}, {@code double}, {@code boolean} and enums
- * (case-insensitive, {@code -} for {@code _}).
+ * Values are typed by the component: {@code int}, {@code long}, {@code double}, {@code boolean}, enums
+ * (case-insensitive, {@code -} for {@code _}) and {@code String} (trimmed; blank means unset, null).
  *
  * @param <R> the configuration record
  */
@@ -97,6 +97,7 @@ public final class RecordSettings<R extends Record> {
                 return Boolean.parseBoolean(s);
             }
             if (t.isEnum()) return enumValue(t, s, element);
+            if (t == String.class) return s.isEmpty() ? null : s;
         } catch (NumberFormatException e) {
             throw new ConfigException(element, "'" + s + "' is not " + describe(t), "write e.g. <" + name + ">" + example(t) + "</" + name + ">");
         }
@@ -117,6 +118,7 @@ public final class RecordSettings<R extends Record> {
             else if (v instanceof Number n && t == double.class) typed = n.doubleValue();
             else if (v instanceof Boolean && t == boolean.class) typed = v;
             else if (t.isEnum() && t.isInstance(v)) typed = v;
+            else if (t == String.class && (v == null || v instanceof String)) typed = v;
             else typed = parseOne(name, String.valueOf(v), where);
             out.put(name, typed);
         });

@@ -1,5 +1,7 @@
 package io.github.dl4jtransfer.data;
 
+import io.github.dl4jtransfer.config.RecordSettings;
+
 import io.github.dl4jtransfer.eval.MetricKind;
 
 import java.util.Objects;
@@ -27,6 +29,12 @@ import java.util.Objects;
 public record DatasetOptions(boolean skipBadImages, boolean verifyImages, UncertaintyPolicy uncertainty,
                              boolean blankAsUncertain, boolean hashImageBytes, String metric, String taskName,
                              boolean noFindingWhenAllZero) {
+
+    /**
+     * These options as named settings: the POM's {@code <dataset>} children besides name, format and path, checked
+     * by this record (docs/configuration.md lists each; a test checks it).
+     */
+    public static final RecordSettings<DatasetOptions> SETTINGS = RecordSettings.of(DatasetOptions.class);
 
     public DatasetOptions {
         Objects.requireNonNull(uncertainty, "uncertainty");

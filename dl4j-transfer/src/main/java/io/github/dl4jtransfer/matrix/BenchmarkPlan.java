@@ -139,7 +139,16 @@ public record BenchmarkPlan(List<ModelSpec> models, List<DatasetSpec> datasets, 
         public Builder addModel(String name, Path onnx) { models.add(new PlanValidation.RawModel(name, onnx)); return this; }
         /** A dataset: a short unique name, a reader format ({@code aptos2019}…), its root, reader options (null: defaults). */
         public Builder addDataset(String name, String format, Path path, DatasetOptions.Builder options) {
-            datasets.add(new PlanValidation.RawDataset(name, format, path, options));
+            datasets.add(new PlanValidation.RawDataset(name, format, path, options, null));
+            return this;
+        }
+        /** A dataset read with the default options. */
+        public Builder addDataset(String name, String format, Path path) {
+            return addDataset(name, format, path, DatasetOptions.builder());
+        }
+        /** A dataset whose reader options are given as text by name ({@link DatasetOptions#SETTINGS}), as in a POM. */
+        public Builder addDataset(String name, String format, Path path, Map<String, String> options) {
+            datasets.add(new PlanValidation.RawDataset(name, format, path, null, new LinkedHashMap<>(options)));
             return this;
         }
         public Builder addDataset(DatasetSpec d) { return addDataset(d.name(), d.format(), d.path(), d.options().toBuilder()); }

@@ -29,8 +29,8 @@ final class PlanValidation {
     record RawModel(String name, Path onnx) {
     }
 
-    /** A dataset as given: nothing checked yet. */
-    record RawDataset(String name, String format, Path path, DatasetOptions.Builder options) {
+    /** A dataset as given: nothing checked yet; options from Java ({@code options}) or as text by name ({@code settings}). */
+    record RawDataset(String name, String format, Path path, DatasetOptions.Builder options, Map<String, String> settings) {
     }
 
     private static final String EXPORT = "export it with tools/export/export.py";
@@ -88,16 +88,23 @@ final class PlanValidation {
             require(d.path() != null, "<datasets><dataset> '" + d.name() + "'", "<path> is missing", DATASET_ROOT);
             Path path = absolute(d.path());
             require(Files.exists(path), "<datasets><dataset><path>", path + " does not exist (dataset '" + d.name() + "')", DATASET_ROOT);
-            DatasetOptions options;
-            try {
-                options = (d.options() == null ? DatasetOptions.builder() : d.options()).build();
-            } catch (IllegalArgumentException e) {
-                throw new ConfigException("<datasets><dataset><metric>", e.getMessage() + " (dataset '" + d.name() + "')", "");
-            }
+            DatasetOptions options = options(d);
             require(names.add(d.name()), "<datasets><dataset><name>", "'" + d.name() + "' appears twice", UNIQUE);
             out.add(new DatasetSpec(d.name(), format, path, options));
         }
         return out;
+    }
+
+    private static DatasetOptions options(RawDataset d) {
+        if (d.settings() != null) {
+            String where = "<datasets><dataset> '" + d.name() + "' ";
+            return DatasetOptions.SETTINGS.apply(DatasetOptions.defaults(), DatasetOptions.SETTINGS.parse(d.settings(), where), where);
+        }
+        try {
+            return (d.options() == null ? DatasetOptions.builder() : d.options()).build();
+        } catch (IllegalArgumentException e) {
+            throw new ConfigException("<datasets><dataset> '" + d.name() + "' <metric>", e.getMessage(), "");
+        }
     }
 
     private static String format(RawDataset d) {

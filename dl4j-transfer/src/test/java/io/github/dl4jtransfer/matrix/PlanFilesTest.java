@@ -16,7 +16,7 @@ class PlanFilesTest {
     @Test
     void aPlanSurvivesItsJsonFile(@TempDir Path dir) {
         BenchmarkPlan plan = BenchmarkPlan.builder(dir.resolve("out"))
-                .addModel("deit-b16", Fixtures.tiny("deit-b16")).addDataset("d", "ddsm", dir, null)
+                .addModel("deit-b16", Fixtures.tiny("deit-b16")).addDataset("d", "ddsm", dir)
                 .addScenario("frozen-linear").addScenario("unfrozen-linear").addSeed(3)
                 .optTraining(Map.of("epochs", "4", "schedule", "constant", "clipNorm", "0.5"))
                 .addOverride(Map.of("scenario", "unfrozen-linear", "learningRate", "1e-5", "microBatchSize", "2"))

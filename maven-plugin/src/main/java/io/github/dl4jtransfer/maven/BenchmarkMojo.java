@@ -152,9 +152,10 @@ public class BenchmarkMojo extends AbstractWorkerMojo {
             getLog().info("No <datasets> configured: using the four synthetic synthmed tasks (generated under " + embedded.resolve("synthmed") + ")");
             EmbeddedDefault.datasets(embedded.resolve("synthmed")).forEach(b::addDataset);
         } else if (datasets != null) {
+            Path basedir = project == null || project.getBasedir() == null ? Path.of("") : project.getBasedir().toPath();
             for (DatasetElement d : datasets) {
                 if (d == null) d = new DatasetElement();
-                b.addDataset(d.getName(), d.getFormat(), d.getPath() == null ? null : d.getPath().toPath(), d.options());
+                b.addDataset(d.name(), d.format(), d.path(basedir), d.options());
             }
         }
         List<String> scen = scenarios == null || scenarios.isEmpty() ? EmbeddedDefault.SCENARIOS : scenarios;

@@ -1,7 +1,6 @@
 package io.github.dl4jtransfer.maven;
 
 import io.github.dl4jtransfer.config.ConfigException;
-import io.github.dl4jtransfer.data.DatasetOptions;
 import io.github.dl4jtransfer.matrix.BenchmarkPlan;
 import org.apache.maven.plugin.MojoFailureException;
 import org.junit.jupiter.api.io.TempDir;
@@ -69,16 +68,22 @@ class InvalidConfigurationTest {
         c.add(new Case("DeiT classifier not there", "<deitTail>: ",
                 (m, d) -> m.setDeitTail(d.resolve("tail/model.onnx").toFile()), (b, d) -> b.optDeitTail(d.resolve("tail/model.onnx"))));
         c.add(new Case("unknown format", "<datasets><dataset><format>: 'aptos' is not a known format (dataset 'a'); use one of [aptos2019",
-                (m, d) -> m.setDatasets(List.of(dataset("a", "aptos", d, null))), (b, d) -> b.addDataset("a", "aptos", d, null)));
+                (m, d) -> m.setDatasets(List.of(dataset("a", "aptos", d, null))), (b, d) -> b.addDataset("a", "aptos", d)));
         c.add(new Case("dataset root not there", "<datasets><dataset><path>: ",
                 (m, d) -> m.setDatasets(List.of(dataset("a", "aptos2019", d.resolve("nowhere"), null))),
-                (b, d) -> b.addDataset("a", "aptos2019", d.resolve("nowhere"), null)));
-        c.add(new Case("unknown metric", "<datasets><dataset><metric>: unknown metric 'auc'",
+                (b, d) -> b.addDataset("a", "aptos2019", d.resolve("nowhere"))));
+        c.add(new Case("unknown metric", "<datasets><dataset> 'a' <metric>: unknown metric 'auc'",
                 (m, d) -> m.setDatasets(List.of(dataset("a", "csv", d, "auc"))),
-                (b, d) -> b.addDataset("a", "csv", d, DatasetOptions.builder().optMetric("auc"))));
+                (b, d) -> b.addDataset("a", "csv", d, Map.of("metric", "auc"))));
+        c.add(new Case("unknown dataset option", "<datasets><dataset> 'a' <skipBadImagez>: is not a setting; use one of [skipBadImages",
+                (m, d) -> m.setDatasets(List.of(option(dataset("a", "ddsm", d, null), "skipBadImagez", "true"))),
+                (b, d) -> b.addDataset("a", "ddsm", d, Map.of("skipBadImagez", "true"))));
+        c.add(new Case("dataset option not a boolean", "<datasets><dataset> 'a' <skipBadImages>: 'yes' is not true or false",
+                (m, d) -> m.setDatasets(List.of(option(dataset("a", "ddsm", d, null), "skipBadImages", "yes"))),
+                (b, d) -> b.addDataset("a", "ddsm", d, Map.of("skipBadImages", "yes"))));
         c.add(new Case("dataset named twice", "<datasets><dataset><name>: 'a' appears twice",
                 (m, d) -> m.setDatasets(List.of(dataset("a", "ddsm", d, null), dataset("a", "ddsm", d, null))),
-                (b, d) -> b.addDataset("a", "ddsm", d, null).addDataset("a", "ddsm", d, null)));
+                (b, d) -> b.addDataset("a", "ddsm", d).addDataset("a", "ddsm", d)));
         c.add(new Case("epochs 0", "<training><epochs>: 0 must be at least 1",
                 (m, d) -> m.setTraining(Map.of("epochs", "0")), (b, d) -> b.optTraining(Map.of("epochs", "0"))));
         c.add(new Case("unknown setting", "<training><epochz>: is not a setting; use one of [learningRate, weightDecay",
@@ -123,7 +128,7 @@ class InvalidConfigurationTest {
         boolean ownDatasets = c.name().contains("dataset") || c.name().contains("format") || c.name().contains("metric");
         boolean ownScenarios = c.name().contains("scenario");
         if (!ownModels) b.addModel("deit-b16", DEIT);
-        if (!ownDatasets) b.addDataset("d", "ddsm", dir, null);
+        if (!ownDatasets) b.addDataset("d", "ddsm", dir);
         if (!ownScenarios) b.addScenario("frozen-linear");
         c.java().accept(b, dir);
         String java = assertThrows(ConfigException.class, b::build).getMessage();
@@ -134,10 +139,15 @@ class InvalidConfigurationTest {
 
     private static DatasetElement dataset(String name, String format, Path path, String metric) {
         DatasetElement d = new DatasetElement();
-        d.setName(name);
-        d.setFormat(format);
-        d.setPath(path.toFile());
-        d.setMetric(metric);
+        d.put("name", name);
+        d.put("format", format);
+        d.put("path", path.toString());
+        if (metric != null) d.put("metric", metric);
+        return d;
+    }
+
+    private static DatasetElement option(DatasetElement d, String key, String value) {
+        d.put(key, value);
         return d;
     }
 
