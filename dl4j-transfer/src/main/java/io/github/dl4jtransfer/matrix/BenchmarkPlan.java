@@ -122,7 +122,8 @@ public record BenchmarkPlan(List<ModelSpec> models, List<DatasetSpec> datasets, 
         final List<PlanValidation.RawDataset> datasets = new ArrayList<>();
         final List<String> scenarios = new ArrayList<>();
         final List<Long> seeds = new ArrayList<>();
-        final List<Object> overrides = new ArrayList<>(); // TrainingOverride, or the raw entries of a POM <override>
+        /** Each override as given, read when the plan is built (told where it stands, for its messages). */
+        final List<Function<String, TrainingOverride>> overrides = new ArrayList<>();
         final List<Double> grid = new ArrayList<>();
         TrainerConfig trainer = TrainerConfig.defaults();
         Map<String, String> training = Map.of();
@@ -157,9 +158,13 @@ public record BenchmarkPlan(List<ModelSpec> models, List<DatasetSpec> datasets, 
         /** A seed as configured; null (an empty {@code <seed/>}) is reported by {@link #build()}. */
         public Builder addSeed(Long s) { seeds.add(s); return this; }
         /** A typed override. */
-        public Builder addOverride(TrainingOverride o) { overrides.add(o); return this; }
+        public Builder addOverride(TrainingOverride o) { overrides.add(where -> o); return this; }
         /** An override as POM text: one of {@code model}/{@code dataset}/{@code scenario} and settings by name. */
-        public Builder addOverride(Map<String, String> entries) { overrides.add(new LinkedHashMap<>(entries)); return this; }
+        public Builder addOverride(Map<String, String> entries) {
+            Map<String, String> copy = new LinkedHashMap<>(entries);
+            overrides.add(where -> TrainingOverride.parse(copy, where));
+            return this;
+        }
         /** The settings every cell starts from (default: the study's). */
         public Builder optTrainer(TrainerConfig c) { trainer = c; return this; }
         /** Settings as text by name ({@code <training>}, {@code -Dtransfer.<name>}), applied over {@link #optTrainer}. */

@@ -15,6 +15,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.Function;
 
 import static io.github.dl4jtransfer.config.ConfigException.require;
 
@@ -159,14 +160,12 @@ final class PlanValidation {
         return null;
     }
 
-    @SuppressWarnings("unchecked")
-    private static List<TrainingOverride> overrides(List<Object> raw, TrainerConfig trainer, List<String> models, List<String> datasets,
+    private static List<TrainingOverride> overrides(List<Function<String, TrainingOverride>> raw, TrainerConfig trainer, List<String> models, List<String> datasets,
                                                     List<String> scenarios) {
         List<TrainingOverride> out = new ArrayList<>();
         for (int i = 0; i < raw.size(); i++) {
             String where = "<overrides><override> #" + (i + 1);
-            Object r = raw.get(i);
-            TrainingOverride o = r instanceof TrainingOverride t ? t : TrainingOverride.parse((Map<String, String>) r, where);
+            TrainingOverride o = raw.get(i).apply(where);
             List<String> known = switch (o.axis()) {
                 case MODEL -> models;
                 case DATASET -> datasets;
