@@ -1,6 +1,7 @@
 package io.github.dl4jtransfer.matrix;
 
 import io.github.dl4jtransfer.config.ConfigException;
+import io.github.dl4jtransfer.config.Protocol;
 import io.github.dl4jtransfer.data.DatasetOptions;
 import io.github.dl4jtransfer.train.TrainerConfig;
 
@@ -29,10 +30,16 @@ import java.util.function.Function;
  * @param learningRateGrid   frozen-linear cells train one head per rate on the cache and keep the best on
  *                           validation (DINOv2-style); empty = the trainer's learning rate only
  * @param force              re-run cells whose result already exists
+ * @param protocol           the protocol the cells follow ({@link Protocol#STUDY} unless set)
+ * @param protocolSettings   what the protocol decides beyond training settings, as resolved (user settings applied)
+ * @param explicitTraining   the training settings the user gave ({@code <training>}, properties, a non-default
+ *                           {@link Builder#optTrainer}): the protocol's per-dataset values ({@link ProtocolDefaults})
+ *                           apply to the others
  */
 public record BenchmarkPlan(List<ModelSpec> models, List<DatasetSpec> datasets, List<String> scenarios, List<Long> seeds,
                             TrainerConfig trainer, List<TrainingOverride> overrides, Path deitTail, Path outputDir,
-                            Path cacheDir, boolean featureCache, List<Double> learningRateGrid, boolean force) {
+                            Path cacheDir, boolean featureCache, List<Double> learningRateGrid, boolean force,
+                            Protocol protocol, ProtocolSettings protocolSettings, Set<String> explicitTraining) {
 
     public BenchmarkPlan {
         models = List.copyOf(models);
@@ -44,6 +51,9 @@ public record BenchmarkPlan(List<ModelSpec> models, List<DatasetSpec> datasets, 
         Objects.requireNonNull(trainer, "trainer");
         Objects.requireNonNull(outputDir, "outputDir");
         if (cacheDir == null) cacheDir = outputDir.resolve("feature-cache");
+        if (protocol == null) protocol = Protocol.STUDY;
+        if (protocolSettings == null) protocolSettings = ProtocolSettings.of(protocol);
+        explicitTraining = explicitTraining == null ? Set.of() : Set.copyOf(explicitTraining);
     }
 
     public static Builder builder(Path outputDir) {
@@ -73,9 +83,14 @@ public record BenchmarkPlan(List<ModelSpec> models, List<DatasetSpec> datasets, 
                 .orElseThrow(() -> new IllegalArgumentException("no dataset named '" + name + "' in the plan"));
     }
 
-    /** The trainer settings for a cell: the plan's, then each matching override in order, with the cell's seed. */
+    /**
+     * The trainer settings for a cell: the plan's, the protocol's values for the cell's dataset where the user set
+     * none ({@link ProtocolDefaults#training}), then each matching override in order, with the cell's seed.
+     */
     public TrainerConfig trainerFor(CellKey key) {
-        TrainerConfig c = trainer;
+        Map<String, Object> byProtocol = new LinkedHashMap<>(ProtocolDefaults.training(protocol, dataset(key.dataset()).format()));
+        byProtocol.keySet().removeAll(explicitTraining);
+        TrainerConfig c = TrainerConfig.SETTINGS.apply(trainer, byProtocol, "protocol " + protocol.id() + " ");
         for (TrainingOverride o : overrides) if (o.appliesTo(key)) c = o.applyTo(c);
         return c.toBuilder().optSeed(key.seed()).build();
     }
@@ -92,11 +107,13 @@ public record BenchmarkPlan(List<ModelSpec> models, List<DatasetSpec> datasets, 
         List<ModelSpec> m = pick(models, onlyModels, ModelSpec::name, "model");
         List<DatasetSpec> d = pick(datasets, onlyDatasets, DatasetSpec::name, "dataset");
         List<String> s = pick(scenarios, onlyScenarios, x -> x, "scenario");
-        return new BenchmarkPlan(m, d, s, seeds, trainer, overrides, deitTail, outputDir, cacheDir, featureCache, learningRateGrid, force);
+        return new BenchmarkPlan(m, d, s, seeds, trainer, overrides, deitTail, outputDir, cacheDir, featureCache, learningRateGrid, force,
+                protocol, protocolSettings, explicitTraining);
     }
 
     public BenchmarkPlan withForce(boolean f) {
-        return new BenchmarkPlan(models, datasets, scenarios, seeds, trainer, overrides, deitTail, outputDir, cacheDir, featureCache, learningRateGrid, f);
+        return new BenchmarkPlan(models, datasets, scenarios, seeds, trainer, overrides, deitTail, outputDir, cacheDir, featureCache, learningRateGrid, f,
+                protocol, protocolSettings, explicitTraining);
     }
 
     private static <T> List<T> pick(List<T> all, Set<String> only, Function<T, String> name, String what) {
@@ -131,6 +148,9 @@ public record BenchmarkPlan(List<ModelSpec> models, List<DatasetSpec> datasets, 
         Path cacheDir;
         boolean featureCache = true;
         boolean force;
+        Protocol protocol = Protocol.STUDY;
+        String protocolText;
+        final Map<String, String> protocolSettings = new LinkedHashMap<>();
 
         private Builder(Path outputDir) {
             this.outputDir = outputDir;
@@ -174,6 +194,18 @@ public record BenchmarkPlan(List<ModelSpec> models, List<DatasetSpec> datasets, 
         public Builder optFeatureCache(boolean b) { featureCache = b; return this; }
         public Builder optLearningRateGrid(List<Double> g) { grid.clear(); grid.addAll(g); return this; }
         public Builder optForce(boolean f) { force = f; return this; }
+        /** The protocol every cell follows (default {@link Protocol#STUDY}). */
+        public Builder optProtocol(Protocol p) { protocol = p; protocolText = null; return this; }
+        /** The protocol by name ({@code study}, {@code modern}); a bad name is reported by {@link #build()}. */
+        public Builder optProtocol(String p) {
+            protocolText = p;
+            return this;
+        }
+        /**
+         * Single protocol choices changed ({@link ProtocolSettings#SETTINGS} names, values as text), applied over the
+         * protocol's own, e.g. {@code splits=modern} to run the study with our patient-disjoint splits.
+         */
+        public Builder optProtocolSettings(Map<String, String> settings) { protocolSettings.putAll(settings); return this; }
 
         /** The validated plan, or a {@link ConfigException} naming what to fix. */
         public BenchmarkPlan build() {

@@ -1,5 +1,7 @@
 package io.github.dl4jtransfer.matrix;
 
+import io.github.dl4jtransfer.config.ConfigException;
+
 import java.nio.file.Files;
 import java.util.ArrayList;
 import java.util.List;
@@ -28,7 +30,10 @@ public final class BenchmarkRunner {
         for (CellKey k : cells) {
             if (!plan.force() && Files.isRegularFile(CellResults.fileFor(plan.cellsDir(), k))) {
                 CellResult previous = CellResults.read(CellResults.fileFor(plan.cellsDir(), k));
-                if (previous.isDone()) continue;
+                if (previous.isDone()) {
+                    requireSameProtocol(plan, previous);
+                    continue;
+                }
             }
             todo.add(k);
         }
@@ -51,6 +56,16 @@ public final class BenchmarkRunner {
             if (Files.isRegularFile(CellResults.fileFor(plan.cellsDir(), k))) results.add(CellResults.read(CellResults.fileFor(plan.cellsDir(), k)));
         }
         return results;
+    }
+
+    /** A result of the other protocol is not this plan's: resuming would mix the two in one report. */
+    private static void requireSameProtocol(BenchmarkPlan plan, CellResult previous) {
+        String was = previous.protocol();
+        if (!was.equals(plan.protocol().id())) {
+            throw new ConfigException("<protocol>", "this run follows protocol " + plan.protocol().id() + ", but " + plan.cellsDir()
+                    + " holds results made under protocol " + was + " (" + previous.key().describe() + ")",
+                    "give each protocol its own <outputDirectory> (-Dtransfer.outputDirectory=...), or -Dtransfer.force to replace them");
+        }
     }
 
     static String outcome(CellResult r) {

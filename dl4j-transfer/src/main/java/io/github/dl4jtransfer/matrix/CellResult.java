@@ -1,5 +1,7 @@
 package io.github.dl4jtransfer.matrix;
 
+import com.fasterxml.jackson.annotation.JsonIgnore;
+
 import io.github.dl4jtransfer.data.Task;
 import io.github.dl4jtransfer.data.TaskType;
 import io.github.dl4jtransfer.model.BackboneWeights;
@@ -130,6 +132,16 @@ public record CellResult(CellKey key, Status status, String error, TaskInfo task
 
     public boolean isDone() {
         return status == Status.DONE;
+    }
+
+    /**
+     * The protocol the cell followed ({@code study} or {@code modern}); results written before protocols were
+     * recorded followed this project's settings, which are {@code modern}'s.
+     */
+    @JsonIgnore
+    public String protocol() {
+        Object p = provenance == null || provenance.config() == null ? null : provenance.config().get("protocol");
+        return p == null ? "modern" : p.toString();
     }
 
     /** The headline metric on the test split, or NaN when the cell failed or the metric was undefined. */

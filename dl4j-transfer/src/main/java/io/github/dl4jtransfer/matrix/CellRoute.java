@@ -1,6 +1,7 @@
 package io.github.dl4jtransfer.matrix;
 
 import io.github.dl4jtransfer.data.Dataset;
+import io.github.dl4jtransfer.data.image.Augmentation;
 import io.github.dl4jtransfer.data.image.Preprocessing;
 import io.github.dl4jtransfer.data.pipeline.BatchSource;
 import io.github.dl4jtransfer.data.split.DatasetSplit;
@@ -14,6 +15,7 @@ import io.github.dl4jtransfer.train.TrainingOutcome;
 import io.github.dl4jtransfer.train.TransferModel;
 
 import java.util.Map;
+import java.util.Optional;
 import java.util.function.Consumer;
 
 /**
@@ -28,7 +30,8 @@ interface CellRoute {
 
     /** What a route trains from: the cell and what {@link CellRunner} loaded for it. */
     record Cell(CellKey key, TrainerConfig config, Scenario scenario, Dataset dataset, DatasetSplit split, String splitHash,
-                Backbone backbone, Preprocessing prep, HeadSpec head, Scorer scorer, Consumer<String> log) {
+                Backbone backbone, Preprocessing prep, Optional<Augmentation> augmentation, HeadSpec head, Scorer scorer,
+                Consumer<String> log) {
 
         /** The progress line of one epoch. */
         void logEpoch(EpochRecord r) {

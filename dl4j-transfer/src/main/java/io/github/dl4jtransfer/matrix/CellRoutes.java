@@ -19,12 +19,15 @@ final class CellRoutes {
     }
 
     /**
-     * Frozen scenarios train on cached backbone outputs when the plan has the feature cache on (linear heads on
-     * features with the learning-rate grid, the DeiT classifier on tokens while they fit in memory); every other
-     * cell trains through the backbone.
+     * Frozen scenarios on un-augmented images train on cached backbone outputs when the plan has the feature cache
+     * on (linear heads on features with the learning-rate grid, the DeiT classifier on tokens while they fit in
+     * memory); every other cell trains through the backbone — frozen ones on the same un-augmented images, so the
+     * route never changes what a cell learns from. Under the study's protocol frozen cells see augmented images,
+     * so they never use the cache.
      */
-    static CellRoute choose(BenchmarkPlan plan, Scenario scenario, Backbone backbone, DatasetSplit split, Consumer<String> log) {
-        if (plan.featureCache() && scenario.cacheable()) {
+    static CellRoute choose(BenchmarkPlan plan, Scenario scenario, CellRecipe recipe, Backbone backbone, DatasetSplit split,
+                            Consumer<String> log) {
+        if (plan.featureCache() && scenario.cacheable() && recipe.augmentation().isEmpty()) {
             if (scenario.head() == HeadKind.LINEAR) return new CachedProbeRoute(plan.cacheDir(), plan.learningRateGrid());
             if (tokensFitInMemory(backbone, split, log)) return new CachedTailRoute(plan.cacheDir(), plan.deitTail());
         }

@@ -1,6 +1,7 @@
 package io.github.dl4jtransfer.matrix;
 
 import io.github.dl4jtransfer.data.Dataset;
+import io.github.dl4jtransfer.data.DatasetOptions;
 import io.github.dl4jtransfer.data.formats.Datasets;
 import io.github.dl4jtransfer.data.image.Preprocessing;
 import io.github.dl4jtransfer.data.Task;
@@ -10,6 +11,7 @@ import io.github.dl4jtransfer.eval.EvalTask;
 import io.github.dl4jtransfer.eval.Evaluator;
 import io.github.dl4jtransfer.eval.MetricKind;
 import io.github.dl4jtransfer.eval.MetricReport;
+import io.github.dl4jtransfer.eval.UndefinedLabelAuc;
 import io.github.dl4jtransfer.io.Sha256;
 import io.github.dl4jtransfer.model.Backbone;
 import io.github.dl4jtransfer.model.BackboneLoader;
@@ -79,32 +81,35 @@ public final class CellRunner {
         Task task = dataset.task();
         p.task = CellResult.TaskInfo.of(task);
         Path manifest = plan.outputDir().resolve("splits").resolve(CellKey.safe(key.dataset()) + ".json");
-        DatasetSplit split = DatasetSplit.loadOrCreate(manifest, dataset, dataset.defaultSplit());
+        ProtocolSettings choices = plan.protocolSettings();
+        DatasetSplit split = DatasetSplit.loadOrCreate(manifest, dataset, CellRecipe.splitSpec(choices, dataset));
         String splitHash = Sha256.ofFile(manifest);
 
         Backbone backbone = BackboneLoader.load(modelSpec.onnx());
-        Preprocessing prep = backbone.preprocessing();
+        CellRecipe recipe = CellRecipe.of(choices, scenario, split, backbone);
+        Preprocessing prep = recipe.preprocessing();
         HeadSpec head = task.type() == TaskType.MULTI_LABEL ? HeadSpec.multiLabel(task.classNames().size())
                 : HeadSpec.singleLabel(task.classNames().size());
         EvalTask evalTask = (task.type() == TaskType.MULTI_LABEL ? EvalTask.multiLabel(task.classNames().size())
                 : EvalTask.singleLabel(task.classNames().size())).withPrimary(task.metric());
-        Scorer scorer = Scorer.of(evalTask.primary(), (logits, labels) -> score(evalTask, logits, labels));
+        UndefinedLabelAuc aucRule = choices.undefinedLabelAuc();
+        Scorer scorer = Scorer.of(evalTask.primary(), (logits, labels) -> score(evalTask, aucRule, logits, labels));
 
-        Map<String, Object> cfg = configMap(config, scenario, prep);
+        Map<String, Object> cfg = configMap(config, scenario, recipe, split, dataSpec);
         p.provenance = new CellResult.Provenance(modelSpec.onnx().toString(), backbone.sha256(), null, dataSpec.format(),
                 dataSpec.path().toString(), dataset.contentHash(), splitHash, cfg, key.seed(), Environment.versions(),
                 Environment.backend(), Environment.host(), startedAt, dataset.skippedCount());
         p.provenance = p.provenance.withModelWeights(backbone.weights());
 
-        CellRoute route = CellRoutes.choose(plan, scenario, backbone, split, log);
-        CellRoute.Trained t = route.train(new CellRoute.Cell(key, config, scenario, dataset, split, splitHash, backbone, prep, head,
-                scorer, log));
+        CellRoute route = CellRoutes.choose(plan, scenario, recipe, backbone, split, log);
+        CellRoute.Trained t = route.train(new CellRoute.Cell(key, config, scenario, dataset, split, splitHash, backbone, prep,
+                recipe.augmentation(), head, scorer, log));
         cfg.putAll(t.config());
         p.history = t.outcome().history();
 
         long testStart = System.nanoTime();
-        MetricReport val = evaluate(evalTask, t.model(), t.val());
-        MetricReport test = evaluate(evalTask, t.model(), t.test());
+        MetricReport val = evaluate(evalTask, aucRule, t.model(), t.val());
+        MetricReport test = evaluate(evalTask, aucRule, t.model(), t.test());
         long testMillis = (System.nanoTime() - testStart) / 1_000_000;
         double imagesPerSecond = t.trainImages() * (double) t.outcome().history().size() / Math.max(1e-9, t.trainMillis() / 1000.0);
         CellResult.Provenance prov = p.provenance.withDeitTailSha256(t.model().deitTailSha256());
@@ -115,14 +120,14 @@ public final class CellRunner {
                 Environment.peakRssBytes(), t.model().trainableParameterCount(), t.frozenParameters(), prov);
     }
 
-    static double score(EvalTask task, INDArray logits, INDArray labels) {
-        MetricReport r = Evaluator.of(task).add(logits, labels).report();
+    static double score(EvalTask task, UndefinedLabelAuc rule, INDArray logits, INDArray labels) {
+        MetricReport r = Evaluator.of(task).withUndefinedLabelAuc(rule).add(logits, labels).report();
         return r.value(task.primary()).orElse(Double.NaN);
     }
 
-    private static MetricReport evaluate(EvalTask task, TransferModel model, BatchSource source) {
+    private static MetricReport evaluate(EvalTask task, UndefinedLabelAuc rule, TransferModel model, BatchSource source) {
         Trainer.Predictions p = Trainer.predict(model, source);
-        return Evaluator.of(task).add(p.logits(), p.labels()).report();
+        return Evaluator.of(task).withUndefinedLabelAuc(rule).add(p.logits(), p.labels()).report();
     }
 
     private static Map<String, Double> metrics(MetricReport r) {
@@ -131,14 +136,21 @@ public final class CellRunner {
         return out;
     }
 
-    /** The cell's resolved configuration for provenance: the scenario, every training setting as the record has it, preprocessing. */
-    private static Map<String, Object> configMap(TrainerConfig c, Scenario s, Preprocessing prep) {
+    /**
+     * The cell's resolved configuration for provenance: the protocol and each of its choices, the scenario, every
+     * training setting and reader option as the records have them, the split, preprocessing and augmentation.
+     */
+    private Map<String, Object> configMap(TrainerConfig c, Scenario s, CellRecipe recipe, DatasetSplit split, DatasetSpec data) {
         Map<String, Object> m = new LinkedHashMap<>();
+        m.put("protocol", plan.protocol().id());
+        m.put("protocolSettings", ProtocolSettings.SETTINGS.values(plan.protocolSettings()));
         m.put("scenario", s.name());
         m.put("freeze", s.freeze().toString());
         m.put("head", s.head().name().toLowerCase());
         m.put("training", TrainerConfig.SETTINGS.values(c));
-        m.put("preprocessing", prep.fingerprint());
+        m.put("datasetOptions", DatasetOptions.SETTINGS.values(data.options()));
+        m.put("split", split.spec().strategy().key());
+        m.putAll(recipe.describe());
         return m;
     }
 

@@ -1,6 +1,8 @@
 package io.github.dl4jtransfer.matrix;
 
 import io.github.dl4jtransfer.config.ConfigException;
+import io.github.dl4jtransfer.config.Protocol;
+import io.github.dl4jtransfer.config.RecordSettings;
 import io.github.dl4jtransfer.data.DatasetOptions;
 import io.github.dl4jtransfer.data.formats.Datasets;
 import io.github.dl4jtransfer.model.Sidecar;
@@ -11,9 +13,11 @@ import io.github.dl4jtransfer.train.TrainerConfig;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Set;
 import java.util.function.Function;
 
@@ -42,8 +46,12 @@ final class PlanValidation {
     }
 
     static BenchmarkPlan validate(BenchmarkPlan.Builder b) {
+        Protocol protocol = b.protocolText == null ? b.protocol : Protocol.parse(b.protocolText);
+        require(protocol != null, "<protocol>", "is missing", "use study or modern");
+        ProtocolSettings choices = ProtocolSettings.SETTINGS.apply(ProtocolSettings.of(protocol),
+                ProtocolSettings.SETTINGS.parse(b.protocolSettings, "<protocolSettings>"), "<protocolSettings>");
         List<ModelSpec> models = models(b.models);
-        List<DatasetSpec> datasets = datasets(b.datasets);
+        List<DatasetSpec> datasets = datasets(b.datasets, protocol);
         List<String> scenarios = scenarios(b.scenarios);
         List<Long> seeds = seeds(b.seeds);
         Path tail = deitTail(b.deitTail, scenarios);
@@ -56,7 +64,7 @@ final class PlanValidation {
         }
         Path cache = b.cacheDir == null ? null : absolute(b.cacheDir);
         return new BenchmarkPlan(models, datasets, scenarios, seeds, trainer, overrides, tail, absolute(b.outputDir), cache,
-                b.featureCache, b.grid, b.force);
+                b.featureCache, b.grid, b.force, protocol, choices, explicit(TrainerConfig.SETTINGS, b.trainer, TrainerConfig.defaults(), b.training));
     }
 
     private static List<ModelSpec> models(List<RawModel> raw) {
@@ -78,7 +86,15 @@ final class PlanValidation {
         return out;
     }
 
-    private static List<DatasetSpec> datasets(List<RawDataset> raw) {
+    /** The settings a user gave: those written as text, and those of a typed record that differ from the defaults. */
+    private static <R extends Record> Set<String> explicit(RecordSettings<R> settings, R given, R defaults, Map<String, String> text) {
+        Set<String> out = new LinkedHashSet<>(text == null ? Set.of() : text.keySet());
+        Map<String, Object> g = settings.values(given), d = settings.values(defaults);
+        for (String n : settings.names()) if (!Objects.equals(g.get(n), d.get(n))) out.add(n);
+        return out;
+    }
+
+    private static List<DatasetSpec> datasets(List<RawDataset> raw, Protocol protocol) {
         require(!raw.isEmpty(), "<datasets>", "the plan has no datasets", "add <datasets><dataset><name>…</name><format>…</format><path>…</path></dataset></datasets>");
         Set<String> names = new LinkedHashSet<>();
         List<DatasetSpec> out = new ArrayList<>();
@@ -89,11 +105,18 @@ final class PlanValidation {
             require(d.path() != null, "<datasets><dataset> '" + d.name() + "'", "<path> is missing", DATASET_ROOT);
             Path path = absolute(d.path());
             require(Files.exists(path), "<datasets><dataset><path>", path + " does not exist (dataset '" + d.name() + "')", DATASET_ROOT);
-            DatasetOptions options = options(d);
+            DatasetOptions options = withProtocol(options(d), d, protocol);
             require(names.add(d.name()), "<datasets><dataset><name>", "'" + d.name() + "' appears twice", UNIQUE);
             out.add(new DatasetSpec(d.name(), format, path, options));
         }
         return out;
+    }
+
+    /** The protocol's reader options ({@link ProtocolDefaults#dataset}) where the dataset's own say nothing. */
+    private static DatasetOptions withProtocol(DatasetOptions options, RawDataset d, Protocol protocol) {
+        Map<String, Object> byProtocol = new LinkedHashMap<>(ProtocolDefaults.dataset(protocol));
+        byProtocol.keySet().removeAll(explicit(DatasetOptions.SETTINGS, options, DatasetOptions.defaults(), d.settings()));
+        return DatasetOptions.SETTINGS.apply(options, byProtocol, "<datasets><dataset> '" + d.name() + "' ");
     }
 
     private static DatasetOptions options(RawDataset d) {

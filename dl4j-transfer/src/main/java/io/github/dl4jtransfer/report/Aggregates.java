@@ -19,6 +19,8 @@ import java.util.TreeMap;
  * relative performance gain. Written to {@code results.json} next to the cells.
  *
  * @param split     the split whose headline metric is summarised ("test" or "val")
+ * @param protocol  the protocol the cells followed ({@code study} or {@code modern}; both, comma-separated, when
+ *                  results of the two were mixed, which also adds a warning)
  * @param baseline  the resolved reference for the gains
  * @param datasets  datasets in the order they first appear in the results
  * @param groups    one entry per dataset × model × scenario (seeds pooled), results order
@@ -32,7 +34,7 @@ import java.util.TreeMap;
  * without a checkpoint, or with none of its tensors loaded) with {@link BackboneWeights#RANDOM_MARKER} after the model
  * name, in every table of both reports.
  */
-public record Aggregates(String split, BaselineInfo baseline, List<String> datasets, List<GroupSummary> groups,
+public record Aggregates(String split, String protocol, BaselineInfo baseline, List<String> datasets, List<GroupSummary> groups,
                          List<RelativeGain> gains, Poster poster, List<String> warnings) {
 
     /**
@@ -89,6 +91,15 @@ public record Aggregates(String split, BaselineInfo baseline, List<String> datas
     private record ModelScenario(String model, String scenario) {
     }
 
+    private static String protocol(List<CellResult> results, List<String> warnings) {
+        Set<String> protocols = new java.util.TreeSet<>();
+        for (CellResult r : results) protocols.add(r.protocol());
+        if (protocols.size() > 1) {
+            warnings.add("these results mix protocols " + protocols + ": cells of different protocols do not compare (docs/scenarios.md)");
+        }
+        return protocols.isEmpty() ? "-" : String.join(", ", protocols);
+    }
+
     public static Aggregates compute(List<CellResult> results, ReportOptions options) {
         boolean test = options.split() == ReportOptions.MetricSplit.TEST;
         List<String> warnings = new ArrayList<>();
@@ -122,7 +133,8 @@ public record Aggregates(String split, BaselineInfo baseline, List<String> datas
         BaselineInfo baseline = resolveBaseline(results, groups, options, warnings, randomModels);
         List<RelativeGain> gains = relativeGains(groups, baseline, options, warnings, randomModels);
         Poster poster = Poster.compute(results, groups, baseline, options);
-        return new Aggregates(test ? "test" : "val", baseline, List.copyOf(datasets), groups, gains, poster, warnings);
+        return new Aggregates(test ? "test" : "val", protocol(results, warnings), baseline, List.copyOf(datasets), groups, gains, poster,
+                warnings);
     }
 
     /** Models with a cell whose provenance says its backbone had random weights, in results order. */

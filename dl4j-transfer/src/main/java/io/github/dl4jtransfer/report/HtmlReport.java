@@ -39,7 +39,8 @@ final class HtmlReport {
         h.append("<h1>").append(Html.escape(title)).append("</h1>\n");
         long done = cells.stream().filter(CellResult::isDone).count();
         h.append("<p class=\"meta\">").append(cells.size()).append(" cells: ").append(done).append(" done, ")
-                .append(cells.size() - done).append(" failed · ").append(agg.datasets().size()).append(" tasks · metric split: ")
+                .append(cells.size() - done).append(" failed · protocol ").append(Html.escape(agg.protocol())).append(" · ")
+                .append(agg.datasets().size()).append(" tasks · metric split: ")
                 .append(Html.escape(agg.split())).append(" · generated ").append(Html.escape(generated)).append("</p>\n");
         for (String w : agg.warnings()) h.append("<div class=\"warn\">").append(Html.escape(w)).append("</div>\n");
 

@@ -16,7 +16,8 @@ final class MarkdownReport {
         long done = cells.stream().filter(CellResult::isDone).count();
         m.append("# ").append(Table.md(title)).append("\n\n");
         m.append(cells.size()).append(" cells: ").append(done).append(" done, ").append(cells.size() - done)
-                .append(" failed · ").append(agg.datasets().size()).append(" tasks · metric split: ").append(agg.split())
+                .append(" failed · protocol ").append(Table.md(agg.protocol())).append(" · ").append(agg.datasets().size())
+                .append(" tasks · metric split: ").append(agg.split())
                 .append(" · generated ").append(generated).append("\n\n");
         for (String w : agg.warnings()) m.append("> **Note:** ").append(Table.md(w)).append("\n\n");
 

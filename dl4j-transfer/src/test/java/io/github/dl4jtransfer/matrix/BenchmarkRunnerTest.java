@@ -1,5 +1,7 @@
 package io.github.dl4jtransfer.matrix;
 
+import io.github.dl4jtransfer.config.ConfigException;
+import io.github.dl4jtransfer.config.Protocol;
 import io.github.dl4jtransfer.data.DatasetOptions;
 import io.github.dl4jtransfer.model.Sidecar;
 import io.github.dl4jtransfer.data.synth.SynthMed;
@@ -79,9 +81,16 @@ class BenchmarkRunnerTest {
         assertEquals("multi_label", chex.task().type());
         assertTrue(log.stream().anyMatch(l -> l.startsWith("[1/12] deit-b16 × ddsm × frozen-linear seed 1")), log.toString());
 
-        // The second frozen cell of a model reuses the first one's features.
-        assertTrue(results.stream().filter(r -> r.isDone() && r.key().model().equals("deit-b16") && r.key().dataset().equals("ddsm"))
-                .allMatch(r -> r.timings() != null));
+        // The study's protocol (the default): frozen cells see augmented images, so none used the feature cache.
+        for (CellResult r : results) {
+            if (!r.isDone()) continue;
+            assertEquals("study", r.protocol());
+            if (r.key().dataset().equals("chexpert")) assertEquals("study_sorted_paths", r.provenance().config().get("split"));
+            assertTrue(r.provenance().config().get("augmentation").toString().endsWith(":view"), r.provenance().config().toString());
+            assertTrue(r.provenance().config().get("preprocessing").toString().startsWith("pp1:sq"), r.provenance().config().toString());
+            assertFalse(r.timings().featureCacheHit());
+            assertEquals(0, r.timings().featureMillis());
+        }
 
         // Rerun: finished cells are skipped, only the failed ones run again.
         List<String> log2 = new ArrayList<>();
@@ -93,12 +102,20 @@ class BenchmarkRunnerTest {
 
     @Test
     void frozenCellsHitTheCacheOnRerun(@TempDir Path out) {
-        BenchmarkPlan p = plan(out).build().filter(Set.of("deit-b16"), Set.of("ddsm"), Set.of("frozen-linear"));
+        BenchmarkPlan p = plan(out).optProtocol(Protocol.MODERN).build().filter(Set.of("deit-b16"), Set.of("ddsm"), Set.of("frozen-linear"));
         CellResult first = new BenchmarkRunner(new InProcessExecutor(), s -> { }).run(p).get(0);
         CellResult second = new BenchmarkRunner(new InProcessExecutor(), s -> { }).run(p.withForce(true)).get(0);
         assertFalse(first.timings().featureCacheHit());
         assertTrue(second.timings().featureCacheHit());
         assertEquals(first.testMetrics(), second.testMetrics(), "same seed, same cached features, same result");
+        assertEquals("none", first.provenance().config().get("augmentation"));
+        assertEquals("modern", first.protocol());
+
+        // The same output directory under the other protocol: refused before anything runs, naming the fix.
+        ConfigException e = assertThrows(ConfigException.class, () -> new BenchmarkRunner(new InProcessExecutor(), s -> { })
+                .run(plan(out).build().filter(Set.of("deit-b16"), Set.of("ddsm"), Set.of("frozen-linear"))));
+        assertTrue(e.getMessage().contains("<protocol>") && e.getMessage().contains("modern") && e.getMessage().contains("outputDirectory"),
+                e.getMessage());
     }
 
     @Test

@@ -1,6 +1,8 @@
 package io.github.dl4jtransfer.maven;
 
+import io.github.dl4jtransfer.config.RecordSettings;
 import io.github.dl4jtransfer.matrix.BenchmarkPlan;
+import io.github.dl4jtransfer.matrix.ProtocolSettings;
 import io.github.dl4jtransfer.matrix.CellResult;
 import io.github.dl4jtransfer.matrix.CellResults;
 import io.github.dl4jtransfer.train.TrainerConfig;
@@ -56,6 +58,17 @@ public class BenchmarkMojo extends AbstractWorkerMojo {
     /** Training settings by name ({@code <epochs>}, {@code <learningRate>}…; docs/configuration.md lists them). Unset: the study's. */
     @Parameter
     private Map<String, String> training;
+
+    /**
+     * {@code study} (the study's code as it ran: its feature taps, splits, preprocessing, schedule, labels) or
+     * {@code modern} (our recommendation); docs/scenarios.md tabulates both.
+     */
+    @Parameter(property = "transfer.protocol", defaultValue = "study")
+    private String protocol = "study";
+
+    /** Single choices of the protocol changed by name ({@code <splits>modern</splits>}…; docs/scenarios.md lists them). */
+    @Parameter
+    private Map<String, String> protocolSettings;
 
     /** Per-model, -dataset or -scenario training settings: {@code <override><scenario>unfrozen-linear</scenario><learningRate>1e-5</learningRate></override>}. */
     @Parameter
@@ -169,13 +182,19 @@ public class BenchmarkMojo extends AbstractWorkerMojo {
         if (overrides != null) for (OverrideElement o : overrides) b.addOverride(o == null ? Map.of() : o);
         if (cacheDirectory != null) b.optCacheDir(cacheDirectory.toPath());
         if (learningRateGrid != null && !learningRateGrid.isEmpty()) b.optLearningRateGrid(learningRateGrid);
+        b.optProtocol(protocol).optProtocolSettings(withProperties(protocolSettings, ProtocolSettings.SETTINGS));
         return b.optFeatureCache(featureCache).optForce(force).build();
     }
 
     /** {@code <training>}, then {@code -Dtransfer.<setting>} user properties over it. */
     private Map<String, String> trainingSettings() {
-        Map<String, String> s = new LinkedHashMap<>(training == null ? Map.of() : training);
-        if (session != null) s.putAll(TrainerConfig.SETTINGS.fromProperties(session.getUserProperties(), "transfer."));
+        return withProperties(training, TrainerConfig.SETTINGS);
+    }
+
+    /** Settings as configured, then {@code -Dtransfer.<setting>} user properties over them. */
+    private Map<String, String> withProperties(Map<String, String> configured, RecordSettings<?> settings) {
+        Map<String, String> s = new LinkedHashMap<>(configured == null ? Map.of() : configured);
+        if (session != null) s.putAll(settings.fromProperties(session.getUserProperties(), "transfer."));
         return s;
     }
 
@@ -192,6 +211,8 @@ public class BenchmarkMojo extends AbstractWorkerMojo {
     public void setSeeds(List<Long> seeds) { this.seeds = seeds; }
     public void setTraining(Map<String, String> training) { this.training = training; }
     public void setOverrides(List<OverrideElement> overrides) { this.overrides = overrides; }
+    public void setProtocol(String protocol) { this.protocol = protocol; }
+    public void setProtocolSettings(Map<String, String> protocolSettings) { this.protocolSettings = protocolSettings; }
     public void setDeitTail(File deitTail) { this.deitTail = deitTail; }
     public void setOutputDirectory(File outputDirectory) { this.outputDirectory = outputDirectory; }
     public void setEmbeddedDirectory(File embeddedDirectory) { this.embeddedDirectory = embeddedDirectory; }

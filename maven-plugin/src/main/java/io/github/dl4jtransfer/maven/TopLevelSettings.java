@@ -1,6 +1,7 @@
 package io.github.dl4jtransfer.maven;
 
 import io.github.dl4jtransfer.config.ConfigException;
+import io.github.dl4jtransfer.matrix.ProtocolSettings;
 import io.github.dl4jtransfer.train.TrainerConfig;
 import org.apache.maven.model.Plugin;
 import org.apache.maven.model.PluginExecution;
@@ -36,6 +37,8 @@ final class TopLevelSettings {
                 String n = child.getName();
                 ConfigException.require(!TrainerConfig.SETTINGS.names().contains(n), "<" + n + ">", "a training setting at the top level is not read",
                         "move it into <training><" + n + ">…</" + n + "></training>");
+                ConfigException.require(!ProtocolSettings.SETTINGS.names().contains(n), "<" + n + ">", "a protocol setting at the top level is not read",
+                        "move it into <protocolSettings><" + n + ">…</" + n + "></protocolSettings>");
             }
         }
     }

@@ -75,8 +75,17 @@ public record Preprocessing(int resize, int height, int width, int channels, dou
      * docs/datasets.md, "The study's preprocessing".
      */
     public static Preprocessing study(ChannelStats stats) {
+        return study(stats, 224);
+    }
+
+    /**
+     * {@link #study(ChannelStats)} for a backbone whose input is {@code crop} pixels square: the study's 256 : 224
+     * ratio of resize to crop kept (every backbone of the study takes 224; small test exports take less).
+     */
+    public static Preprocessing study(ChannelStats stats, int crop) {
         ChannelStats s = stats.broadcast(3);
-        return new Preprocessing(256, 224, 224, 3, s.mean(), s.std(), Interpolation.BILINEAR, ResizeMode.SQUASH, true);
+        int resize = crop == 224 ? 256 : (int) Math.round(crop * 256.0 / 224.0);
+        return new Preprocessing(resize, crop, crop, 3, s.mean(), s.std(), Interpolation.BILINEAR, ResizeMode.SQUASH, true);
     }
 
     /** {@link #study(ChannelStats)} with these per-channel values (one value each for a gray dataset). */

@@ -20,6 +20,7 @@ import java.util.Iterator;
 import java.util.List;
 import java.util.NoSuchElementException;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.SplittableRandom;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Future;
@@ -101,6 +102,13 @@ public final class ImagePipeline implements BatchSource {
     public static ImagePipeline train(DatasetSplit split, Preprocessing prep, Augmentation aug, int batchSize, long seed) {
         return builder(split.dataset(), split.train(), prep).optBatchSize(batchSize).optShuffle(true)
                 .optAugmentation(Objects.requireNonNull(aug, "augmentation")).optSeed(seed).build();
+    }
+
+    /** The training source, augmented with {@code aug} or, when it is empty, on un-augmented (evaluation-view) images. */
+    public static ImagePipeline train(DatasetSplit split, Preprocessing prep, Optional<Augmentation> aug, int batchSize, long seed) {
+        Builder b = builder(split.dataset(), split.train(), prep).optBatchSize(batchSize).optShuffle(true).optSeed(seed);
+        aug.ifPresent(b::optAugmentation);
+        return b.build();
     }
 
     /** An evaluation source over one split: dataset order, no augmentation. */

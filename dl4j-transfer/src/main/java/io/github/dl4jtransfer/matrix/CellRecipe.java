@@ -1,0 +1,61 @@
+package io.github.dl4jtransfer.matrix;
+
+import io.github.dl4jtransfer.config.Protocol;
+import io.github.dl4jtransfer.data.Dataset;
+import io.github.dl4jtransfer.data.SplitSpec;
+import io.github.dl4jtransfer.data.image.Augmentation;
+import io.github.dl4jtransfer.data.image.ChannelStats;
+import io.github.dl4jtransfer.data.image.Preprocessing;
+import io.github.dl4jtransfer.data.pipeline.DatasetStatistics;
+import io.github.dl4jtransfer.data.split.DatasetSplit;
+import io.github.dl4jtransfer.model.Backbone;
+import io.github.dl4jtransfer.train.Scenario;
+
+import java.util.LinkedHashMap;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * How one cell's images are cut, prepared and augmented under the plan's {@link ProtocolSettings}: the one place
+ * that turns the protocol's choices into data-pipeline objects.
+ *
+ * @param preprocessing the evaluation view (and the base of the training view)
+ * @param augmentation  the training augmentation, or empty when this cell trains on un-augmented images (a frozen
+ *                      scenario with {@link ProtocolSettings#augmentFrozen()} off): only then may it use the cache
+ */
+record CellRecipe(Preprocessing preprocessing, Optional<Augmentation> augmentation) {
+
+    /** Formats the study has its own cut of ({@link SplitSpec#study}). */
+    private static final Set<String> STUDY_SPLITS = Set.of("aptos2019", "isic2019", "chexpert", "ddsm");
+
+    /** The split spec: the study's cut where it has one and the choice is {@code study}, else the format's default. */
+    static SplitSpec splitSpec(ProtocolSettings choices, Dataset dataset) {
+        String format = dataset.format().toLowerCase(Locale.ROOT);
+        return choices.splits() == Protocol.STUDY && STUDY_SPLITS.contains(format) ? SplitSpec.study(format) : dataset.defaultSplit();
+    }
+
+    static CellRecipe of(ProtocolSettings choices, Scenario scenario, DatasetSplit split, Backbone backbone) {
+        int size = backbone.preprocessing().height();
+        Preprocessing prep = choices.preprocessing() == Protocol.STUDY
+                ? Preprocessing.study(DatasetStatistics.studyOrComputed(split, statisticsView(size)), size)
+                : backbone.preprocessing();
+        boolean augmented = !scenario.cacheable() || choices.augmentFrozen();
+        Augmentation aug = choices.augmentation() == Protocol.STUDY ? Augmentation.studyPipeline() : Augmentation.study();
+        return new CellRecipe(prep, augmented ? Optional.of(aug) : Optional.empty());
+    }
+
+    /** The study's view with no normalisation: what per-dataset statistics are computed over when the study has none. */
+    static Preprocessing statisticsView(int size) {
+        return Preprocessing.study(new ChannelStats(new double[]{0}, new double[]{1}), size);
+    }
+
+    /** For the provenance. */
+    Map<String, Object> describe() {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("preprocessing", preprocessing.fingerprint());
+        m.put("augmentation", augmentation.map(Augmentation::fingerprint).orElse("none"));
+        return m;
+    }
+}
