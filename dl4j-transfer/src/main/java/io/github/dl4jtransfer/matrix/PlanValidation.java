@@ -48,8 +48,7 @@ final class PlanValidation {
     static BenchmarkPlan validate(BenchmarkPlan.Builder b) {
         Protocol protocol = b.protocolText == null ? b.protocol : Protocol.parse(b.protocolText);
         require(protocol != null, "<protocol>", "is missing", "use study or modern");
-        ProtocolSettings choices = ProtocolSettings.SETTINGS.apply(ProtocolSettings.of(protocol),
-                ProtocolSettings.SETTINGS.parse(b.protocolSettings, "<protocolSettings>"), "<protocolSettings>");
+        ProtocolSettings choices = ProtocolSettings.resolve(protocol, b.protocolSettings);
         List<ModelSpec> models = models(b.models);
         List<DatasetSpec> datasets = datasets(b.datasets, protocol);
         List<String> scenarios = scenarios(b.scenarios);

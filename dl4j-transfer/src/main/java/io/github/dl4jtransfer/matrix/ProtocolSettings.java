@@ -4,6 +4,8 @@ import io.github.dl4jtransfer.config.Protocol;
 import io.github.dl4jtransfer.config.RecordSettings;
 import io.github.dl4jtransfer.eval.UndefinedLabelAuc;
 
+import java.util.Map;
+
 import static io.github.dl4jtransfer.config.ConfigException.require;
 
 /**
@@ -47,6 +49,16 @@ public record ProtocolSettings(Protocol featureTaps, Protocol splits, Protocol p
         require(preprocessing != null, "<preprocessing>", "is missing", "use study or modern");
         require(augmentation != null, "<augmentation>", "is missing", "use study or modern");
         require(undefinedLabelAuc != null, "<undefinedLabelAuc>", "is missing", "use half (the study) or skip");
+    }
+
+    /** {@code protocol}'s values with single choices changed as text by name ({@code <protocolSettings>}). */
+    public static ProtocolSettings resolve(Protocol protocol, Map<String, String> changes) {
+        return SETTINGS.apply(of(protocol), SETTINGS.parse(changes == null ? Map.of() : changes, "<protocolSettings>"), "<protocolSettings>");
+    }
+
+    /** Whether frozen scenarios can train on cached backbone outputs: only on un-augmented images. */
+    public boolean frozenCellsCacheable() {
+        return !augmentFrozen;
     }
 
     /** A protocol's values. */

@@ -1,5 +1,6 @@
 package io.github.dl4jtransfer.maven;
 
+import io.github.dl4jtransfer.config.Protocol;
 import io.github.dl4jtransfer.config.RecordSettings;
 import io.github.dl4jtransfer.matrix.BenchmarkPlan;
 import io.github.dl4jtransfer.matrix.ProtocolSettings;
@@ -177,12 +178,16 @@ public class BenchmarkMojo extends AbstractWorkerMojo {
         if (deitTail != null) b.optDeitTail(deitTail.toPath());
         else if (embeddedModels) b.optDeitTail(EmbeddedDefault.deitTail(embedded.resolve("models")));
         Map<String, String> settings = trainingSettings();
-        if (embeddedModels) EmbeddedDefault.training(b, settings, overrides == null || overrides.isEmpty(), scen, learningRateGrid);
+        Map<String, String> choices = withProperties(protocolSettings, ProtocolSettings.SETTINGS);
+        b.optProtocol(protocol).optProtocolSettings(choices);
+        if (embeddedModels) {
+            boolean cached = featureCache && ProtocolSettings.resolve(Protocol.parse(protocol), choices).frozenCellsCacheable();
+            EmbeddedDefault.training(b, settings, overrides == null || overrides.isEmpty(), scen, learningRateGrid, cached);
+        }
         b.optTraining(settings);
         if (overrides != null) for (OverrideElement o : overrides) b.addOverride(o == null ? Map.of() : o);
         if (cacheDirectory != null) b.optCacheDir(cacheDirectory.toPath());
         if (learningRateGrid != null && !learningRateGrid.isEmpty()) b.optLearningRateGrid(learningRateGrid);
-        b.optProtocol(protocol).optProtocolSettings(withProperties(protocolSettings, ProtocolSettings.SETTINGS));
         return b.optFeatureCache(featureCache).optForce(force).build();
     }
 

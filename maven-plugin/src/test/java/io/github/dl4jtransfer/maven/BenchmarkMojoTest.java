@@ -1,5 +1,6 @@
 package io.github.dl4jtransfer.maven;
 
+import io.github.dl4jtransfer.config.Protocol;
 import io.github.dl4jtransfer.matrix.BenchmarkPlan;
 import io.github.dl4jtransfer.matrix.CellKey;
 import org.junit.jupiter.api.Test;
@@ -48,10 +49,29 @@ class BenchmarkMojoTest {
         plan.models().forEach(m -> assertTrue(Files.isRegularFile(m.onnx()) && Files.isRegularFile(m.onnx().resolveSibling("model.json")), m.toString()));
         assertEquals(EmbeddedDefault.EPOCHS, plan.trainer().epochs());
         assertEquals(0, plan.trainer().warmupEpochs());
+        // The study's protocol: frozen cells see augmented images through the backbone, a few more epochs than the rest.
+        assertEquals(Protocol.STUDY, plan.protocol());
+        assertEquals(EmbeddedDefault.FROZEN_LINEAR_EPOCHS_UNCACHED, plan.trainerFor(new CellKey("deit-b16", "ddsm", "frozen-linear", 1)).epochs());
+        assertEquals(EmbeddedDefault.EPOCHS, plan.trainerFor(new CellKey("deit-b16", "ddsm", "unfrozen-deit", 1)).epochs());
+        assertEquals(List.of(), plan.learningRateGrid());
+    }
+
+    @Test
+    void embeddedDefaultUnderModernTrainsFrozenLinearOnTheCacheWithAGrid() throws Exception {
+        BenchmarkMojo m = mojo();
+        m.setProtocol("modern");
+        BenchmarkPlan plan = m.plan();
+        assertEquals(Protocol.MODERN, plan.protocol());
         // Frozen-linear cells train on cached features: more epochs and a learning-rate grid cost nothing there.
         assertEquals(EmbeddedDefault.FROZEN_LINEAR_EPOCHS, plan.trainerFor(new CellKey("deit-b16", "ddsm", "frozen-linear", 1)).epochs());
-        assertEquals(EmbeddedDefault.EPOCHS, plan.trainerFor(new CellKey("deit-b16", "ddsm", "unfrozen-deit", 1)).epochs());
         assertEquals(EmbeddedDefault.FROZEN_LINEAR_GRID, plan.learningRateGrid());
+        // One choice changed: the study with frozen cells on the cache.
+        BenchmarkMojo s = mojo();
+        s.setProtocolSettings(Map.of("augmentFrozen", "false"));
+        BenchmarkPlan p = s.plan();
+        assertEquals(Protocol.STUDY, p.protocol());
+        assertEquals(EmbeddedDefault.FROZEN_LINEAR_EPOCHS, p.trainerFor(new CellKey("deit-b16", "ddsm", "frozen-linear", 1)).epochs());
+        assertEquals(Protocol.STUDY, p.protocolSettings().splits());
     }
 
     @Test

@@ -67,6 +67,10 @@ class InvalidConfigurationTest {
                 (m, d) -> m.setScenarios(List.of("unfrozen-deit")), (b, d) -> b.addScenario("unfrozen-deit")));
         c.add(new Case("DeiT classifier not there", "<deitTail>: ",
                 (m, d) -> m.setDeitTail(d.resolve("tail/model.onnx").toFile()), (b, d) -> b.optDeitTail(d.resolve("tail/model.onnx"))));
+        c.add(new Case("unknown protocol", "<protocol>: 'studdy' is not a protocol; use study",
+                (m, d) -> m.setProtocol("studdy"), (b, d) -> b.optProtocol("studdy")));
+        c.add(new Case("protocol choice that does not parse", "<protocolSettings><splits>: 'ours' is not one of",
+                (m, d) -> m.setProtocolSettings(Map.of("splits", "ours")), (b, d) -> b.optProtocolSettings(Map.of("splits", "ours"))));
         c.add(new Case("unknown format", "<datasets><dataset><format>: 'aptos' is not a known format (dataset 'a'); use one of [aptos2019",
                 (m, d) -> m.setDatasets(List.of(dataset("a", "aptos", d, null))), (b, d) -> b.addDataset("a", "aptos", d)));
         c.add(new Case("dataset root not there", "<datasets><dataset><path>: ",
