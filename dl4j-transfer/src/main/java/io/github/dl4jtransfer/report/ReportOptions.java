@@ -1,5 +1,6 @@
 package io.github.dl4jtransfer.report;
 
+
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -31,6 +32,20 @@ public record ReportOptions(String title, Baseline baseline, MetricSplit split, 
         modelLabels = modelLabels == null ? Map.of() : Map.copyOf(modelLabels);
         posterReference = posterReference == null ? PosterReference.AUTO : posterReference;
         posterBaselines = posterBaselines == null ? null : posterBaselines.stream().map(String::strip).filter(b -> !b.isEmpty()).toList();
+    }
+
+    /**
+     * Options as a POM or command line gives them (null or blank: the report's default): the gain chart's
+     * {@code model:scenario} baseline, the poster chart's reference ({@link PosterReference#parse}) and its
+     * baselines (comma-separated model ids or family names). A name that matches no result is reported by the
+     * report itself (a warning, and no gains), since results may come from several runs.
+     */
+    public static ReportOptions fromText(String baseline, String posterReference, String posterBaselines) {
+        Builder b = builder();
+        if (baseline != null && !baseline.isBlank()) b.baseline(Baseline.parse(baseline.trim()));
+        if (posterReference != null && !posterReference.isBlank()) b.posterReference(PosterReference.parse(posterReference));
+        if (posterBaselines != null && !posterBaselines.isBlank()) b.posterBaselines(List.of(posterBaselines.split(",")));
+        return b.build();
     }
 
     public static ReportOptions defaults() {

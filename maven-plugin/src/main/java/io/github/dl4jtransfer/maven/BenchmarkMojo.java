@@ -2,6 +2,7 @@ package io.github.dl4jtransfer.maven;
 
 import io.github.dl4jtransfer.config.Protocol;
 import io.github.dl4jtransfer.config.RecordSettings;
+import io.github.dl4jtransfer.report.ReportOptions;
 import io.github.dl4jtransfer.matrix.BenchmarkPlan;
 import io.github.dl4jtransfer.matrix.ProtocolSettings;
 import io.github.dl4jtransfer.matrix.CellResult;
@@ -111,9 +112,26 @@ public class BenchmarkMojo extends AbstractWorkerMojo {
     @Parameter(property = "transfer.scenarios")
     private String scenarioFilter;
 
+
     /** The relative-gain chart's reference, as model:scenario (e.g. deit-b16:frozen-linear); default: the report's rule. */
     @Parameter(property = "transfer.baseline")
     private String baseline;
+
+    /**
+     * The poster chart's reference: {@code model:scenario}, {@code model:classifier}, {@code model} or {@code :target};
+     * default: the DeiT-B family, unfrozen-linear (docs/report.md).
+     */
+    @Parameter(property = "transfer.posterReference")
+    private String posterReference;
+
+    /** Models (ids or family names, comma-separated) the poster chart draws as baselines, linear only; default: DeiT, DINO, ResNet. */
+    @Parameter(property = "transfer.posterBaselines")
+    private String posterBaselines;
+
+    /** The report's options as configured (checked by the library). */
+    ReportOptions reportOptions() {
+        return ReportOptions.fromText(baseline, posterReference, posterBaselines);
+    }
 
     /** Re-run cells whose result already exists. */
     @Parameter(property = "transfer.force", defaultValue = "false")
@@ -143,7 +161,7 @@ public class BenchmarkMojo extends AbstractWorkerMojo {
         getLog().info("Benchmark: " + plan.models().size() + " models × " + plan.datasets().size() + " datasets × " + plan.scenarios().size()
                 + " scenarios × " + plan.seeds().size() + " seeds = " + plan.cells().size() + " cells → " + plan.outputDir());
         List<CellResult> results = runCells(plan);
-        Reporting.write(results, plan.outputDir(), baseline, getLog());
+        Reporting.write(results, plan.outputDir(), reportOptions(), getLog());
         String failures = CellResults.failureSummary(results, plan.cellsDir());
         if (failures != null && failOnCellFailure) throw new MojoFailureException(failures);
         if (failures != null) getLog().warn(failures);

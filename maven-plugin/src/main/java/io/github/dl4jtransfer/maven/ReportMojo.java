@@ -1,5 +1,6 @@
 package io.github.dl4jtransfer.maven;
 
+import io.github.dl4jtransfer.report.ReportOptions;
 import io.github.dl4jtransfer.matrix.CellResult;
 import io.github.dl4jtransfer.matrix.CellResults;
 import org.apache.maven.plugin.MojoExecutionException;
@@ -29,9 +30,26 @@ public class ReportMojo extends AbstractTransferMojo {
     @Parameter(property = "transfer.reportDirectory")
     private File reportDirectory;
 
+
     /** The relative-gain chart's reference, as model:scenario (e.g. deit-b16:frozen-linear); default: the report's rule. */
     @Parameter(property = "transfer.baseline")
     private String baseline;
+
+    /**
+     * The poster chart's reference: {@code model:scenario}, {@code model:classifier}, {@code model} or {@code :target};
+     * default: the DeiT-B family, unfrozen-linear (docs/report.md).
+     */
+    @Parameter(property = "transfer.posterReference")
+    private String posterReference;
+
+    /** Models (ids or family names, comma-separated) the poster chart draws as baselines, linear only; default: DeiT, DINO, ResNet. */
+    @Parameter(property = "transfer.posterBaselines")
+    private String posterBaselines;
+
+    /** The report's options as configured (checked by the library). */
+    ReportOptions reportOptions() {
+        return ReportOptions.fromText(baseline, posterReference, posterBaselines);
+    }
 
 
     @Override
@@ -56,6 +74,6 @@ public class ReportMojo extends AbstractTransferMojo {
         if (all.isEmpty()) throw new MojoFailureException("<resultsDirectory>: no cell results (*.json) in " + cells);
         Path out = reportDirectory == null ? results : reportDirectory.toPath().toAbsolutePath().normalize();
         getLog().info("Report from " + all.size() + " cell results in " + cells);
-        Reporting.write(all, out, baseline, getLog());
+        Reporting.write(all, out, reportOptions(), getLog());
     }
 }

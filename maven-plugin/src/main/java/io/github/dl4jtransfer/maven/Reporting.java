@@ -27,22 +27,11 @@ final class Reporting {
     /**
      * Writes report.html, report.md, results.csv and results.json (the report package) plus summary.txt for
      * {@code results} into {@code outDir}, and prints the summary table.
-     *
-     * @param baseline "model:scenario" the relative-gain chart compares against, or null for the report's default
      */
-    static void write(List<CellResult> results, Path outDir, String baseline, Log log) throws MojoFailureException {
-        ReportOptions.Builder options = ReportOptions.builder();
-        if (baseline != null && !baseline.isBlank()) {
-            try {
-                options.baseline(ReportOptions.Baseline.parse(baseline.trim()));
-            } catch (IllegalArgumentException e) {
-                throw new MojoFailureException("<baseline> (-Dtransfer.baseline): " + e.getMessage()
-                        + "; write it as model:scenario, e.g. deit-b16:frozen-linear");
-            }
-        }
+    static void write(List<CellResult> results, Path outDir, ReportOptions options, Log log) throws MojoFailureException {
         try {
             Files.createDirectories(outDir);
-            List<Path> written = results.isEmpty() ? List.of() : ReportWriter.write(results, outDir, options.build());
+            List<Path> written = results.isEmpty() ? List.of() : ReportWriter.write(results, outDir, options);
             String summary = BenchmarkRunner.summary(results);
             writeAtomically(outDir.resolve("summary.txt"), summary);
             log.info("Summary (" + results.stream().filter(CellResult::isDone).count() + " of " + results.size() + " cells done):");
