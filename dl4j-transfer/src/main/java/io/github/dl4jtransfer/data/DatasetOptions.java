@@ -1,5 +1,6 @@
 package io.github.dl4jtransfer.data;
 
+import io.github.dl4jtransfer.config.ConfigException;
 import io.github.dl4jtransfer.config.RecordSettings;
 
 import io.github.dl4jtransfer.eval.MetricKind;
@@ -25,10 +26,18 @@ import java.util.Objects;
  * @param metric           override the format's default metric (generic formats), or null; a
  *                         {@link MetricKind} name, stored in its canonical spelling
  * @param taskName         override the task name (generic formats default to the file/folder name), or null
+ * @param splitFile        the exact split of another study to use instead of making one: a CSV/TSV of
+ *                         {@code id,split} rows, a folder of {@code train.txt}/{@code val.txt}/{@code test.txt}, or
+ *                         a split manifest ({@code data.split.DatasetSplit.fromFile}); relative to the dataset's
+ *                         root; null = the protocol's split
+ * @param mean             per-channel means (comma-separated, one value for a gray dataset) to normalise with under the
+ *                         study's preprocessing, instead of the study's value for the format or one computed over the
+ *                         training split; set with {@code std}
+ * @param std              per-channel standard deviations, likewise
  */
 public record DatasetOptions(boolean skipBadImages, boolean verifyImages, UncertaintyPolicy uncertainty,
                              boolean blankAsUncertain, boolean hashImageBytes, String metric, String taskName,
-                             boolean noFindingWhenAllZero) {
+                             boolean noFindingWhenAllZero, String splitFile, String mean, String std) {
 
     /**
      * These options as named settings: the POM's {@code <dataset>} children besides name, format and path, checked
@@ -41,6 +50,34 @@ public record DatasetOptions(boolean skipBadImages, boolean verifyImages, Uncert
         // Unknown names fail here, with the list of known ones; whether the metric fits the task's shape
         // is checked by Task once the reader knows the shape.
         if (metric != null) metric = MetricKind.fromName(metric).metricName();
+        if ((mean == null) != (std == null)) {
+            throw new ConfigException(mean == null ? "<mean>" : "<std>", "is missing while " + (mean == null ? "<std>" : "<mean>") + " is set",
+                    "give both, one value per channel (e.g. <mean>0.5,0.5,0.5</mean><std>0.25,0.25,0.25</std>), or neither");
+        }
+        if (mean != null) {
+            double[] m = values(mean, "<mean>"), sd = values(std, "<std>");
+            ConfigException.require(m.length == sd.length && (m.length == 1 || m.length == 3), "<mean>",
+                    m.length + " means and " + sd.length + " standard deviations", "give 1 (gray) or 3 (RGB) of each");
+            for (double v : sd) ConfigException.require(v > 0 && Double.isFinite(v), "<std>", v + " is not a positive number", "e.g. 0.25");
+        }
+    }
+
+    /** The {@code mean} values, or null when unset. */
+    public double[] meanValues() {
+        return mean == null ? null : values(mean, "<mean>");
+    }
+
+    /** The {@code std} values, or null when unset. */
+    public double[] stdValues() {
+        return std == null ? null : values(std, "<std>");
+    }
+
+    private static double[] values(String csv, String element) {
+        try {
+            return java.util.Arrays.stream(csv.split(",")).map(String::trim).mapToDouble(Double::parseDouble).toArray();
+        } catch (NumberFormatException e) {
+            throw new ConfigException(element, "'" + csv + "' is not a comma-separated list of numbers", "e.g. 0.485,0.456,0.406");
+        }
     }
 
     public static DatasetOptions defaults() {
@@ -55,7 +92,7 @@ public record DatasetOptions(boolean skipBadImages, boolean verifyImages, Uncert
     public Builder toBuilder() {
         return builder().optSkipBadImages(skipBadImages).optVerifyImages(verifyImages).optUncertainty(uncertainty)
                 .optBlankAsUncertain(blankAsUncertain).optHashImageBytes(hashImageBytes).optMetric(metric).optTaskName(taskName)
-                .optNoFindingWhenAllZero(noFindingWhenAllZero);
+                .optNoFindingWhenAllZero(noFindingWhenAllZero).optSplitFile(splitFile).optStats(mean, std);
     }
 
     public static final class Builder {
@@ -67,6 +104,7 @@ public record DatasetOptions(boolean skipBadImages, boolean verifyImages, Uncert
         private String metric;
         private String taskName;
         private boolean noFindingWhenAllZero;
+        private String splitFile, mean, std;
 
         public Builder optSkipBadImages(boolean v) {
             skipBadImages = v;
@@ -108,9 +146,21 @@ public record DatasetOptions(boolean skipBadImages, boolean verifyImages, Uncert
             return this;
         }
 
+        public Builder optSplitFile(String v) {
+            splitFile = v;
+            return this;
+        }
+
+        /** Normalisation values as text, comma-separated (null, null: unset). */
+        public Builder optStats(String mean, String std) {
+            this.mean = mean;
+            this.std = std;
+            return this;
+        }
+
         public DatasetOptions build() {
             return new DatasetOptions(skipBadImages, verifyImages, uncertainty, blankAsUncertain, hashImageBytes, metric, taskName,
-                    noFindingWhenAllZero);
+                    noFindingWhenAllZero, splitFile, mean, std);
         }
     }
 }

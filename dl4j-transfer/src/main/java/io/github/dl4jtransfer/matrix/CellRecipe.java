@@ -2,6 +2,7 @@ package io.github.dl4jtransfer.matrix;
 
 import io.github.dl4jtransfer.config.Protocol;
 import io.github.dl4jtransfer.data.Dataset;
+import io.github.dl4jtransfer.data.DatasetOptions;
 import io.github.dl4jtransfer.data.SplitSpec;
 import io.github.dl4jtransfer.data.image.Augmentation;
 import io.github.dl4jtransfer.data.image.ChannelStats;
@@ -11,6 +12,8 @@ import io.github.dl4jtransfer.data.split.DatasetSplit;
 import io.github.dl4jtransfer.model.Backbone;
 import io.github.dl4jtransfer.train.Scenario;
 
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
@@ -36,10 +39,30 @@ record CellRecipe(Preprocessing preprocessing, Optional<Augmentation> augmentati
         return choices.splits() == Protocol.STUDY && STUDY_SPLITS.contains(format) ? SplitSpec.study(format) : dataset.defaultSplit();
     }
 
-    static CellRecipe of(ProtocolSettings choices, Scenario scenario, DatasetSplit split, Backbone backbone) {
+    /**
+     * The cell's split: a split file the dataset names (another study's exact split), else the protocol's, kept in
+     * {@code manifest} so every cell and rerun of the plan uses the same one.
+     */
+    static DatasetSplit split(ProtocolSettings choices, DatasetSpec spec, Dataset dataset, Path manifest) {
+        Path file = splitFile(spec);
+        if (file == null) return DatasetSplit.loadOrCreate(manifest, dataset, splitSpec(choices, dataset));
+        DatasetSplit imported = DatasetSplit.fromFile(file, dataset);
+        imported.write(manifest);
+        return imported;
+    }
+
+    /** The dataset's {@code splitFile}, resolved against its root (the folder of a single-file dataset); null when unset. */
+    static Path splitFile(DatasetSpec spec) {
+        if (spec.options().splitFile() == null) return null;
+        Path root = Files.isDirectory(spec.path()) ? spec.path() : spec.path().toAbsolutePath().getParent();
+        return root.resolve(spec.options().splitFile());
+    }
+
+    static CellRecipe of(ProtocolSettings choices, Scenario scenario, DatasetSplit split, Backbone backbone, DatasetOptions options) {
         int size = backbone.preprocessing().height();
         Preprocessing prep = choices.preprocessing() == Protocol.STUDY
-                ? Preprocessing.study(DatasetStatistics.studyOrComputed(split, statisticsView(size)), size)
+                ? Preprocessing.study(options.mean() != null ? new ChannelStats(options.meanValues(), options.stdValues())
+                : DatasetStatistics.studyOrComputed(split, statisticsView(size)), size)
                 : backbone.preprocessing();
         boolean augmented = !scenario.cacheable() || choices.augmentFrozen();
         Augmentation aug = choices.augmentation() == Protocol.STUDY ? Augmentation.studyPipeline() : Augmentation.study();

@@ -82,11 +82,11 @@ public final class CellRunner {
         p.task = CellResult.TaskInfo.of(task);
         Path manifest = plan.outputDir().resolve("splits").resolve(CellKey.safe(key.dataset()) + ".json");
         ProtocolSettings choices = plan.protocolSettings();
-        DatasetSplit split = DatasetSplit.loadOrCreate(manifest, dataset, CellRecipe.splitSpec(choices, dataset));
+        DatasetSplit split = CellRecipe.split(choices, dataSpec, dataset, manifest);
         String splitHash = Sha256.ofFile(manifest);
 
         Backbone backbone = BackboneLoader.load(modelSpec.onnx());
-        CellRecipe recipe = CellRecipe.of(choices, scenario, split, backbone);
+        CellRecipe recipe = CellRecipe.of(choices, scenario, split, backbone, dataSpec.options());
         Preprocessing prep = recipe.preprocessing();
         HeadSpec head = task.type() == TaskType.MULTI_LABEL ? HeadSpec.multiLabel(task.classNames().size())
                 : HeadSpec.singleLabel(task.classNames().size());

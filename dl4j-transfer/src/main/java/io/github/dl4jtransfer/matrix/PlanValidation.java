@@ -106,7 +106,11 @@ final class PlanValidation {
             require(Files.exists(path), "<datasets><dataset><path>", path + " does not exist (dataset '" + d.name() + "')", DATASET_ROOT);
             DatasetOptions options = withProtocol(options(d), d, protocol);
             require(names.add(d.name()), "<datasets><dataset><name>", "'" + d.name() + "' appears twice", UNIQUE);
-            out.add(new DatasetSpec(d.name(), format, path, options));
+            DatasetSpec spec = new DatasetSpec(d.name(), format, path, options);
+            Path splitFile = CellRecipe.splitFile(spec);
+            require(splitFile == null || Files.exists(splitFile), "<datasets><dataset> '" + d.name() + "' <splitFile>",
+                    splitFile + " does not exist", "give the split file's path relative to the dataset's root, or an absolute one");
+            out.add(spec);
         }
         return out;
     }

@@ -35,6 +35,6 @@ class DatasetSettingsDocTest {
         assertEquals("roc_auc_ovr", o.metric(), "the record stores the metric's canonical name");
         assertEquals("grades", o.taskName());
         assertEquals(List.of("skipBadImages", "verifyImages", "uncertainty", "blankAsUncertain", "hashImageBytes", "metric", "taskName",
-                "noFindingWhenAllZero"), DatasetOptions.SETTINGS.names());
+                "noFindingWhenAllZero", "splitFile", "mean", "std"), DatasetOptions.SETTINGS.names());
     }
 }

@@ -3,6 +3,8 @@ package io.github.dl4jtransfer.matrix;
 import io.github.dl4jtransfer.config.ConfigException;
 import io.github.dl4jtransfer.config.Protocol;
 import io.github.dl4jtransfer.data.Dataset;
+import io.github.dl4jtransfer.data.DatasetOptions;
+import io.github.dl4jtransfer.data.Split;
 import io.github.dl4jtransfer.data.SplitStrategy;
 import io.github.dl4jtransfer.data.formats.Datasets;
 import io.github.dl4jtransfer.data.image.ChannelStats;
@@ -19,6 +21,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
@@ -133,16 +136,16 @@ class ProtocolTest {
         DatasetSplit split = DatasetSplit.of(aptos, CellRecipe.splitSpec(ProtocolSettings.of(Protocol.STUDY), aptos));
         Backbone deit = BackboneLoader.load(Fixtures.tiny("deit-b16"));
 
-        CellRecipe study = CellRecipe.of(ProtocolSettings.of(Protocol.STUDY), Scenario.FROZEN_LINEAR, split, deit);
+        CellRecipe study = CellRecipe.of(ProtocolSettings.of(Protocol.STUDY), Scenario.FROZEN_LINEAR, split, deit, DatasetOptions.defaults());
         assertEquals(ResizeMode.SQUASH, study.preprocessing().resizeMode());
         assertEquals(ChannelStats.study("aptos2019").orElseThrow().broadcast(3), study.preprocessing().stats());
         assertEquals(deit.preprocessing().height(), study.preprocessing().height());
         assertTrue(study.augmentation().isPresent(), "the study's frozen cells see augmented images");
 
-        CellRecipe modern = CellRecipe.of(ProtocolSettings.of(Protocol.MODERN), Scenario.FROZEN_LINEAR, split, deit);
+        CellRecipe modern = CellRecipe.of(ProtocolSettings.of(Protocol.MODERN), Scenario.FROZEN_LINEAR, split, deit, DatasetOptions.defaults());
         assertEquals(deit.preprocessing(), modern.preprocessing());
         assertTrue(modern.augmentation().isEmpty(), "modern frozen cells train on un-augmented (cacheable) images");
-        assertTrue(CellRecipe.of(ProtocolSettings.of(Protocol.MODERN), Scenario.UNFROZEN_LINEAR, split, deit).augmentation().isPresent());
+        assertTrue(CellRecipe.of(ProtocolSettings.of(Protocol.MODERN), Scenario.UNFROZEN_LINEAR, split, deit, DatasetOptions.defaults()).augmentation().isPresent());
     }
 
     /** Point 13: an undefined label AUC counts 0.5 under the study. */
@@ -160,5 +163,40 @@ class ProtocolTest {
         assertTrue(f.getMessage().contains("<protocolSettings><splits>"), f.getMessage());
         ConfigException g = assertThrows(ConfigException.class, () -> plan(out).optProtocolSettings(Map.of("spilts", "modern")).build());
         assertTrue(g.getMessage().contains("spilts"), g.getMessage());
+    }
+
+    /** Point 16: another study's split file, named by the dataset, replaces the protocol's split. */
+    @Test
+    void aSplitFileReplacesTheProtocolsSplit(@TempDir Path out) throws Exception {
+        SynthMed.Entry e = task("aptos2019");
+        Dataset aptos = Datasets.read(e.format(), e.path(), DatasetOptions.defaults());
+        StringBuilder csv = new StringBuilder("id,split\n");
+        List<String> ids = aptos.samples().stream().map(s -> s.id()).toList();
+        for (int i = 0; i < ids.size(); i++) csv.append(ids.get(i)).append(',').append(i % 5 == 0 ? "test" : i % 5 == 1 ? "val" : "train").append('\n');
+        Files.writeString(out.resolve("their-split.csv"), csv);
+        BenchmarkPlan p = BenchmarkPlan.builder(out).addModel("deit", Fixtures.tiny("deit-b16")).addScenario("frozen-linear")
+                .addDataset("a", e.format(), e.path(), Map.of("splitFile", out.resolve("their-split.csv").toString())).build();
+        DatasetSplit split = CellRecipe.split(p.protocolSettings(), p.dataset("a"), aptos, out.resolve("splits/a.json"));
+        assertEquals(SplitStrategy.FILE, split.spec().strategy());
+        for (int i = 0; i < ids.size(); i++) {
+            assertEquals(i % 5 == 0 ? Split.TEST : i % 5 == 1 ? Split.VAL : Split.TRAIN, split.splitOf(ids.get(i)), ids.get(i));
+        }
+        ConfigException missing = assertThrows(ConfigException.class, () -> BenchmarkPlan.builder(out).addModel("deit", Fixtures.tiny("deit-b16"))
+                .addScenario("frozen-linear").addDataset("a", e.format(), e.path(), Map.of("splitFile", "nope.csv")).build());
+        assertTrue(missing.getMessage().contains("<splitFile>") && missing.getMessage().contains("nope.csv"), missing.getMessage());
+    }
+
+    /** Point 6: a dataset's own mean/std, when given, normalise under the study's preprocessing. */
+    @Test
+    void aDatasetsOwnStatisticsWin(@TempDir Path out) {
+        SynthMed.Entry e = task("aptos2019");
+        Dataset aptos = Datasets.read(e.format(), e.path(), DatasetOptions.defaults());
+        DatasetSplit split = DatasetSplit.of(aptos);
+        DatasetOptions own = DatasetOptions.builder().optStats("0.1,0.2,0.3", "0.5,0.6,0.7").build();
+        CellRecipe r = CellRecipe.of(ProtocolSettings.of(Protocol.STUDY), Scenario.UNFROZEN_LINEAR, split,
+                BackboneLoader.load(Fixtures.tiny("deit-b16")), own);
+        assertEquals(new ChannelStats(new double[]{0.1, 0.2, 0.3}, new double[]{0.5, 0.6, 0.7}), r.preprocessing().stats());
+        ConfigException half = assertThrows(ConfigException.class, () -> DatasetOptions.builder().optStats("0.1", null).build());
+        assertTrue(half.getMessage().startsWith("<std>: is missing while <mean> is set"), half.getMessage());
     }
 }
