@@ -11,9 +11,17 @@ import static io.github.dl4jtransfer.config.ConfigException.require;
  * validation every epoch, best checkpoint by the task's metric. {@code microBatchSize} (0 = off) computes each
  * batch's gradient in slices of that many images and sums them before the one optimiser step (gradient
  * accumulation): the update of the whole batch with the activation memory of a slice.
+ *
+ * <p>The study's code warms up differently ({@code utils/_utils.py:116-165} of the study): from 1e-8, one
+ * increment of (peak − 1e-8)/W per step accumulated in double, one increment more than W (so it settles at
+ * peak + (peak − 1e-8)/W), then constant, over W = 5 epochs (APTOS2019, DDSM, uncapped) or 1000 iterations (ISIC2019,
+ * CheXpert). {@code warmupStartLearningRate = 1e-8}, {@code warmupOvershoot = true}, {@code schedule = CONSTANT}
+ * and {@code warmupIterations = 1000} or {@code warmupEpochs = 5} with {@code warmupIterationsCap = 0} give that
+ * sequence exactly; see {@link LearningRateSchedule}.
  */
 public record TrainerConfig(double learningRate, double weightDecay, int batchSize, int epochs, int warmupEpochs,
-                            int warmupIterationsCap, Schedule schedule, double minLearningRate, double clipNorm, int patience,
+                            int warmupIterationsCap, int warmupIterations, double warmupStartLearningRate,
+                            boolean warmupOvershoot, Schedule schedule, double minLearningRate, double clipNorm, int patience,
                             long seed, double beta1, double beta2, double epsilon, int microBatchSize) {
 
     public enum Schedule { COSINE, CONSTANT }
@@ -32,7 +40,11 @@ public record TrainerConfig(double learningRate, double weightDecay, int batchSi
         require(batchSize >= 1, "<batchSize>", batchSize + " must be at least 1", "e.g. 64");
         require(epochs >= 1, "<epochs>", epochs + " must be at least 1", "e.g. 100");
         require(warmupEpochs >= 0, "<warmupEpochs>", warmupEpochs + " must be >= 0", "0 turns warm-up off");
-        require(warmupIterationsCap >= 0, "<warmupIterationsCap>", warmupIterationsCap + " must be >= 0", "e.g. 1000");
+        require(warmupIterationsCap >= 0, "<warmupIterationsCap>", warmupIterationsCap + " must be >= 0", "e.g. 1000; 0 = no cap");
+        require(warmupIterations >= 0, "<warmupIterations>", warmupIterations + " must be >= 0",
+                "e.g. 1000; 0 takes the length from <warmupEpochs>");
+        require(warmupStartLearningRate >= 0 && Double.isFinite(warmupStartLearningRate), "<warmupStartLearningRate>",
+                warmupStartLearningRate + " must be >= 0", "e.g. 1e-8; 0 climbs from zero");
         require(schedule != null, "<schedule>", "is missing", "use cosine or constant");
         require(minLearningRate >= 0 && Double.isFinite(minLearningRate), "<minLearningRate>", minLearningRate + " must be >= 0",
                 "e.g. 1e-6; 0 decays to zero");
@@ -52,9 +64,34 @@ public record TrainerConfig(double learningRate, double weightDecay, int batchSi
         return builder().build();
     }
 
-    /** Warm-up steps for a given number of steps per epoch. */
+    /**
+     * Warm-up steps for a given number of steps per epoch: {@code warmupIterations} when set, else
+     * {@code warmupEpochs} epochs capped at {@code warmupIterationsCap} (0 = no cap).
+     */
     public int warmupSteps(int stepsPerEpoch) {
-        return Math.min(warmupEpochs * stepsPerEpoch, warmupIterationsCap);
+        if (warmupIterations > 0) return warmupIterations;
+        long epochSteps = (long) warmupEpochs * stepsPerEpoch;
+        long cap = warmupIterationsCap == 0 ? Integer.MAX_VALUE : warmupIterationsCap;
+        return (int) Math.min(epochSteps, cap);
+    }
+
+    /**
+     * This configuration with the study's learning-rate schedule for {@code dataset} (a format name such as
+     * aptos2019, ddsm, isic2019, chexpert; case and separators ignored): warm-up from 1e-8 with the study's
+     * overshoot, then constant, over 5 uncapped epochs for APTOS2019 and DDSM, 1000 iterations for ISIC2019 and
+     * CheXpert ({@code classification.py:103-112}), and, for any other dataset (Camelyon among them), the one step
+     * the study's {@code LinearWarmup} falls back to when neither is set ({@code utils/_utils.py:124-126}), after
+     * which the rate is twice the peak less 1e-8. The other settings are kept.
+     */
+    public TrainerConfig withStudyWarmup(String dataset) {
+        String key = dataset == null ? "" : dataset.toLowerCase(java.util.Locale.ROOT).replaceAll("[^a-z0-9]", "");
+        Builder b = toBuilder().optWarmupStartLearningRate(1e-8).optWarmupOvershoot(true).optSchedule(Schedule.CONSTANT);
+        switch (key) {
+            case "aptos2019", "ddsm" -> b.optWarmupEpochs(5).optWarmupIterations(0).optWarmupIterationsCap(0);
+            case "isic2019", "chexpert" -> b.optWarmupEpochs(0).optWarmupIterations(1000);
+            default -> b.optWarmupEpochs(0).optWarmupIterations(1);
+        }
+        return b.build();
     }
 
     public Builder toBuilder() {
@@ -65,6 +102,9 @@ public record TrainerConfig(double learningRate, double weightDecay, int batchSi
         b.epochs = epochs;
         b.warmupEpochs = warmupEpochs;
         b.warmupIterationsCap = warmupIterationsCap;
+        b.warmupIterations = warmupIterations;
+        b.warmupStartLearningRate = warmupStartLearningRate;
+        b.warmupOvershoot = warmupOvershoot;
         b.schedule = schedule;
         b.minLearningRate = minLearningRate;
         b.clipNorm = clipNorm;
@@ -84,6 +124,9 @@ public record TrainerConfig(double learningRate, double weightDecay, int batchSi
         private int epochs = 100;
         private int warmupEpochs = 5;
         private int warmupIterationsCap = 1000;
+        private int warmupIterations = 0;
+        private double warmupStartLearningRate = 0;
+        private boolean warmupOvershoot = false;
         private Schedule schedule = Schedule.COSINE;
         private double minLearningRate = 0;
         private double clipNorm = 1.0;
@@ -99,7 +142,14 @@ public record TrainerConfig(double learningRate, double weightDecay, int batchSi
         public Builder optBatchSize(int v) { batchSize = v; return this; }
         public Builder optEpochs(int v) { epochs = v; return this; }
         public Builder optWarmupEpochs(int v) { warmupEpochs = v; return this; }
+        /** Most warm-up steps when the length comes from {@code warmupEpochs}; 0 = no cap. */
         public Builder optWarmupIterationsCap(int v) { warmupIterationsCap = v; return this; }
+        /** Warm-up length in optimiser steps, whatever the epochs; 0 (default) = {@code warmupEpochs}, capped. */
+        public Builder optWarmupIterations(int v) { warmupIterations = v; return this; }
+        /** The rate warm-up climbs from (the first step already takes one increment); default 0, the study's 1e-8. */
+        public Builder optWarmupStartLearningRate(double v) { warmupStartLearningRate = v; return this; }
+        /** The study's warm-up arithmetic: one increment past the peak, accumulated step by step; default off. */
+        public Builder optWarmupOvershoot(boolean v) { warmupOvershoot = v; return this; }
         public Builder optSchedule(Schedule v) { schedule = v; return this; }
         /** Where cosine decay ends (timm's {@code min_lr}); 0 = decay to zero. */
         public Builder optMinLearningRate(double v) { minLearningRate = v; return this; }
@@ -115,7 +165,7 @@ public record TrainerConfig(double learningRate, double weightDecay, int batchSi
 
         public TrainerConfig build() {
             return new TrainerConfig(learningRate, weightDecay, batchSize, epochs, warmupEpochs, warmupIterationsCap,
-                    schedule, minLearningRate, clipNorm, patience, seed, beta1, beta2, epsilon, microBatchSize);
+                    warmupIterations, warmupStartLearningRate, warmupOvershoot, schedule, minLearningRate, clipNorm, patience, seed, beta1, beta2, epsilon, microBatchSize);
         }
     }
 }
