@@ -9,7 +9,9 @@ import java.util.SplittableRandom;
  * What the backbone expects of an image: resize ({@code resizeMode}: the shorter side to {@code resize}, or both
  * sides to it), centre-crop {@code height} × {@code width}, {@code interpolation}, then {@code (x - mean) / std}
  * per channel, as float NCHW. Grayscale sources become three identical channels (the decoder replicates them),
- * so DDSM and CheXpert feed RGB backbones unchanged; a 1-channel backbone gets luminance.
+ * so DDSM and CheXpert feed RGB backbones unchanged; a 1-channel backbone gets luminance. With
+ * {@code grayscaleInput = }{@link GrayscaleInput#R_CHANNEL} (the study's one-channel input) every image becomes
+ * PIL's 8-bit luminance, normalised into channel 0, with channels 1 and 2 zero.
  *
  * <p>A backbone brings its own ({@code model.Backbone.preprocessing()}, read from its sidecar); the
  * factories here are for backbone-free pipelines, tests and the study's recipe ({@link #study}). This package
@@ -22,9 +24,12 @@ import java.util.SplittableRandom;
  *                      sums, round half up), which gives PIL's uint8 pixels bit for bit; off (the default), the
  *                      resampling uses float weights and sums, which can differ from PIL by 1/255 where a value
  *                      falls on a rounding edge. 16-bit images are always resampled in float.
+ * @param grayscaleInput {@link GrayscaleInput#REPLICATE} (the default) or {@link GrayscaleInput#R_CHANNEL}, which
+ *                      needs three channels and one value of mean/std (three equal values)
  */
 public record Preprocessing(int resize, int height, int width, int channels, double[] mean, double[] std,
-                            Interpolation interpolation, ResizeMode resizeMode, boolean pilFixedPoint) {
+                            Interpolation interpolation, ResizeMode resizeMode, boolean pilFixedPoint,
+                            GrayscaleInput grayscaleInput) {
 
     private static final double[] IMAGENET_MEAN = {0.485, 0.456, 0.406};
     private static final double[] IMAGENET_STD = {0.229, 0.224, 0.225};
@@ -43,6 +48,18 @@ public record Preprocessing(int resize, int height, int width, int channels, dou
             throw new IllegalArgumentException("mean and std need " + channels + " values, got " + mean.length + " and " + std.length);
         }
         for (double s : std) if (!(s > 0)) throw new IllegalArgumentException("std values must be > 0, got " + Arrays.toString(std));
+        Objects.requireNonNull(grayscaleInput, "grayscaleInput");
+        if (grayscaleInput == GrayscaleInput.R_CHANNEL && (channels != 3 || mean[1] != mean[0] || mean[2] != mean[0]
+                || std[1] != std[0] || std[2] != std[0])) {
+            throw new IllegalArgumentException("the one-channel (R_CHANNEL) input needs 3 channels and one gray mean/std, got "
+                    + channels + " channels, mean " + Arrays.toString(mean) + ", std " + Arrays.toString(std));
+        }
+    }
+
+    /** Without the one-channel input ({@link GrayscaleInput#REPLICATE}). */
+    public Preprocessing(int resize, int height, int width, int channels, double[] mean, double[] std,
+                         Interpolation interpolation, ResizeMode resizeMode, boolean pilFixedPoint) {
+        this(resize, height, width, channels, mean, std, interpolation, resizeMode, pilFixedPoint, GrayscaleInput.REPLICATE);
     }
 
     /** Shorter-side resize, float resampling: the preprocessing of a backbone's sidecar. */
@@ -88,6 +105,15 @@ public record Preprocessing(int resize, int height, int width, int channels, dou
         return new Preprocessing(resize, crop, crop, 3, s.mean(), s.std(), Interpolation.BILINEAR, ResizeMode.SQUASH, true);
     }
 
+    /**
+     * This preprocessing with grayscale input {@code v}. {@link GrayscaleInput#R_CHANNEL} on {@link #study} of a gray
+     * dataset's (one-value) statistics is the study's CheXpert/DDSM input:
+     * {@code Preprocessing.study(ChannelStats.study("chexpert").orElseThrow()).withGrayscaleInput(GrayscaleInput.R_CHANNEL)}.
+     */
+    public Preprocessing withGrayscaleInput(GrayscaleInput v) {
+        return new Preprocessing(resize, height, width, channels, mean, std, interpolation, resizeMode, pilFixedPoint, v);
+    }
+
     /** {@link #study(ChannelStats)} with these per-channel values (one value each for a gray dataset). */
     public static Preprocessing study(double[] mean, double[] std) {
         return study(new ChannelStats(mean, std));
@@ -106,6 +132,7 @@ public record Preprocessing(int resize, int height, int width, int channels, dou
         private Interpolation interpolation = Interpolation.BILINEAR;
         private ResizeMode resizeMode = ResizeMode.SHORTER_SIDE;
         private boolean pilFixedPoint;
+        private GrayscaleInput grayscaleInput = GrayscaleInput.REPLICATE;
 
         private Builder(int crop) {
             height = width = crop;
@@ -154,8 +181,15 @@ public record Preprocessing(int resize, int height, int width, int channels, dou
             return this;
         }
 
+        /** {@link GrayscaleInput#REPLICATE} (default) or the study's one channel; see {@link GrayscaleInput}. */
+        public Builder optGrayscaleInput(GrayscaleInput v) {
+            grayscaleInput = v;
+            return this;
+        }
+
         public Preprocessing build() {
-            return new Preprocessing(resize, height, width, channels, mean, std, interpolation, resizeMode, pilFixedPoint);
+            return new Preprocessing(resize, height, width, channels, mean, std, interpolation, resizeMode, pilFixedPoint,
+                    grayscaleInput);
         }
     }
 
@@ -181,8 +215,9 @@ public record Preprocessing(int resize, int height, int width, int channels, dou
     /**
      * A stable string naming everything that changes the tensors: cached features keyed by it are never
      * reused under different preprocessing. Bump the "pp1" version when the resampling code changes. A squash
-     * resize is written {@code sq} instead of {@code r}, and PIL's fixed-point arithmetic adds {@code :fx}; the
-     * strings of the defaults (shorter side, float) are as they always were.
+     * resize is written {@code sq} instead of {@code r}, PIL's fixed-point arithmetic adds {@code :fx} and the
+     * one-channel gray input {@code :gr}; the strings of the defaults (shorter side, float, replicated gray) are as
+     * they always were.
      */
     public String fingerprint() {
         StringBuilder b = new StringBuilder("pp1:").append(resizeMode == ResizeMode.SQUASH ? "sq" : "r").append(resize).append(":c").append(channels).append('x').append(height)
@@ -191,18 +226,20 @@ public record Preprocessing(int resize, int height, int width, int channels, dou
         b.append(":s");
         for (double v : std) b.append(String.format(Locale.ROOT, "%.6f,", v));
         if (pilFixedPoint) b.append(":fx");
+        if (grayscaleInput == GrayscaleInput.R_CHANNEL) b.append(":gr");
         return b.toString();
     }
 
-    /** The statistics as a {@link ChannelStats}. */
+    /** The statistics as a {@link ChannelStats}: one value under {@link GrayscaleInput#R_CHANNEL}. */
     public ChannelStats stats() {
+        if (grayscaleInput == GrayscaleInput.R_CHANNEL) return new ChannelStats(new double[]{mean[0]}, new double[]{std[0]});
         return new ChannelStats(mean, std);
     }
 
     /**
      * The evaluation view of one image before normalisation: {@code resize}, centre crop, as three planes
      * (R, G, B; height × width each) in [0, 1]; what {@link #apply} normalises, and what dataset statistics are
-     * computed over.
+     * computed over. Under {@link GrayscaleInput#R_CHANNEL} the three planes are the image's PIL luminance.
      */
     public float[] view(RgbImage img) {
         return Transforms.view(img, this);

@@ -35,6 +35,7 @@ public final class Transforms {
 
     /** The evaluation view before normalisation: three planes of height × width in [0, 1]. */
     public static float[] view(RgbImage img, Preprocessing p) {
+        if (p.grayscaleInput() == GrayscaleInput.R_CHANNEL) img = img.luminance();
         int w = img.width(), h = img.height();
         int rw, rh;
         if (p.resize() <= 0) {
@@ -60,6 +61,7 @@ public final class Transforms {
      * vertical flip → horizontal flip → jitter → normalise.
      */
     public static void train(RgbImage img, Preprocessing p, Augmentation a, SplittableRandom rng, float[] out, int offset) {
+        if (p.grayscaleInput() == GrayscaleInput.R_CHANNEL) img = img.luminance();
         int pw = p.width(), ph = p.height();
         float[] planes;
         if (a.cropInput() == Augmentation.CropInput.VIEW) {
@@ -529,10 +531,19 @@ public final class Transforms {
         }
     }
 
-    /** (x - mean) / std per channel into {@code out}; 1-channel outputs get luminance. */
+    /**
+     * (x - mean) / std per channel into {@code out}; 1-channel outputs get luminance; the one-channel gray input
+     * ({@link GrayscaleInput#R_CHANNEL}) puts plane 0 in channel 0 and zeros in channels 1 and 2.
+     */
     static void normalise(float[] planes, Preprocessing p, float[] out, int offset) {
         int n = p.width() * p.height();
         double[] mean = p.mean(), std = p.std();
+        if (p.grayscaleInput() == GrayscaleInput.R_CHANNEL) {
+            float m = (float) mean[0], inv = (float) (1.0 / std[0]);
+            for (int i = 0; i < n; i++) out[offset + i] = (planes[i] - m) * inv;
+            java.util.Arrays.fill(out, offset + n, offset + 3 * n, 0f);
+            return;
+        }
         if (p.channels() == 1) {
             float m = (float) mean[0], inv = (float) (1.0 / std[0]);
             for (int i = 0; i < n; i++) out[offset + i] = (gray(planes, i, n) - m) * inv;

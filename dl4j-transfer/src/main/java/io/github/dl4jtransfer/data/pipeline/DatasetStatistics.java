@@ -4,6 +4,7 @@ import io.github.dl4jtransfer.data.Dataset;
 import io.github.dl4jtransfer.data.DatasetException;
 import io.github.dl4jtransfer.data.Sample;
 import io.github.dl4jtransfer.data.image.ChannelStats;
+import io.github.dl4jtransfer.data.image.GrayscaleInput;
 import io.github.dl4jtransfer.data.image.Preprocessing;
 import io.github.dl4jtransfer.data.image.RgbImage;
 import io.github.dl4jtransfer.data.split.DatasetSplit;
@@ -27,7 +28,13 @@ import java.util.concurrent.atomic.AtomicInteger;
  * the study defines but never calls). Every view has the same size, so every image weighs the same; the
  * study's helper instead averages per-batch means, which differs only through a smaller last batch. A
  * one-channel view gives luminance statistics. Sums are kept per image in double and added in sample order,
- * so the result does not depend on the thread count.
+ * so the result does not depend on the thread count. Under the one-channel gray input
+ * ({@link GrayscaleInput#R_CHANNEL}, the study's CheXpert/DDSM) the statistics are one value, over the PIL luminance.
+ *
+ * <p>Whether a dataset is gray: the study decides per dataset by a class attribute ({@code img_channels = 1} for
+ * CheXpert and DDSM, 3 for the others, {@code defaults/datasets.py:18, 98, 182, 243, 300}), which
+ * {@link ChannelStats#study(String)} mirrors (one value for exactly those); {@link #isGrayscale} decides from the
+ * images for any other, and {@link #studyPreprocessing} puts both together.
  */
 public final class DatasetStatistics {
 
@@ -47,12 +54,50 @@ public final class DatasetStatistics {
         return ChannelStats.study(split.dataset().format()).orElseGet(() -> of(split, view));
     }
 
+    /**
+     * Whether {@code dataset} is grayscale by its images: every one of up to {@code maxImages} of {@code samples}
+     * (evenly spaced, first and last included; all of them when {@code maxImages} is 0 or larger than the list)
+     * decodes to three identical planes — a gray PNG/JPEG, or a colour file with R = G = B everywhere.
+     */
+    public static boolean isGrayscale(Dataset dataset, List<Sample> samples, int maxImages) {
+        if (samples.isEmpty()) throw new IllegalArgumentException("no images to look at in " + dataset.root());
+        if (maxImages < 0) throw new IllegalArgumentException("maxImages must be >= 0, got " + maxImages);
+        int n = samples.size(), k = maxImages == 0 ? n : Math.min(n, maxImages);
+        for (int j = 0; j < k; j++) {
+            int i = k == 1 ? 0 : (int) ((long) j * (n - 1) / (k - 1));
+            if (!SampleImages.decode(dataset, samples.get(i)).isGray()) return false;
+        }
+        return true;
+    }
+
+    /** {@link #isGrayscale(Dataset, List, int)} over up to 64 images of the training split. */
+    public static boolean isGrayscale(DatasetSplit split) {
+        return isGrayscale(split.dataset(), split.train(), 64);
+    }
+
+    /**
+     * The study's preprocessing for {@code split}'s dataset: {@link Preprocessing#study} with the study's statistics
+     * where it has them (by format name), else computed over the training split; with the one-channel gray input
+     * ({@link GrayscaleInput#R_CHANNEL}) for a gray dataset — the study's CheXpert and DDSM (their statistics are one
+     * value), or, for a dataset the study does not have, one whose images are gray ({@link #isGrayscale(DatasetSplit)}).
+     */
+    public static Preprocessing studyPreprocessing(DatasetSplit split) {
+        java.util.Optional<ChannelStats> known = ChannelStats.study(split.dataset().format());
+        boolean gray = known.map(s -> s.channels() == 1).orElseGet(() -> isGrayscale(split));
+        GrayscaleInput input = gray ? GrayscaleInput.R_CHANNEL : GrayscaleInput.REPLICATE;
+        ChannelStats stats = known.orElseGet(() -> of(split,
+                Preprocessing.study(gray ? new ChannelStats(new double[]{0.5}, new double[]{0.25}) : ChannelStats.imagenet())
+                        .withGrayscaleInput(input)));
+        return Preprocessing.study(stats).withGrayscaleInput(input);
+    }
+
     /** Over {@code samples} of {@code dataset}, decoding on {@code threads} threads. */
     public static ChannelStats of(Dataset dataset, List<Sample> samples, Preprocessing view, int threads) {
         Objects.requireNonNull(view, "view");
         if (samples.isEmpty()) throw new IllegalArgumentException("no images to compute statistics over in " + dataset.root());
         if (threads <= 0) throw new IllegalArgumentException("threads must be > 0, got " + threads);
-        int channels = view.channels(), n = samples.size();
+        boolean oneGray = view.grayscaleInput() == GrayscaleInput.R_CHANNEL;
+        int channels = oneGray ? 1 : view.channels(), n = samples.size();
         // Per image and channel: Σx and Σx²; summed in sample order at the end.
         double[] sums = new double[n * channels * 2];
         AtomicInteger next = new AtomicInteger();
@@ -104,6 +149,17 @@ public final class DatasetStatistics {
         RgbImage img = SampleImages.decode(dataset, s);
         float[] planes = view.view(img);
         int plane = view.height() * view.width();
+        if (view.grayscaleInput() == GrayscaleInput.R_CHANNEL) { // three equal planes of PIL luminance: one channel
+            double sum = 0, sq = 0;
+            for (int i = 0; i < plane; i++) {
+                double g = planes[i];
+                sum += g;
+                sq += g * g;
+            }
+            sums[at] = sum;
+            sums[at + 1] = sq;
+            return;
+        }
         if (view.channels() == 1) {
             double sum = 0, sq = 0;
             for (int i = 0; i < plane; i++) {
