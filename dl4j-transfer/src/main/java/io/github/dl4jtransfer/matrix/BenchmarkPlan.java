@@ -90,6 +90,9 @@ public record BenchmarkPlan(List<ModelSpec> models, List<DatasetSpec> datasets, 
     public TrainerConfig trainerFor(CellKey key) {
         Map<String, Object> byProtocol = new LinkedHashMap<>(ProtocolDefaults.training(protocol, dataset(key.dataset()).format()));
         byProtocol.keySet().removeAll(explicitTraining);
+        if (explicitTraining.stream().anyMatch(ProtocolDefaults.WARMUP_LENGTH::contains)) {
+            byProtocol.keySet().removeAll(ProtocolDefaults.WARMUP_LENGTH);
+        }
         TrainerConfig c = TrainerConfig.SETTINGS.apply(trainer, byProtocol, "protocol " + protocol.id() + " ");
         for (TrainingOverride o : overrides) if (o.appliesTo(key)) c = o.applyTo(c);
         return c.toBuilder().optSeed(key.seed()).build();

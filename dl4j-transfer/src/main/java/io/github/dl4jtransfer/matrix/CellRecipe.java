@@ -6,6 +6,7 @@ import io.github.dl4jtransfer.data.DatasetOptions;
 import io.github.dl4jtransfer.data.SplitSpec;
 import io.github.dl4jtransfer.data.image.Augmentation;
 import io.github.dl4jtransfer.data.image.ChannelStats;
+import io.github.dl4jtransfer.data.image.GrayscaleInput;
 import io.github.dl4jtransfer.data.image.Preprocessing;
 import io.github.dl4jtransfer.data.pipeline.DatasetStatistics;
 import io.github.dl4jtransfer.data.split.DatasetSplit;
@@ -60,18 +61,29 @@ record CellRecipe(Preprocessing preprocessing, Optional<Augmentation> augmentati
 
     static CellRecipe of(ProtocolSettings choices, Scenario scenario, DatasetSplit split, Backbone backbone, DatasetOptions options) {
         int size = backbone.preprocessing().height();
-        Preprocessing prep = choices.preprocessing() == Protocol.STUDY
-                ? Preprocessing.study(options.mean() != null ? new ChannelStats(options.meanValues(), options.stdValues())
-                : DatasetStatistics.studyOrComputed(split, statisticsView(size)), size)
-                : backbone.preprocessing();
+        Optional<ChannelStats> known = options.mean() != null ? Optional.of(new ChannelStats(options.meanValues(), options.stdValues()))
+                : ChannelStats.study(split.dataset().format());
+        boolean oneChannel = choices.grayscaleInput() == GrayscaleInput.R_CHANNEL
+                && known.map(s -> s.channels() == 1).orElseGet(() -> DatasetStatistics.isGrayscale(split));
+        Preprocessing prep;
+        if (choices.preprocessing() == Protocol.STUDY) {
+            Preprocessing view = statisticsView(size, oneChannel);
+            prep = Preprocessing.study(known.orElseGet(() -> DatasetStatistics.of(split, view)), size);
+        } else {
+            prep = backbone.preprocessing();
+            // The model's own statistics for its red input channel: what that channel's filters were trained on.
+            if (oneChannel) prep = prep.withStats(new ChannelStats(new double[]{prep.mean()[0]}, new double[]{prep.std()[0]}));
+        }
+        if (oneChannel) prep = prep.withGrayscaleInput(GrayscaleInput.R_CHANNEL);
         boolean augmented = !scenario.cacheable() || choices.augmentFrozen();
         Augmentation aug = choices.augmentation() == Protocol.STUDY ? Augmentation.studyPipeline() : Augmentation.study();
         return new CellRecipe(prep, augmented ? Optional.of(aug) : Optional.empty());
     }
 
     /** The study's view with no normalisation: what per-dataset statistics are computed over when the study has none. */
-    static Preprocessing statisticsView(int size) {
-        return Preprocessing.study(new ChannelStats(new double[]{0}, new double[]{1}), size);
+    static Preprocessing statisticsView(int size, boolean oneChannel) {
+        Preprocessing view = Preprocessing.study(new ChannelStats(new double[]{0}, new double[]{1}), size);
+        return oneChannel ? view.withGrayscaleInput(GrayscaleInput.R_CHANNEL) : view;
     }
 
     /** For the provenance. */

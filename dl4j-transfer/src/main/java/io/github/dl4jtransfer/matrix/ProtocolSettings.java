@@ -2,6 +2,7 @@ package io.github.dl4jtransfer.matrix;
 
 import io.github.dl4jtransfer.config.Protocol;
 import io.github.dl4jtransfer.config.RecordSettings;
+import io.github.dl4jtransfer.data.image.GrayscaleInput;
 import io.github.dl4jtransfer.eval.UndefinedLabelAuc;
 
 import java.util.Map;
@@ -22,6 +23,10 @@ import static io.github.dl4jtransfer.config.ConfigException.require;
  *                          lesion-disjoint); formats the study did not use get ours under both
  * @param preprocessing     the study's (squash to 256 × 256, centre-crop 224, the dataset's mean/std, PIL
  *                          resampling) or the backbone preset's (aspect-preserving resize, the model's mean/std)
+ * @param grayscaleInput    how a gray dataset's images (CheXpert and DDSM by the study's table, others by their
+ *                          pixels) reach a three-channel backbone: the study's one channel — PIL luminance normalised
+ *                          into R, zeros in G and B, which equals the study's first layer cut to its red filters — or
+ *                          the gray planes replicated into all three ({@code replicate})
  * @param augmentation      the study's training transform (random resized crop of the 224 view, flips, colour
  *                          jitter) or ours (the same parameters, cropping from the decoded image)
  * @param augmentFrozen     frozen scenarios see augmented images every epoch, as in the study; then their backbone
@@ -36,7 +41,8 @@ import static io.github.dl4jtransfer.config.ConfigException.require;
  * @param undefinedLabelAuc a multi-label task's label with one class only in a split counts 0.5 in the mean AUC
  *                          (the study) or is left out (ours)
  */
-public record ProtocolSettings(Protocol featureTaps, Protocol splits, Protocol preprocessing, Protocol augmentation,
+public record ProtocolSettings(Protocol featureTaps, Protocol splits, Protocol preprocessing, GrayscaleInput grayscaleInput,
+                               Protocol augmentation,
                                boolean augmentFrozen, boolean batchNormTraining, boolean stochasticDepth,
                                UndefinedLabelAuc undefinedLabelAuc) {
 
@@ -47,6 +53,7 @@ public record ProtocolSettings(Protocol featureTaps, Protocol splits, Protocol p
         require(featureTaps != null, "<featureTaps>", "is missing", "use study or modern");
         require(splits != null, "<splits>", "is missing", "use study or modern");
         require(preprocessing != null, "<preprocessing>", "is missing", "use study or modern");
+        require(grayscaleInput != null, "<grayscaleInput>", "is missing", "use r_channel (the study) or replicate");
         require(augmentation != null, "<augmentation>", "is missing", "use study or modern");
         require(undefinedLabelAuc != null, "<undefinedLabelAuc>", "is missing", "use half (the study) or skip");
     }
@@ -64,8 +71,8 @@ public record ProtocolSettings(Protocol featureTaps, Protocol splits, Protocol p
     /** A protocol's values. */
     public static ProtocolSettings of(Protocol p) {
         return switch (p) {
-            case STUDY -> new ProtocolSettings(p, p, p, p, true, true, true, UndefinedLabelAuc.HALF);
-            case MODERN -> new ProtocolSettings(p, p, p, p, false, false, false, UndefinedLabelAuc.SKIP);
+            case STUDY -> new ProtocolSettings(p, p, p, GrayscaleInput.R_CHANNEL, p, true, true, true, UndefinedLabelAuc.HALF);
+            case MODERN -> new ProtocolSettings(p, p, p, GrayscaleInput.REPLICATE, p, false, false, false, UndefinedLabelAuc.SKIP);
         };
     }
 }

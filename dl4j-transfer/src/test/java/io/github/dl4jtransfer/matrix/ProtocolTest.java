@@ -8,6 +8,8 @@ import io.github.dl4jtransfer.data.Split;
 import io.github.dl4jtransfer.data.SplitStrategy;
 import io.github.dl4jtransfer.data.formats.Datasets;
 import io.github.dl4jtransfer.data.image.ChannelStats;
+import io.github.dl4jtransfer.data.image.GrayscaleInput;
+import io.github.dl4jtransfer.data.image.Preprocessing;
 import io.github.dl4jtransfer.data.image.ResizeMode;
 import io.github.dl4jtransfer.data.split.DatasetSplit;
 import io.github.dl4jtransfer.data.synth.SynthMed;
@@ -72,6 +74,8 @@ class ProtocolTest {
         for (SynthMed.Entry e : tasks) {
             TrainerConfig c = study.trainerFor(cell(e.name()));
             assertEquals(TrainerConfig.Schedule.CONSTANT, c.schedule(), e.format());
+            assertEquals(1e-8, c.warmupStartLearningRate(), e.format());
+            assertTrue(c.warmupOvershoot(), e.format());
             switch (e.format()) {
                 case "aptos2019", "ddsm" -> {
                     assertEquals(5 * 7, c.warmupSteps(7), e.format());
@@ -81,7 +85,7 @@ class ProtocolTest {
                     assertEquals(1000, c.warmupSteps(7), e.format());
                     assertEquals(1000, c.warmupSteps(400), e.format());
                 }
-                default -> assertEquals(0, c.warmupSteps(7), e.format());
+                default -> assertEquals(1, c.warmupSteps(7), "the study's scheduler falls back to one iteration: " + e.format());
             }
         }
         BenchmarkPlan modern = plan(out).optProtocol("modern").build();
@@ -101,6 +105,8 @@ class ProtocolTest {
         // A typed trainer counts where it differs from the defaults.
         BenchmarkPlan q = plan(out).optTrainer(TrainerConfig.builder().optWarmupEpochs(1).build()).build();
         assertEquals(1, q.trainerFor(cell(task("aptos2019").name())).warmupEpochs());
+        // One warm-up length setting given: the protocol sets no other (ISIC's 1000 iterations would win over it).
+        assertEquals(7, q.trainerFor(cell(task("isic2019").name())).warmupSteps(7));
         assertEquals(TrainerConfig.Schedule.CONSTANT, q.trainerFor(cell(task("aptos2019").name())).schedule());
     }
 
@@ -198,5 +204,25 @@ class ProtocolTest {
         assertEquals(new ChannelStats(new double[]{0.1, 0.2, 0.3}, new double[]{0.5, 0.6, 0.7}), r.preprocessing().stats());
         ConfigException half = assertThrows(ConfigException.class, () -> DatasetOptions.builder().optStats("0.1", null).build());
         assertTrue(half.getMessage().startsWith("<std>: is missing while <mean> is set"), half.getMessage());
+    }
+
+    /** Point 8: gray datasets enter as the study's one channel (R = luminance, G = B = 0) under the study. */
+    @Test
+    void grayDatasetsGetOneInputChannelUnderTheStudy(@TempDir Path out) {
+        SynthMed.Entry e = task("chexpert");
+        Dataset chex = Datasets.read(e.format(), e.path(), DatasetOptions.defaults());
+        DatasetSplit split = DatasetSplit.of(chex);
+        Backbone deit = BackboneLoader.load(Fixtures.tiny("deit-b16"));
+        Preprocessing study = CellRecipe.of(ProtocolSettings.of(Protocol.STUDY), Scenario.UNFROZEN_LINEAR, split, deit,
+                DatasetOptions.defaults()).preprocessing();
+        assertEquals(GrayscaleInput.R_CHANNEL, study.grayscaleInput());
+        assertEquals(ChannelStats.study("chexpert").orElseThrow(), study.stats());
+        assertEquals(GrayscaleInput.REPLICATE, CellRecipe.of(ProtocolSettings.of(Protocol.MODERN), Scenario.UNFROZEN_LINEAR, split, deit,
+                DatasetOptions.defaults()).preprocessing().grayscaleInput());
+        // A colour dataset is never cut to one channel.
+        SynthMed.Entry a = task("aptos2019");
+        Dataset aptos = Datasets.read(a.format(), a.path(), DatasetOptions.defaults());
+        assertEquals(GrayscaleInput.REPLICATE, CellRecipe.of(ProtocolSettings.of(Protocol.STUDY), Scenario.UNFROZEN_LINEAR,
+                DatasetSplit.of(aptos), deit, DatasetOptions.defaults()).preprocessing().grayscaleInput());
     }
 }

@@ -105,6 +105,12 @@ public record Preprocessing(int resize, int height, int width, int channels, dou
         return new Preprocessing(resize, crop, crop, 3, s.mean(), s.std(), Interpolation.BILINEAR, ResizeMode.SQUASH, true);
     }
 
+    /** This preprocessing normalising with {@code stats} (one value each is broadcast to every channel). */
+    public Preprocessing withStats(ChannelStats stats) {
+        ChannelStats s = stats.broadcast(channels);
+        return new Preprocessing(resize, height, width, channels, s.mean(), s.std(), interpolation, resizeMode, pilFixedPoint, grayscaleInput);
+    }
+
     /**
      * This preprocessing with grayscale input {@code v}. {@link GrayscaleInput#R_CHANNEL} on {@link #study} of a gray
      * dataset's (one-value) statistics is the study's CheXpert/DDSM input:
