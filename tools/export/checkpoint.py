@@ -53,8 +53,11 @@ def user_strip(sd):
 
 
 def counted_keys(model):
-    """The model's tensors that a checkpoint must provide: floating-point state_dict entries, in order."""
-    return [k for k, v in model.state_dict().items() if v.is_floating_point()]
+    """The model's tensors that a checkpoint must provide: floating-point state_dict entries, in order,
+    less the model's ``derived_keys`` (tensors the family computes from others after loading, such as
+    SAM's study copies of the relative-position tables)."""
+    derived = set(getattr(model, "derived_keys", ()))
+    return [k for k, v in model.state_dict().items() if v.is_floating_point() and k not in derived]
 
 
 def record(model, path, *, provided, missing, unexpected, mismatched=(), checkpoint_keys=()):

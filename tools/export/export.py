@@ -58,6 +58,9 @@ def main(argv=None):
     ap.add_argument("--tokens", type=int, help="deit-tail only: number of input tokens N (a square)")
     ap.add_argument("--quick-gelu", action="store_true",
                     help="openclip-vitb16 only: QuickGELU x*sigmoid(1.702x) (OpenAI / -quickgelu weights) instead of GELU")
+    ap.add_argument("--blip-feature-token", choices=("cls", "1"),
+                    help="blip-vitb16 only: what the modern 'features' output is: cls (token 0, default) or 1 "
+                         "(token 1 after the final norm, the study's feature); the study section always names token 1")
     ap.add_argument("--list", action="store_true", help="list the preset names and exit")
     args = ap.parse_args(argv)
 
@@ -90,6 +93,10 @@ def main(argv=None):
         if "quick_gelu" not in inspect.signature(mod.build).parameters:
             ap.error(f"--quick-gelu is not supported by {args.family}")
         kwargs["quick_gelu"] = True
+    if args.blip_feature_token is not None:
+        if "feature_token" not in inspect.signature(mod.build).parameters:
+            ap.error(f"--blip-feature-token is not supported by {args.family}")
+        kwargs["feature_token"] = args.blip_feature_token
     t0 = time.time()
     checkpoint.reset(args.strip_prefix)
     model, meta = mod.build(args.tiny, args.weights, **kwargs)

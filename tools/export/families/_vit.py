@@ -117,12 +117,23 @@ class ViT(nn.Module):
 
     ``pos_slice``: BLIP adds ``pos_embed[:, :x.size(1), :]`` (a Slice in the graph); the others add
     the whole ``pos_embed``.
+
+    ``taps``: the graph outputs, ``(name, kind)`` in order; kinds: ``cls`` (token 0 after the final
+    norm), ``token1`` (token 1 after the final norm: BLIP's feature in the study), ``patch`` (patch tokens
+    after the final norm), ``patch_prenorm`` (patch tokens before it: DINOv2's ``x_prenorm[:, 1:]``).
+    Default: ``features`` = cls, ``tokens`` = patch.
     """
 
     def __init__(self, *, img_size, patch_size, embed_dim, depth, num_heads, mlp_ratio=4.0, eps=1e-6,
                  layerscale=False, scale_q_first=False, mask_token=False, num_classes=0,
-                 pos_slice=False):
+                 pos_slice=False, taps=(("features", "cls"), ("tokens", "patch"))):
         super().__init__()
+        kinds = {"cls", "token1", "patch", "patch_prenorm"}
+        bad = [k for _, k in taps if k not in kinds]
+        if bad:
+            raise ValueError(f"unknown tap kinds {bad}; known: {sorted(kinds)}")
+        self.taps = tuple(taps)
+        self.output_names = tuple(n for n, _ in self.taps)
         self.patch_embed = PatchEmbed(img_size, patch_size, 3, embed_dim)
         self.cls_token = nn.Parameter(torch.zeros(1, 1, embed_dim))
         self.pos_embed = nn.Parameter(torch.zeros(1, 1 + self.patch_embed.num_patches, embed_dim))
@@ -151,8 +162,11 @@ class ViT(nn.Module):
             x = x + self.pos_embed
         for blk in self.blocks:
             x = blk(x)
+        pre = x
         x = self.norm(x)
-        return x[:, 0], x[:, 1:]
+        pick = {"cls": lambda: x[:, 0], "token1": lambda: x[:, 1], "patch": lambda: x[:, 1:],
+                "patch_prenorm": lambda: pre[:, 1:]}
+        return tuple(pick[k]() for _, k in self.taps)
 
 
 # --------------------------------------------------------------------------------------------------

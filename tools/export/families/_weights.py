@@ -135,7 +135,8 @@ def load_checkpoint(model, path, *, select=(), strip=("module.",), adapt=None, i
         "file": os.path.basename(path),
         "loaded": len(clean) - len(res.unexpected_keys),
         "adapted": adapted,
-        "missing": list(res.missing_keys),
+        "missing": [k for k in res.missing_keys if k not in set(getattr(model, "derived_keys", ()))],
+        "derived (computed after loading)": [k for k in res.missing_keys if k in set(getattr(model, "derived_keys", ()))],
         "unexpected": list(res.unexpected_keys),
         "shape_mismatch_skipped": skipped,
         "ignored": len(ignored),
@@ -144,7 +145,7 @@ def load_checkpoint(model, path, *, select=(), strip=("module.",), adapt=None, i
     print(f"[weights] {path}: loaded {rec['loaded']} of {rec['total']} model tensors "
           f"({report['ignored']} checkpoint keys ignored by design"
           + (f", {outside} keys outside '{selected}' dropped" if selected else "") + ")")
-    for what in ("adapted", "missing", "unexpected", "shape_mismatch_skipped"):
+    for what in ("adapted", "missing", "unexpected", "shape_mismatch_skipped", "derived (computed after loading)"):
         print(f"[weights]   {what}: {len(report[what])}")
         for item in report[what][:checkpoint.SHOW]:
             print(f"[weights]     {item}")

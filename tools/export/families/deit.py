@@ -8,6 +8,7 @@ import common
 from families import _vit
 
 NAME = "deit-b16"
+DEIT_SRC = "drop path: utils/transformers/deit.py:143 (VisionTransformer drop_path_rate=0. by default; deit_base, deit.py:342-345, passes params.json's transformers_params, which set none)"
 
 
 def build(tiny, weights=None):
@@ -31,5 +32,7 @@ def build(tiny, weights=None):
         num_tokens=g * g, block_pattern="blocks\\.\\d+", num_blocks=cfg["depth"],
         source_url="https://github.com/facebookresearch/deit", license="Apache-2.0", weights=wname,
         pretraining_data="ImageNet-1k",
+        study=common.study_section(drop_path_rate=0.0, source=(
+            "taps as modern (CLS after the final norm, deit.py forward_features); " + DEIT_SRC)),
         notes="DeiT-B/16 (not distilled); features = CLS after final norm (head not applied), tokens = patch tokens after final norm")
     return model, meta

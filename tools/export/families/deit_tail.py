@@ -17,7 +17,7 @@ import math
 import torch
 
 import common
-from families import _vit
+from families import _vit, deit
 
 NAME = "deit-tail"
 
@@ -70,6 +70,9 @@ def build(tiny, weights=None, num_tokens=None):
         block_pattern="blocks\\.\\d+", num_blocks=depth,
         source_url="https://github.com/facebookresearch/deit", license="Apache-2.0", weights=wname,
         pretraining_data="ImageNet-1k",
+        study=common.study_section(drop_path_rate=0.0, source=(
+            "the study's DeiT classifier is its deit_base main model with patch_embed replaced by Identity "
+            "(defaults/wrappers.py, e.g. :520-521); " + deit.DEIT_SRC)),
         notes=(f"input 'tokens' (B, {n}, {dim}) -> output 'features' (B, {dim}) = CLS after final norm; "
                f"pos_embed resampled in Python from 14x14 to {g}x{g} (bicubic); no image input, so "
                "resize/crop are 0 and mean/std are unused"))

@@ -6,7 +6,7 @@ full training checkpoints (``teacher`` with ``module.backbone.`` prefixes) are u
 A pos_embed of another grid is resampled in Python with DINO's run-time rule (bicubic, offset 0.1).
 """
 import common
-from families import _vit
+from families import _vit, deit
 
 NAME = "dino-vitb16"
 
@@ -32,5 +32,7 @@ def build(tiny, weights=None):
         num_tokens=g * g, block_pattern="blocks\\.\\d+", num_blocks=cfg["depth"],
         source_url="https://github.com/facebookresearch/dino", license="Apache-2.0", weights=wname,
         pretraining_data="ImageNet-1k",
+        study=common.study_section(drop_path_rate=0.0, source=(
+            "taps as modern; built as the study's DeiT VisionTransformer; " + deit.DEIT_SRC)),
         notes="DINO ViT-B/16 backbone; features = CLS after final norm, tokens = patch tokens after final norm")
     return model, meta

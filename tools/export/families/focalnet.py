@@ -24,10 +24,26 @@ ctx_all += ctx_global * gates[L]; [seem: ctx_all /= L+1]; modulator = h(ctx_all)
 out = proj(q * modulator).
 
 Outputs: ``tokens`` = last-stage tokens after the final norm (B, 7*7, 768 at 224); ``features`` = their
-mean over tokens (B, 768).
+mean over tokens (B, 768). These are the study's taps too: ``res5`` = ``norm3`` of the last stage
+(utils/transformers/focal_dw.py:603-612), its spatial mean as the linear feature and flattened as the
+DeiT-head tokens (defaults/models.py:232-235, 520-521).
+
+The study's 1-channel stem (SEEM only; :func:`grayscale_variant`, written as ``model-gray.onnx``): for
+1-channel data the study replaces ``patch_embed`` by ``focal_dw.PatchEmbed(in_chans=1, is_stem=True,
+patch_size=(4, 4), embed_dim=96)`` (defaults/models.py:81-92). That constructor's defaults are
+``use_conv_embed=False`` and ``norm_layer=None`` (focal_dw.py:307-335), so it builds a *4x4 stride-4* conv
+without padding and without the patch-embed LayerNorm; the study then assigns the pretrained *7x7* weight's
+R slice (``weight.repeat(1, 4, 1, 1)[:, :1]``) and the bias to it. ``F.conv2d`` takes the kernel size from
+the weight, so the stem becomes a 7x7 conv, stride 4, **no padding**, **no LayerNorm**: 224 -> 55x55 (not
+56), then 28 (the downsample pads 55 to 56 on the right/bottom first, focal_dw.py:340-343), 14, 7 -- the
+same 7x7 tokens at the end; tiny 64 -> 15, 8, 4, 2. This is not the 3-channel graph fed [x, 0, 0], hence a
+second graph.
 """
+import copy
+
 import torch
 import torch.nn as nn
+import torch.nn.functional as F
 
 import common
 from families import _weights
@@ -47,7 +63,7 @@ ARCHS = {
                 scaling_modulator=False, layerscale=False, final_norm="norm"),
 }
 FULL = dict(img_size=224, embed_dim=96, depths=(2, 2, 6, 2), mlp_ratio=4.0)
-TINY = dict(img_size=64, embed_dim=16, depths=(1, 1, 1, 1), mlp_ratio=4.0)
+TINY = dict(img_size=64, embed_dim=8, depths=(1, 1, 1, 1), mlp_ratio=4.0)
 
 
 class Mlp(nn.Module):
@@ -159,6 +175,34 @@ class PatchEmbed(nn.Module):
         return self.norm(self.proj(x).flatten(2).transpose(1, 2))
 
 
+class StudyGrayStem(nn.Module):
+    """The study's 1-channel SEEM stem: 7x7 conv (the R slice of the 7x7 stem weight), stride 4, no
+    padding, no LayerNorm; the input is first zero-padded right/bottom to a multiple of 4 as
+    focal_dw.PatchEmbed does (static: nothing at 224 or 64). (B, 1, H, W) -> (B, H'*W', C)."""
+
+    def __init__(self, stem, hw):
+        super().__init__()
+        w = stem.proj.weight.detach()
+        self.proj = nn.Conv2d(1, w.shape[0], kernel_size=w.shape[-1], stride=4, padding=0)
+        with torch.no_grad():
+            self.proj.weight.copy_(w.repeat(1, 4, 1, 1)[:, :1])      # as defaults/models.py:87, 90
+            self.proj.bias.copy_(stem.proj.bias.detach())
+        self.hw = hw                                               # static input (H, W)
+
+    def forward(self, x):
+        H, W = self.hw
+        if W % 4:
+            x = F.pad(x, (0, 4 - W % 4))
+        if H % 4:
+            x = F.pad(x, (0, 0, 0, 4 - H % 4))
+        return self.proj(x).flatten(2).transpose(1, 2)
+
+    @staticmethod
+    def out_size(n, k=7):
+        n = n + (4 - n % 4) % 4
+        return (n - k) // 4 + 1
+
+
 class BasicLayer(nn.Module):
     def __init__(self, dim, depth, hw, mlp_ratio, a, downsample):
         super().__init__()
@@ -174,6 +218,12 @@ class BasicLayer(nn.Module):
             return x
         H, W = self.hw
         x = x.transpose(1, 2).reshape(x.shape[0], -1, H, W)
+        # focal_dw.PatchEmbed pads to a multiple of its patch size (2) first (static; only for odd sizes,
+        # i.e. after the study's 1-channel stem)
+        if W % 2:
+            x = F.pad(x, (0, 1))
+        if H % 2:
+            x = F.pad(x, (0, 0, 0, 1))
         return self.downsample(x)
 
 
@@ -196,6 +246,17 @@ class FocalNet(nn.Module):
         self.final_norm = a["final_norm"]
         self.add_module(self.final_norm, nn.LayerNorm(self.num_features))
         self.grid = hw
+        self.img_size = img_size
+
+    def set_stem_grid(self, hw):
+        """Set every stage's static (H, W) from the stem's output size ``hw`` (then (hw + 1) // 2 per stage)."""
+        for layer in self.layers:
+            layer.hw = (hw, hw)
+            for blk in layer.blocks:
+                blk.hw = (hw, hw)
+            if layer.downsample is not None:
+                hw = (hw + 1) // 2
+        self.grid = hw
 
     def forward(self, images):
         x = self.patch_embed(images)
@@ -203,6 +264,26 @@ class FocalNet(nn.Module):
             x = layer(x)
         tokens = getattr(self, self.final_norm)(x)
         return tokens.mean(1), tokens
+
+
+def grayscale_variant(model):
+    """The study's 1-channel SEEM model (module docstring): a copy of ``model`` sharing its weights but
+    the stem, which becomes :class:`StudyGrayStem`."""
+    if model.arch != "seem":
+        raise ValueError("the study's 1-channel stem is SEEM's (focal_dw); arch " + model.arch)
+    gray = copy.deepcopy(model)
+    gray.patch_embed = StudyGrayStem(model.patch_embed, (model.img_size, model.img_size))
+    gray.set_stem_grid(StudyGrayStem.out_size(model.img_size))
+    return gray
+
+
+def export(model, meta, out_dir, opset=17):
+    """``common.export_backbone``; for SEEM first the study's 1-channel variant ``model-gray.onnx``,
+    named in the sidecar's ``study.grayscale``."""
+    if model.arch == "seem":
+        gray = common.export_grayscale_variant(grayscale_variant(model), meta, out_dir, opset=opset)
+        meta = dict(meta, study=dict(meta["study"], grayscale=gray))
+    return common.export_backbone(model, meta, out_dir, opset=opset)
 
 
 def build(tiny, weights=None, arch="seem"):
@@ -230,6 +311,14 @@ def build(tiny, weights=None, arch="seem"):
         source_url=SEEM_URL if arch == "seem" else FOCALNET_URL,
         license="Apache-2.0" if arch == "seem" else "MIT", weights=wname,
         pretraining_data="COCO+LVIS" if arch == "seem" else "ImageNet-1k",
+        study=common.study_section(
+            drop_path_rate=0.3 if arch == "seem" else 0.0,
+            source=("taps: utils/transformers/focal_dw.py:603-612 (res5 = norm3 of the last stage), "
+                    "defaults/models.py:232-235 (spatial mean), :520-521 (Ymodel_SEEM flattens it); drop path: "
+                    "focal_dw.py:636 (D2FocalNet drop_path_rate = 0.3, linear over the 12 blocks, :426); "
+                    "1-channel stem: defaults/models.py:81-92 with focal_dw.py:307-335"
+                    if arch == "seem" else
+                    "not a study model (the study's FocalNet is SEEM's D2FocalNet); nothing known")),
         notes=("FocalNet-T (%s): embed %d, depths %s, focal level %d, focal window %d, conv_embed=%s, "
                "dw1/dw2=%s, post-LN=%s, modulator/(L+1)=%s, layer-scale=%s. tokens = last stage after %s "
                "(B, %d, %d); features = token mean. SEEM (detectron2) resizes the shorter edge and does "

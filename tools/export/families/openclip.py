@@ -11,7 +11,12 @@ Activation: plain (erf) GELU, which is what the laion2b ViT-B-16 weights were tr
 weights and open_clip's ``-quickgelu`` models; the sidecar's notes say which one was exported.
 
 features = ln_post(CLS) @ proj (the pooled image embedding, 512-d for ViT-B/16);
-tokens = ln_post(patch tokens), width-d, without the projection.
+tokens = ln_post(patch tokens), width-d, without the projection (modern);
+study_tokens = the patch tokens *without* ln_post: the study's open_clip (env_files/open_clip) builds the
+visual tower with ``output_tokens=True`` (model.py:141) and its ``forward`` applies ``ln_post`` to the pooled
+CLS only (transformer.py:463-467, 503-504), returning ``pooled @ proj, x[:, 1:]`` (transformer.py:506-510);
+``Ymodel_CLIP`` feeds those tokens to the DeiT head (defaults/models.py:570-572). The study's linear feature
+is the pooled ``ln_post(CLS) @ proj`` (= ``features``).
 """
 from collections import OrderedDict
 
@@ -63,6 +68,8 @@ class Transformer(nn.Module):
 
 
 class VisionTransformer(nn.Module):
+    output_names = ("features", "tokens", "study_tokens")
+
     def __init__(self, image_size, patch_size, width, layers, heads, output_dim, quick_gelu=False):
         super().__init__()
         self.grid = image_size // patch_size
@@ -85,9 +92,10 @@ class VisionTransformer(nn.Module):
         x = x.permute(1, 0, 2)                                   # NLD -> LND
         x = self.transformer(x)
         x = x.permute(1, 0, 2)                                   # LND -> NLD
+        raw_tokens = x[:, 1:]                                    # the study's tokens: no ln_post
         x = self.ln_post(x)
         pooled, tokens = x[:, 0], x[:, 1:]
-        return pooled @ self.proj, tokens
+        return pooled @ self.proj, tokens, raw_tokens
 
 
 def build(tiny, weights=None, quick_gelu=None):
@@ -115,7 +123,14 @@ def build(tiny, weights=None, quick_gelu=None):
         weights=wname,
         # laion2b_s34b_b88k; quick_gelu is for other checkpoints (OpenAI's WIT-400M, open_clip's -quickgelu ones)
         pretraining_data=None if quick_gelu else "LAION-2B",
+        study=common.study_section(
+            outputs={"tokens": "study_tokens"}, drop_path_rate=0.0,
+            source=("tokens: env_files/open_clip/model.py:141 (output_tokens=True), transformer.py:463-467, "
+                    "503-510 (ln_post on the pooled CLS only), defaults/models.py:570-572; features: "
+                    "transformer.py:504-507 (ln_post(CLS) @ proj); drop path: open_clip's VisionTransformer has "
+                    "no stochastic depth (patch_dropout 0, transformer.py:351, 381)")),
         notes=(f"quick_gelu={str(quick_gelu).lower()}; LayerNorm eps 1e-5; features = ln_post(CLS) @ proj, "
-               "tokens = ln_post(patch tokens) without proj; transformer runs sequence-first through "
+               "tokens = ln_post(patch tokens) without proj, study_tokens = patch tokens without ln_post "
+               "(the study's); transformer runs sequence-first through "
                "nn.MultiheadAttention; official OpenCLIP preprocessing is resize 224 / crop 224"))
     return model, meta

@@ -1,8 +1,16 @@
-"""ResNet-152 (torchvision ``resnet152``, weights ``IMAGENET1K_V2``) as a feature backbone.
+"""ResNet-152 (torchvision ``resnet152``, weights ``IMAGENET1K_V1``) as a feature backbone.
+
+The study loads ``torch.hub.load('pytorch/vision:v0.10.0', 'resnet152', pretrained=True)``
+(utils/transformers/resnet.py:10-11): torchvision 0.10's ``model_urls['resnet152']``, the original
+``resnet152-394f9c45.pth`` (``IMAGENET1K_V1``, top-1 78.3 %), not the newer ``IMAGENET1K_V2`` recipe file
+``resnet152-f82ba261.pth`` (82.3 %). The preset names the V1 file and its preprocessing (resize 256,
+centre crop 224, bilinear, ImageNet mean/std). The study uses ``fc``'s input, the global average pool
+(defaults/models.py:112-116), as ``features``; ResNet has no stochastic depth.
 
 Full: ``torchvision.models.resnet152()`` itself (names conv1, bn1, layer1..layer4.N.{conv1, bn1,
 conv2, bn2, conv3, bn3, downsample.0, downsample.1}, fc). ``--weights FILE`` loads a torchvision
-state dict (e.g. ``resnet152-f82ba261.pth``, IMAGENET1K_V2) by name; ``fc`` is kept so the checkpoint
+state dict (``resnet152-394f9c45.pth``, IMAGENET1K_V1; a V2 file loads the same way but is not what the
+study used) by name; ``fc`` is kept so the checkpoint
 loads without unexpected keys, but it is not part of the exported graph.
 
 Tiny: a ResNet built from torchvision's own ``Bottleneck`` with the same parameter names but small
@@ -14,7 +22,7 @@ the wrong statistics (or ignores eps) is caught.
 Outputs: ``features`` = global average pool of layer4 (B, 2048); ``tokens`` = the layer4 map flattened
 to (B, H*W, 2048) (7*7 = 49 at 224).
 
-Preprocessing (IMAGENET1K_V2): resize shorter side 232 (bilinear), center crop 224, ImageNet mean/std.
+Preprocessing (IMAGENET1K_V1): resize shorter side 256 (bilinear), center crop 224, ImageNet mean/std.
 
 Export: :func:`export` (used by export.py instead of ``common.export_backbone`` directly) exports with
 ``training=TrainingMode.PRESERVE`` so the graph keeps ``BatchNormalization`` nodes and torchvision's
@@ -32,7 +40,8 @@ import common
 from families import _weights
 
 NAME = "resnet152"
-SOURCE = "https://download.pytorch.org/models/resnet152-f82ba261.pth"
+# IMAGENET1K_V1: what torch.hub 'pytorch/vision:v0.10.0' resnet152(pretrained=True) downloads (the study)
+SOURCE = "https://download.pytorch.org/models/resnet152-394f9c45.pth"
 
 
 class TinyResNet(nn.Module):
@@ -112,10 +121,10 @@ def export(model, meta, out_dir, opset=17):
 def build(tiny, weights=None):
     if tiny:
         net, size, blocks = TinyResNet(), 64, (1, 1, 2, 1)
-        resize = 66                                 # 232/224 * 64, rounded
+        resize = 73                                 # 256/224 * 64, rounded
     else:
         net, size, blocks = torchvision.models.resnet152(weights=None), 224, (3, 8, 36, 3)
-        resize = 232
+        resize = 256
     model = Backbone(net)
     _weights.randomize_(model, seed=4001 if tiny else 4002)
     wname = "random"
@@ -132,7 +141,12 @@ def build(tiny, weights=None):
         block_pattern="layer\\d+\\.\\d+", num_blocks=sum(blocks),
         source_url=SOURCE, license="BSD-3-Clause", weights=wname,
         pretraining_data="ImageNet-1k",
-        notes=("torchvision ResNet-152, IMAGENET1K_V2 recipe (resize 232 bilinear, crop 224). "
+        study=common.study_section(drop_path_rate=0.0, source=(
+            "weights: utils/transformers/resnet.py:10-11 (torch.hub pytorch/vision:v0.10.0 resnet152, "
+            "pretrained=True = IMAGENET1K_V1); features: defaults/models.py:112-116 (fc replaced by Identity: "
+            "the global average pool); no stochastic depth in torchvision's ResNet")),
+        notes=("torchvision ResNet-152, weights IMAGENET1K_V1 (resnet152-394f9c45.pth, what the study's "
+               "torch.hub pytorch/vision:v0.10.0 loads), its recipe: resize 256 bilinear, crop 224. "
                "features = global average pool of layer4, tokens = layer4 map (B, H*W, C); fc unused. "
                "Exported with TrainingMode.PRESERVE on the eval-mode model: BatchNormalization nodes and "
                "parameter names kept (the default EVAL export folds BN into Conv, anonymous names). "

@@ -23,8 +23,25 @@ time; the windowed blocks' tables (27 rows for window 14) already fit. The model
 interpolates, so the graph has no Resize. The relative-position gather indices depend only on the
 (static) window / grid size and are computed in Python, so they are constants in the graph.
 
-Outputs: ``features`` = mean over the spatial positions of the neck output (B, 256); ``tokens`` = the
-neck output flattened to (B, H*W, 256).
+Outputs (modern): ``features`` = mean over the spatial positions of the neck output (B, 256); ``tokens`` =
+the neck output flattened to (B, H*W, 256).
+
+Outputs (study): the study builds SAM's encoder **without the neck** (utils/transformers/sam.py:57-144, the
+neck keys are filtered out at :434-441) and taps the last block's output (B, H, W, 768):
+``study_features`` = its spatial mean (defaults/models.py:221-222), ``study_tokens`` = it flattened to
+(B, H*W, 768) (``Ymodel_SAM``, defaults/models.py:414-420). The study also resamples the *global* blocks'
+relative-position tables with ``F.interpolate(..., size=2*14-1)`` in its default mode, **nearest**
+(sam.py:456-463), where SAM's own ``get_rel_pos`` (and the modern tables here) interpolate linearly. So
+the global blocks carry a second pair of tables, ``blocks.N.attn.rel_pos_{h,w}_study`` (nearest; parameters
+that no checkpoint provides: they are computed from its tables, see ``derived_keys``),
+and the graph runs the blocks from the first global one on twice: once with the modern tables into the
+neck, once with the study's tables into the study outputs (the weights are shared; SameDiff evaluates only
+the requested outputs, so a protocol pays for its own path only). Windowed blocks' tables (27 rows for
+window 14) are not resampled by either. ``pos_embed``: both bicubic, antialiased (sam.py:465-468).
+
+Random weights: the global tables are drawn at the official size (127 rows for the 64-grid of 1024 px;
+tiny: 2 * (4 * grid) - 1 rows) and resampled both ways, as a checkpoint's would be, so the two paths differ
+in random exports too.
 """
 import torch
 import torch.nn as nn
@@ -123,13 +140,20 @@ class Attention(nn.Module):
         self.rel_pos_h = nn.Parameter(torch.zeros(2 * input_size[0] - 1, head_dim))
         self.rel_pos_w = nn.Parameter(torch.zeros(2 * input_size[1] - 1, head_dim))
 
-    def forward(self, x):
+    def add_study_tables(self):
+        """Second pair of tables for the study's path: parameters (trainable initializers in the graph),
+        computed from the checkpoint's tables rather than loaded (the model's ``derived_keys``)."""
+        self.rel_pos_h_study = nn.Parameter(self.rel_pos_h.detach().clone())
+        self.rel_pos_w_study = nn.Parameter(self.rel_pos_w.detach().clone())
+
+    def forward(self, x, study=False):
         B, H, W, _ = x.shape
         qkv = self.qkv(x).reshape(B, H * W, 3, self.num_heads, -1).permute(2, 0, 3, 1, 4)
         q, k, v = qkv.reshape(3, B * self.num_heads, H * W, -1).unbind(0)
         attn = (q * self.scale) @ k.transpose(-2, -1)
-        attn = add_decomposed_rel_pos(attn, q, self.rel_pos_h, self.rel_pos_w,
-                                      self.input_size, self.input_size)
+        rel_h, rel_w = ((self.rel_pos_h_study, self.rel_pos_w_study) if study
+                        else (self.rel_pos_h, self.rel_pos_w))
+        attn = add_decomposed_rel_pos(attn, q, rel_h, rel_w, self.input_size, self.input_size)
         attn = attn.softmax(dim=-1)
         x = (attn @ v).view(B, self.num_heads, H, W, -1).permute(0, 2, 3, 1, 4).reshape(B, H, W, -1)
         return self.proj(x)
@@ -173,12 +197,12 @@ class Block(nn.Module):
         self.window_size = window_size
         self.grid = tuple(grid)
 
-    def forward(self, x):
+    def forward(self, x, study=False):
         shortcut = x
         x = self.norm1(x)
         if self.window_size > 0:
             x, pad_hw = window_partition(x, self.window_size, self.grid)
-        x = self.attn(x)
+        x = self.attn(x, study=study and self.window_size == 0)
         if self.window_size > 0:
             x = window_unpartition(x, self.window_size, pad_hw, self.grid)
         x = shortcut + x
@@ -186,6 +210,8 @@ class Block(nn.Module):
 
 
 class ImageEncoderViT(nn.Module):
+    output_names = ("features", "tokens", "study_features", "study_tokens")
+
     def __init__(self, *, img_size, patch_size, embed_dim, depth, num_heads, mlp_ratio, out_chans,
                  window_size, global_attn_indexes):
         super().__init__()
@@ -202,15 +228,56 @@ class ImageEncoderViT(nn.Module):
             nn.Conv2d(out_chans, out_chans, kernel_size=3, padding=1, bias=False),
             LayerNorm2d(out_chans),
         )
+        self.global_attn_indexes = tuple(global_attn_indexes)
+        for i in self.global_attn_indexes:
+            self.blocks[i].attn.add_study_tables()
+        self.derived_keys = tuple(f"blocks.{i}.attn.rel_pos_{a}_study"
+                                  for i in self.global_attn_indexes for a in ("h", "w"))
+        # the two paths part at the first global block (the only blocks whose tables differ)
+        self.fork = min(self.global_attn_indexes) if self.global_attn_indexes else depth
 
     def forward(self, images):
         x = self.patch_embed(images) + self.pos_embed
-        for blk in self.blocks:
+        for blk in self.blocks[:self.fork]:
             x = blk(x)
-        x = self.neck(x.permute(0, 3, 1, 2))                 # B, out_chans, H, W
-        features = x.mean(dim=(2, 3))
-        tokens = x.flatten(2).transpose(1, 2)
-        return features, tokens
+        xs = x
+        for blk in self.blocks[self.fork:]:
+            x = blk(x)
+            xs = blk(xs, study=True)
+        n = self.neck(x.permute(0, 3, 1, 2))                 # B, out_chans, H, W
+        features = n.mean(dim=(2, 3))
+        tokens = n.flatten(2).transpose(1, 2)
+        # the study: no neck; the last block's (B, H, W, C) output
+        study_features = xs.mean(dim=(1, 2))
+        study_tokens = xs.flatten(1, 2)
+        return features, tokens, study_features, study_tokens
+
+
+def _rel_pos_linear(src, rows):
+    """(L, C) -> (rows, C) with 1-D linear interpolation, as SAM's get_rel_pos does at run time."""
+    t = src.float().reshape(1, src.shape[0], -1).permute(0, 2, 1)
+    t = F.interpolate(t, size=rows, mode="linear")
+    return t.reshape(-1, rows).permute(1, 0).contiguous()
+
+
+def _rel_pos_nearest(src, rows):
+    """(L, C) -> (rows, C) as the study resamples the global tables: F.interpolate's default mode, nearest
+    (utils/transformers/sam.py:461-463)."""
+    t = src.float().reshape(1, src.shape[0], src.shape[1]).permute(0, 2, 1)
+    return F.interpolate(t, size=rows).permute(0, 2, 1)[0].contiguous()
+
+
+def _set_study_tables(model, sources):
+    """Study tables of each global block: nearest-resampled from ``sources[key]`` (the table before any
+    resampling) or, without a source, from the modern table itself (then of the target size already)."""
+    with torch.no_grad():
+        for i in model.global_attn_indexes:
+            attn = model.blocks[i].attn
+            for axis in ("h", "w"):
+                key = f"blocks.{i}.attn.rel_pos_{axis}"
+                cur = getattr(attn, f"rel_pos_{axis}")
+                src = sources.get(key, cur.detach())
+                getattr(attn, f"rel_pos_{axis}_study").copy_(_rel_pos_nearest(src, cur.shape[0]))
 
 
 def _adapt(key, src, dst):
@@ -220,22 +287,47 @@ def _adapt(key, src, dst):
         t = F.interpolate(t, size=tuple(dst.shape[1:3]), mode="bicubic", align_corners=False, antialias=True)
         return t.permute(0, 2, 3, 1).contiguous()
     if key.endswith(("attn.rel_pos_h", "attn.rel_pos_w")):  # (Ls, C) -> (Ld, C), as get_rel_pos
-        t = src.float().reshape(1, src.shape[0], -1).permute(0, 2, 1)
-        t = F.interpolate(t, size=dst.shape[0], mode="linear")
-        return t.reshape(-1, dst.shape[0]).permute(1, 0).contiguous()
+        return _rel_pos_linear(src, dst.shape[0])
     return None
+
+
+def export(model, meta, out_dir, opset=17):
+    """``common.export_backbone``, then the study path's second uses of the shared block weights read the
+    weights themselves instead of ``Identity`` copies (:func:`common.inline_identity_initializers`)."""
+    return common.export_backbone(model, meta, out_dir, opset=opset,
+                                  postprocess=common.inline_identity_initializers)
 
 
 def build(tiny, weights=None):
     cfg = TINY if tiny else FULL
     model = ImageEncoderViT(**cfg)
     _weights.randomize_(model, seed=2001 if tiny else 2002, free_std=0.5)
+    # random global tables at the official size (1024 px: a 64 grid; tiny: 4x the grid), resampled both ways
+    g0 = torch.Generator().manual_seed(2003 if tiny else 2004)
+    native_rows = 2 * (1024 // cfg["patch_size"] if not tiny else 4 * (cfg["img_size"] // cfg["patch_size"])) - 1
+    sources = {}
+    with torch.no_grad():
+        for i in model.global_attn_indexes:
+            attn = model.blocks[i].attn
+            for axis in ("h", "w"):
+                cur = getattr(attn, f"rel_pos_{axis}")
+                src = 0.5 * torch.randn(native_rows, cur.shape[1], generator=g0)
+                sources[f"blocks.{i}.attn.rel_pos_{axis}"] = src
+                cur.copy_(_rel_pos_linear(src, cur.shape[0]))
     wname = "random"
     if weights:
+        sources = {}
+
+        def adapt(key, src, dst):            # remembers the global tables as the checkpoint has them
+            if key.endswith(("attn.rel_pos_h", "attn.rel_pos_w")):
+                sources[key] = src.detach().float().clone()
+            return _adapt(key, src, dst)
+
         _weights.load_checkpoint(model, weights, select=("image_encoder.",), strip=("module.",),
-                                 adapt=_adapt, ignore=("prompt_encoder.", "mask_decoder.",
-                                                       "pixel_mean", "pixel_std"))
+                                 adapt=adapt, ignore=("prompt_encoder.", "mask_decoder.",
+                                                      "pixel_mean", "pixel_std"))
         wname = weights.rsplit("/", 1)[-1]
+    _set_study_tables(model, sources)
     size = cfg["img_size"]
     g = size // cfg["patch_size"]
     meta = common.sidecar(
@@ -247,12 +339,20 @@ def build(tiny, weights=None):
         num_tokens=g * g, block_pattern="blocks\\.\\d+", num_blocks=cfg["depth"],
         source_url=SOURCE, license="Apache-2.0", weights=wname,
         pretraining_data="SA-1B",
+        study=common.study_section(
+            outputs={"features": "study_features", "tokens": "study_tokens"}, drop_path_rate=0.0,
+            source=("no neck: utils/transformers/sam.py:57-144 (ImageEncoderViT without neck), :434-441 (neck "
+                    "keys filtered); features: defaults/models.py:221-222 (spatial mean of the last block); "
+                    "tokens: defaults/models.py:414-420 (Ymodel_SAM, reshape to (B, H*W, C)); global rel-pos "
+                    "tables nearest: sam.py:456-463; drop path: SAM's Block has none (sam.py:147-210)")),
         notes=("SAM ViT-B image encoder at %dx%d (official: 1024x1024). pos_embed resampled 64x64->%dx%d "
                "(bicubic, antialiased) and the global blocks' rel-pos tables 127->%d rows (linear, as "
-               "get_rel_pos) in Python at load time. window %d, global blocks %s. features = spatial mean "
-               "of the neck output, tokens = neck output (B, H*W, %d). SAM resizes the longest side and "
-               "pads; here shorter side -> %d + center crop."
+               "get_rel_pos) in Python at load time; the study's copies of those tables (rel_pos_*_study) "
+               "nearest, as the study. window %d, global blocks %s. features = spatial mean "
+               "of the neck output, tokens = neck output (B, H*W, %d); study_features / study_tokens = the "
+               "same of the last block's output (no neck, %d), through the study's tables. SAM resizes the "
+               "longest side and pads; here shorter side -> %d + center crop."
                % (size, size, g, g, 2 * g - 1, cfg["window_size"], list(cfg["global_attn_indexes"]),
-                  cfg["out_chans"], size)))
+                  cfg["out_chans"], cfg["embed_dim"], size)))
     return model, meta
 

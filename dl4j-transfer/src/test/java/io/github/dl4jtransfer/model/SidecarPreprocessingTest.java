@@ -21,14 +21,14 @@ class SidecarPreprocessingTest {
     @Test
     void sidecarGivesResizeCropInterpolationMeanStdAndAStableFingerprint() {
         Preprocessing resnet = sidecar("resnet152").preprocessing();
-        assertEquals(66, resnet.resize());
+        assertEquals(73, resnet.resize());
         assertEquals(64, resnet.height());
         assertEquals(Interpolation.BILINEAR, resnet.interpolation());
         assertArrayEquals(new double[]{0.485, 0.456, 0.406}, resnet.mean());
         Preprocessing dinov2 = sidecar("dinov2-vitb14").preprocessing();
         assertEquals(56, dinov2.width());
         assertEquals(Interpolation.BICUBIC, dinov2.interpolation());
-        assertEquals("pp1:r66:c3x64x64:bilinear:m0.485000,0.456000,0.406000,:s0.229000,0.224000,0.225000,", resnet.fingerprint());
+        assertEquals("pp1:r73:c3x64x64:bilinear:m0.485000,0.456000,0.406000,:s0.229000,0.224000,0.225000,", resnet.fingerprint());
         assertEquals(resnet.fingerprint(), sidecar("resnet152").preprocessing().fingerprint());
         assertNotEquals(resnet.fingerprint(), sidecar("openclip-vitb16").preprocessing().fingerprint());
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
