@@ -1,5 +1,6 @@
 package io.github.dl4jtransfer.model;
 
+import io.github.dl4jtransfer.config.Protocol;
 import io.github.dl4jtransfer.data.image.Preprocessing;
 import io.github.dl4jtransfer.graph.Dim;
 import io.github.dl4jtransfer.graph.Sessions;
@@ -73,14 +74,28 @@ public final class Backbone {
         return graph.outputNames();
     }
 
-    /** The graph output for a role, by the sidecar's naming. */
+    /** The graph output for a role, by the sidecar's naming, in the {@link Protocol#MODERN modern} protocol. */
     public String outputName(BackboneOutput role) {
-        String name = sidecar == null ? role.key() : sidecar.outputName(role);
+        return outputName(role, Protocol.MODERN);
+    }
+
+    /**
+     * The graph output for a role under {@code protocol} ({@link Sidecar#outputName(BackboneOutput, Protocol)}): the
+     * study's tap where the sidecar's {@code study} section names one (SAM without its neck, BLIP's token 1,
+     * DINOv2's and OpenCLIP's tokens before the final norm), else the modern output.
+     */
+    public String outputName(BackboneOutput role, Protocol protocol) {
+        String name = sidecar == null ? role.key() : sidecar.outputName(role, protocol);
         if (!graph.outputNames().contains(name)) {
             throw new IllegalArgumentException("backbone " + source + " has no output '" + name + "' (outputs: "
                     + graph.outputNames() + ")");
         }
         return name;
+    }
+
+    /** The drop-path rate for {@code protocol} ({@link Sidecar#dropPathRate(Protocol)}); 0 without a sidecar. */
+    public double dropPathRate(Protocol protocol) {
+        return sidecar == null ? 0.0 : sidecar.dropPathRate(protocol);
     }
 
     /** Output shape with the batch as the symbol B, e.g. [B, 768]. */

@@ -36,6 +36,30 @@ public final class BackboneLoader {
         return load(onnx, Sidecar.read(sidecarFile));
     }
 
+    /**
+     * Loads the study's 1-channel variant of the backbone whose 3-channel graph is {@code onnx}: the file the
+     * sidecar names in {@code study.grayscale} (SEEM: {@code model-gray.onnx}, the study's 7x7/4 stem without
+     * padding or LayerNorm), with the sidecar {@link Sidecar#forGrayscaleVariant() as it describes that variant}
+     * (input [1, H, W]; the same output names).
+     *
+     * @throws IllegalArgumentException when the sidecar names no such variant ({@link #hasGrayscale(Path)})
+     */
+    public static Backbone loadGrayscale(Path onnx) {
+        Path sidecarFile = Sidecar.besides(onnx);
+        if (!Files.isRegularFile(sidecarFile)) {
+            throw new IllegalArgumentException("no sidecar " + sidecarFile + " next to " + onnx
+                    + "; the 1-channel variant is named in it (study.grayscale)");
+        }
+        Sidecar sidecar = Sidecar.read(sidecarFile).forGrayscaleVariant();
+        return load(onnx.resolveSibling(sidecar.grayscale().file()), sidecar);
+    }
+
+    /** Whether the sidecar next to {@code onnx} names a 1-channel variant ({@link #loadGrayscale(Path)}). */
+    public static boolean hasGrayscale(Path onnx) {
+        Path sidecarFile = Sidecar.besides(onnx);
+        return Files.isRegularFile(sidecarFile) && Sidecar.read(sidecarFile).grayscale() != null;
+    }
+
     /** Loads an ONNX file; {@code sidecar} may be null for a plain graph (then inputs must be static but for the batch). */
     public static Backbone load(Path onnx, Sidecar sidecar) {
         long start = System.nanoTime();

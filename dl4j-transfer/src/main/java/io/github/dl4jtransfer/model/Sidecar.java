@@ -3,6 +3,7 @@ package io.github.dl4jtransfer.model;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.PropertyNamingStrategies;
+import io.github.dl4jtransfer.config.Protocol;
 import io.github.dl4jtransfer.data.image.Interpolation;
 import io.github.dl4jtransfer.data.image.Preprocessing;
 
@@ -24,13 +25,16 @@ import java.util.Map;
  * @param weightsSha256 SHA-256 of that checkpoint; null for random weights and in sidecars older than the field
  * @param tensorsLoaded model tensors taken from the checkpoint (0 for random weights); null in older sidecars
  * @param tensorsTotal  tensors the model has; null in older sidecars
+ * @param study        the study protocol's taps, drop-path rate and 1-channel variant ({@link StudyTaps}); null in
+ *                     sidecars written before the section existed, which then read as the modern outputs and
+ *                     drop path 0
  */
 public record Sidecar(String family, String name, String variant, String inputName, long[] imageSize,
                       int resize, int crop, double[] mean, double[] std, String interpolation, int patchSize,
                       int featureDim, int tokenDim, int numTokens, String blockPattern, int numBlocks,
                       Map<String, String> outputs, String weights, String sourceUrl, String license, int opset,
                       String torchVersion, String notes, String onnxSha256, String pretrainingData,
-                      String weightsSha256, Integer tensorsLoaded, Integer tensorsTotal) {
+                      String weightsSha256, Integer tensorsLoaded, Integer tensorsTotal, StudyTaps study) {
 
     private static final ObjectMapper JSON = new ObjectMapper()
             .setPropertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE)
@@ -66,9 +70,56 @@ public record Sidecar(String family, String name, String variant, String inputNa
         return weightsInfo().random();
     }
 
-    /** The graph output playing {@code role}: as mapped in {@code outputs}, else the role's key. */
+    /** The graph output playing {@code role} in the modern protocol: as mapped in {@code outputs}, else the role's key. */
     public String outputName(BackboneOutput role) {
         return outputs == null ? role.key() : outputs.getOrDefault(role.key(), role.key());
+    }
+
+    /**
+     * The graph output playing {@code role} under {@code protocol}: for {@link Protocol#STUDY} the {@code study}
+     * section's mapping where it has one, else (and for {@link Protocol#MODERN}) {@link #outputName(BackboneOutput)}.
+     */
+    public String outputName(BackboneOutput role, Protocol protocol) {
+        if (protocol == Protocol.STUDY && study != null) {
+            String name = study.outputName(role);
+            if (name != null) return name;
+        }
+        return outputName(role);
+    }
+
+    /**
+     * The stochastic-depth (drop path) rate for {@code protocol}: the study's, from the {@code study} section
+     * ({@code drop_path_rate}), 0 when the sidecar has none. {@link Protocol#MODERN} uses the same rate: it is the
+     * architecture's own (SEEM's FocalNet-T is built with 0.3, the ViTs without drop path), and the modern
+     * protocol changes preprocessing, schedule and splits, not the architecture.
+     */
+    public double dropPathRate(Protocol protocol) {
+        return study == null || study.dropPathRate() == null ? 0.0 : study.dropPathRate();
+    }
+
+    /** The study's 1-channel variant, when the export wrote one ({@code study.grayscale}); else null. */
+    public StudyTaps.Grayscale grayscale() {
+        return study == null ? null : study.grayscale();
+    }
+
+    /**
+     * This sidecar as it describes the 1-channel variant: its input name, image size and ONNX hash; everything
+     * else (outputs, preprocessing but the channel count, provenance) as here.
+     *
+     * @throws IllegalArgumentException when the sidecar names no 1-channel variant
+     */
+    public Sidecar forGrayscaleVariant() {
+        StudyTaps.Grayscale g = grayscale();
+        if (g == null) {
+            throw new IllegalArgumentException("backbone " + name + " has no 1-channel variant in its sidecar (study.grayscale); "
+                    + "only SEEM's export has one, the others take [x, 0, 0] in their 3-channel graph");
+        }
+        String input = g.inputName() != null ? g.inputName() : inputName;
+        long[] size = g.imageSize() != null ? g.imageSize()
+                : new long[]{g.inChannels(), imageSize[1], imageSize[2]};
+        return new Sidecar(family, name, variant, input, size, resize, crop, mean, std, interpolation, patchSize,
+                featureDim, tokenDim, numTokens, blockPattern, numBlocks, outputs, weights, sourceUrl, license, opset,
+                torchVersion, notes, g.onnxSha256(), pretrainingData, weightsSha256, tensorsLoaded, tensorsTotal, study);
     }
 
     /** The input shape without the batch axis. */
