@@ -3,6 +3,8 @@ package io.github.dl4jtransfer.matrix;
 import io.github.dl4jtransfer.data.Split;
 import io.github.dl4jtransfer.data.pipeline.BatchSource;
 import io.github.dl4jtransfer.data.pipeline.ImagePipeline;
+import io.github.dl4jtransfer.config.Protocol;
+import io.github.dl4jtransfer.model.Backbone;
 import io.github.dl4jtransfer.model.BackboneOutput;
 import io.github.dl4jtransfer.train.FeatureCache;
 import io.github.dl4jtransfer.train.TrainingOutcome;
@@ -42,8 +44,11 @@ record CachedSplits(FeatureCache.Entry trainEntry, BatchSource train, BatchSourc
     }
 
     private static FeatureCache.Entry get(FeatureCache cache, CellRoute.Cell cell, Split split, boolean tokens) {
-        FeatureCache.Key key = new FeatureCache.Key(cell.backbone().sha256(), cell.dataset().contentHash(), split.name().toLowerCase(),
-                cell.splitHash(), cell.prep().fingerprint(), tokens);
+        Backbone b = cell.backbone();
+        String outputs = b.featureTaps() == Protocol.MODERN ? null
+                : b.outputName(BackboneOutput.FEATURES) + "," + (tokens ? b.outputName(BackboneOutput.TOKENS) : "");
+        FeatureCache.Key key = new FeatureCache.Key(b.sha256(), cell.dataset().contentHash(), split.name().toLowerCase(),
+                cell.splitHash(), cell.prep().fingerprint(), tokens, outputs);
         return cache.getOrCompute(key, cell.backbone(), ImagePipeline.eval(cell.split(), split, cell.prep(), cell.config().batchSize()));
     }
 

@@ -86,6 +86,16 @@ record CellRecipe(Preprocessing preprocessing, Optional<Augmentation> augmentati
         return oneChannel ? view.withGrayscaleInput(GrayscaleInput.R_CHANNEL) : view;
     }
 
+    /** Gray images enter as the study's one channel ({@link GrayscaleInput#R_CHANNEL}). */
+    boolean oneChannel() {
+        return preprocessing.grayscaleInput() == GrayscaleInput.R_CHANNEL;
+    }
+
+    /** This recipe for a backbone whose graph takes that one channel itself ({@link Preprocessing#singleChannel()}). */
+    CellRecipe singleChannel() {
+        return new CellRecipe(preprocessing.singleChannel(), augmentation);
+    }
+
     /** For the provenance. */
     Map<String, Object> describe() {
         Map<String, Object> m = new LinkedHashMap<>();

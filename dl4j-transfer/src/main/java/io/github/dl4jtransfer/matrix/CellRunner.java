@@ -15,6 +15,7 @@ import io.github.dl4jtransfer.eval.UndefinedLabelAuc;
 import io.github.dl4jtransfer.io.Sha256;
 import io.github.dl4jtransfer.model.Backbone;
 import io.github.dl4jtransfer.model.BackboneLoader;
+import io.github.dl4jtransfer.model.BackboneOutput;
 import io.github.dl4jtransfer.data.pipeline.BatchSource;
 import io.github.dl4jtransfer.train.EpochRecord;
 import io.github.dl4jtransfer.train.HeadSpec;
@@ -87,6 +88,13 @@ public final class CellRunner {
 
         Backbone backbone = BackboneLoader.load(modelSpec.onnx());
         CellRecipe recipe = CellRecipe.of(choices, scenario, split, backbone, dataSpec.options());
+        if (recipe.oneChannel() && BackboneLoader.hasGrayscale(modelSpec.onnx())) {
+            // The study's first layer on one channel is not [x, 0, 0] through the 3-channel graph (SEEM): its own export.
+            backbone = BackboneLoader.loadGrayscale(modelSpec.onnx());
+            recipe = recipe.singleChannel();
+            log.accept("  one-channel input: the backbone's 1-channel variant " + backbone.source().getFileName());
+        }
+        backbone = backbone.withFeatureTaps(choices.featureTaps());
         Preprocessing prep = recipe.preprocessing();
         HeadSpec head = task.type() == TaskType.MULTI_LABEL ? HeadSpec.multiLabel(task.classNames().size())
                 : HeadSpec.singleLabel(task.classNames().size());
@@ -95,7 +103,7 @@ public final class CellRunner {
         UndefinedLabelAuc aucRule = choices.undefinedLabelAuc();
         Scorer scorer = Scorer.of(evalTask.primary(), (logits, labels) -> score(evalTask, aucRule, logits, labels));
 
-        Map<String, Object> cfg = configMap(config, scenario, recipe, split, dataSpec);
+        Map<String, Object> cfg = configMap(config, scenario, recipe, split, dataSpec, backbone);
         p.provenance = new CellResult.Provenance(modelSpec.onnx().toString(), backbone.sha256(), null, dataSpec.format(),
                 dataSpec.path().toString(), dataset.contentHash(), splitHash, cfg, key.seed(), Environment.versions(),
                 Environment.backend(), Environment.host(), startedAt, dataset.skippedCount());
@@ -140,7 +148,8 @@ public final class CellRunner {
      * The cell's resolved configuration for provenance: the protocol and each of its choices, the scenario, every
      * training setting and reader option as the records have them, the split, preprocessing and augmentation.
      */
-    private Map<String, Object> configMap(TrainerConfig c, Scenario s, CellRecipe recipe, DatasetSplit split, DatasetSpec data) {
+    private Map<String, Object> configMap(TrainerConfig c, Scenario s, CellRecipe recipe, DatasetSplit split, DatasetSpec data,
+                                          Backbone backbone) {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("protocol", plan.protocol().id());
         m.put("protocolSettings", ProtocolSettings.SETTINGS.values(plan.protocolSettings()));
@@ -151,6 +160,12 @@ public final class CellRunner {
         m.put("datasetOptions", DatasetOptions.SETTINGS.values(data.options()));
         m.put("split", split.spec().strategy().key());
         m.putAll(recipe.describe());
+        Map<String, Object> taps = new LinkedHashMap<>();
+        for (BackboneOutput o : BackboneOutput.values()) {
+            String name = backbone.sidecar() == null ? o.key() : backbone.sidecar().outputName(o, backbone.featureTaps());
+            if (backbone.outputNames().contains(name)) taps.put(o.key(), name);
+        }
+        m.put("featureOutputs", taps);
         return m;
     }
 

@@ -29,6 +29,7 @@ public final class Backbone {
     private final Path source;
     private final String sha256;
     private final long importMillis;
+    private final Protocol featureTaps;
 
     Backbone(Sidecar sidecar, TranslatedGraph graph, Path source, String sha256, long importMillis) {
         this.sidecar = sidecar;
@@ -37,6 +38,30 @@ public final class Backbone {
         this.sha256 = sha256;
         this.importMillis = importMillis;
         this.groups = new ParameterGroups(graph.parameters().keySet(), sidecar == null ? null : sidecar.blockPattern());
+        this.featureTaps = Protocol.MODERN;
+    }
+
+    private Backbone(Backbone b, Protocol featureTaps) {
+        this.sidecar = b.sidecar;
+        this.graph = b.graph;
+        this.source = b.source;
+        this.sha256 = b.sha256;
+        this.importMillis = b.importMillis;
+        this.groups = b.groups;
+        this.featureTaps = featureTaps;
+    }
+
+    /**
+     * This backbone (the same graph and weights) answering {@link #outputName(BackboneOutput)} with {@code protocol}'s
+     * taps, so that heads, the feature cache and the trainer read the study's outputs without knowing of protocols.
+     */
+    public Backbone withFeatureTaps(Protocol protocol) {
+        return protocol == featureTaps ? this : new Backbone(this, java.util.Objects.requireNonNull(protocol, "protocol"));
+    }
+
+    /** Whose taps {@link #outputName(BackboneOutput)} answers with ({@link Protocol#MODERN} unless set). */
+    public Protocol featureTaps() {
+        return featureTaps;
     }
 
     public SameDiff sameDiff() {
@@ -74,9 +99,9 @@ public final class Backbone {
         return graph.outputNames();
     }
 
-    /** The graph output for a role, by the sidecar's naming, in the {@link Protocol#MODERN modern} protocol. */
+    /** The graph output for a role, by the sidecar's naming, with this backbone's {@link #featureTaps()}. */
     public String outputName(BackboneOutput role) {
-        return outputName(role, Protocol.MODERN);
+        return outputName(role, featureTaps);
     }
 
     /**

@@ -48,14 +48,21 @@ public final class FeatureCache {
      * @param splitHash      hash of the split manifest (which ids are in the split)
      * @param preprocessing  the preprocessing fingerprint (sizes, interpolation, mean/std)
      * @param withTokens     tokens are stored as well as features (DeiT-classifier scenarios)
+     * @param outputs        the graph outputs read ({@link Backbone#outputName}: a protocol's taps), or null for the
+     *                       sidecar's own
      */
     public record Key(String modelSha256, String datasetHash, String split, String splitHash, String preprocessing,
-                      boolean withTokens) {
+                      boolean withTokens, String outputs) {
 
-        /** Hex digest of all fields: the entry's folder name. */
+        public Key(String modelSha256, String datasetHash, String split, String splitHash, String preprocessing, boolean withTokens) {
+            this(modelSha256, datasetHash, split, splitHash, preprocessing, withTokens, null);
+        }
+
+        /** Hex digest of all fields: the entry's folder name (unchanged for the sidecar's own outputs). */
         public String digest() {
-            return Sha256.of(String.join("\n", modelSha256, datasetHash, split, splitHash, preprocessing,
-                    (withTokens ? BackboneOutput.TOKENS : BackboneOutput.FEATURES).key(), "v1"));
+            String base = String.join("\n", modelSha256, datasetHash, split, splitHash, preprocessing,
+                    (withTokens ? BackboneOutput.TOKENS : BackboneOutput.FEATURES).key(), "v1");
+            return Sha256.of(outputs == null ? base : base + "\n" + outputs);
         }
     }
 

@@ -32,6 +32,8 @@ final class EmbeddedDefault {
     static final String DEIT_TAIL = "deit-tail";
     static final List<String> SCENARIOS = List.of("frozen-linear", "unfrozen-linear", "frozen-deit", "unfrozen-deit");
     private static final String RESOURCES = "/io/github/dl4jtransfer/maven/embedded/";
+    /** The study's 1-channel variant (SEEM), next to model.onnx when the family has one. */
+    private static final String GRAY_VARIANT = "model-gray.onnx";
 
     /** Training settings for the embedded default (unless configured): one short epoch per cell. */
     static final int EPOCHS = 1;
@@ -86,9 +88,10 @@ final class EmbeddedDefault {
         Path target = dir.resolve(family);
         try {
             Files.createDirectories(target);
-            for (String file : List.of("model.json", "model.onnx")) {
+            for (String file : List.of("model.json", "model.onnx", GRAY_VARIANT)) {
                 String resource = RESOURCES + family + "/" + file;
                 try (InputStream in = EmbeddedDefault.class.getResourceAsStream(resource)) {
+                    if (in == null && file.equals(GRAY_VARIANT)) continue; // only families whose study stem differs have one
                     if (in == null) throw new IllegalStateException("the plugin jar lacks " + resource + "; rebuild the plugin");
                     byte[] bytes = in.readAllBytes();
                     Path out = target.resolve(file);

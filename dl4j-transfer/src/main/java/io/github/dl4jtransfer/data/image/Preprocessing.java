@@ -49,9 +49,9 @@ public record Preprocessing(int resize, int height, int width, int channels, dou
         }
         for (double s : std) if (!(s > 0)) throw new IllegalArgumentException("std values must be > 0, got " + Arrays.toString(std));
         Objects.requireNonNull(grayscaleInput, "grayscaleInput");
-        if (grayscaleInput == GrayscaleInput.R_CHANNEL && (channels != 3 || mean[1] != mean[0] || mean[2] != mean[0]
+        if (grayscaleInput == GrayscaleInput.R_CHANNEL && channels == 3 && (mean[1] != mean[0] || mean[2] != mean[0]
                 || std[1] != std[0] || std[2] != std[0])) {
-            throw new IllegalArgumentException("the one-channel (R_CHANNEL) input needs 3 channels and one gray mean/std, got "
+            throw new IllegalArgumentException("the one-channel (R_CHANNEL) input needs one gray mean/std, got "
                     + channels + " channels, mean " + Arrays.toString(mean) + ", std " + Arrays.toString(std));
         }
     }
@@ -103,6 +103,16 @@ public record Preprocessing(int resize, int height, int width, int channels, dou
         ChannelStats s = stats.broadcast(3);
         int resize = crop == 224 ? 256 : (int) Math.round(crop * 256.0 / 224.0);
         return new Preprocessing(resize, crop, crop, 3, s.mean(), s.std(), Interpolation.BILINEAR, ResizeMode.SQUASH, true);
+    }
+
+    /**
+     * This one-channel ({@link GrayscaleInput#R_CHANNEL}) preprocessing for a backbone whose graph takes the one
+     * channel itself (SEEM's study variant): the same luminance and normalisation, without the zero planes.
+     */
+    public Preprocessing singleChannel() {
+        if (grayscaleInput != GrayscaleInput.R_CHANNEL) throw new IllegalStateException("only the one-channel (R_CHANNEL) input has a single channel");
+        return new Preprocessing(resize, height, width, 1, new double[]{mean[0]}, new double[]{std[0]}, interpolation, resizeMode,
+                pilFixedPoint, grayscaleInput);
     }
 
     /** This preprocessing normalising with {@code stats} (one value each is broadcast to every channel). */

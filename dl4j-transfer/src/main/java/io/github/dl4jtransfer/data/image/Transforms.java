@@ -541,7 +541,7 @@ public final class Transforms {
         if (p.grayscaleInput() == GrayscaleInput.R_CHANNEL) {
             float m = (float) mean[0], inv = (float) (1.0 / std[0]);
             for (int i = 0; i < n; i++) out[offset + i] = (planes[i] - m) * inv;
-            java.util.Arrays.fill(out, offset + n, offset + 3 * n, 0f);
+            if (p.channels() == 3) java.util.Arrays.fill(out, offset + n, offset + 3 * n, 0f);
             return;
         }
         if (p.channels() == 1) {
