@@ -225,4 +225,29 @@ class ProtocolTest {
         assertEquals(GrayscaleInput.REPLICATE, CellRecipe.of(ProtocolSettings.of(Protocol.STUDY), Scenario.UNFROZEN_LINEAR,
                 DatasetSplit.of(aptos), deit, DatasetOptions.defaults()).preprocessing().grayscaleInput());
     }
+
+    /** Points 1 and 8 end to end: a study cell reads SAM's study taps; SEEM on a gray task runs its 1-channel export. */
+    @Test
+    void studyCellsReadTheStudysTapsAndSeemsOneChannelStem(@TempDir Path out) {
+        SynthMed.Entry chex = task("chexpert");
+        for (Protocol protocol : Protocol.values()) {
+            BenchmarkPlan p = BenchmarkPlan.builder(out.resolve(protocol.id())).addModel("sam", Fixtures.tiny("sam-vitb"))
+                    .addModel("seem", Fixtures.tiny("seem-focalnet-t")).addScenario("unfrozen-linear").addSeed(1)
+                    .addDataset("chex", chex.format(), chex.path()).optProtocol(protocol)
+                    .optTrainer(TrainerConfig.builder().optEpochs(1).optBatchSize(32).build()).build();
+            List<CellResult> results = new BenchmarkRunner(new InProcessExecutor(), line -> { }).run(p);
+            CellResult sam = results.get(0), seem = results.get(1);
+            assertTrue(sam.isDone() && seem.isDone(), sam.error() + " / " + seem.error());
+            Map<?, ?> samTaps = (Map<?, ?>) sam.provenance().config().get("featureOutputs");
+            assertEquals(protocol == Protocol.STUDY ? "study_features" : "features", samTaps.get("features"));
+            String seemPrep = seem.provenance().config().get("preprocessing").toString();
+            if (protocol == Protocol.STUDY) {
+                assertEquals(BackboneLoader.loadGrayscale(Fixtures.tiny("seem-focalnet-t")).sha256(), seem.provenance().modelSha256());
+                assertTrue(seemPrep.contains(":c1x") && seemPrep.endsWith(":gr"), seemPrep);
+            } else {
+                assertEquals(BackboneLoader.load(Fixtures.tiny("seem-focalnet-t")).sha256(), seem.provenance().modelSha256());
+                assertTrue(seemPrep.contains(":c3x") && !seemPrep.endsWith(":gr"), seemPrep);
+            }
+        }
+    }
 }
