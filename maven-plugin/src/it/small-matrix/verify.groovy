@@ -11,6 +11,9 @@ def cells = new File(out, 'cells')
     else assert json.provenance.config.training.batchSize == 64
     assert json.provenance.config.training.epochs == 1 && json.provenance.config.training.learningRate == 1e-3
     assert json.provenance.config.training.seed == 1
+    // the default protocol is the study's, recorded with each of its choices
+    assert json.provenance.config.protocol == 'study' && json.provenance.config.protocolSettings.splits == 'study'
+    assert json.provenance.config.training.schedule == 'constant' && json.provenance.config.training.warmupStartLearningRate == 1e-8
 }
 assert cells.listFiles().findAll { it.name.endsWith('.json') }.size() == 2
 def results = new groovy.json.JsonSlurper().parse(new File(out, 'results.json'))
@@ -20,6 +23,7 @@ def html = new File(out, 'report.html')
 assert html.isFile() && html.text.contains('<svg') : 'report.html with the relative-gain chart'
 assert new File(out, 'results.csv').readLines().size() == 3 : 'header + one row per cell'
 assert new File(out, 'report.md').text.contains('resnet152')
+assert new File(out, 'report.md').text.contains('protocol study')
 assert new File(out, 'summary.txt').text.contains('resnet152')
 def log = new File(basedir, 'build.log').text
 assert log.contains('[1/2] deit-b16 × ddsm × frozen-linear seed 1 ...')
