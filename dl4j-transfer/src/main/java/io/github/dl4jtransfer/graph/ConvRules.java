@@ -168,7 +168,9 @@ final class ConvRules {
      * Inference-mode batch norm folded to one scale and shift per channel, computed in the graph from
      * gamma/beta (trainable) and the running statistics (constants: buffers, not weights). M2.1's fused
      * batchnorm cannot be differentiated (its derivative op is built without an axis), and the folded
-     * form is cheaper at inference too.
+     * form is cheaper at inference too. The constants are recorded ({@link BatchNormSite}) so that a training
+     * loop can update the running statistics in place. In a {@link TrainingForward} translation the node
+     * normalises with the batch's statistics instead ({@link #batchNormTraining}).
      */
     private static List<Value> batchNorm(NodeContext c) {
         if (c.attrInt("training_mode", 0) != 0) throw new UnsupportedOpException("training_mode=1 is not supported");
@@ -178,11 +180,53 @@ final class ConvRules {
         long[] perChannel = new long[in.length];
         Arrays.fill(perChannel, 1);
         perChannel[1] = channels;
+        TrainingForward training = c.training();
+        if (training != null && training.batchNormTraining() && !c.folding) return batchNormTraining(c, training, eps, perChannel);
         INDArray mean = c.constArray(3).castTo(DataType.FLOAT).reshape(channels);
         INDArray invStd = Transforms.pow(c.constArray(4).castTo(DataType.FLOAT).reshape(channels).add(eps), -0.5, true);
-        SDVariable scale = c.var(1).mul(c.sd.constant(invStd));
-        SDVariable shift = c.var(2).sub(scale.mul(c.sd.constant(mean)));
+        SDVariable meanConstant = c.sd.constant(mean.dup());
+        SDVariable invStdConstant = c.sd.constant(invStd);
+        SDVariable scale = c.var(1).mul(invStdConstant);
+        SDVariable shift = c.var(2).sub(scale.mul(meanConstant));
         SDVariable y = c.var(0).mul(c.sd.reshape(scale, perChannel)).add(c.sd.reshape(shift, perChannel));
+        if (!c.folding) {
+            // ONNX writes torch's momentum m as 1 - m (in float): 0.1 becomes 0.9f; six digits recover torch's value.
+            double momentum = Math.round((1 - (double) c.attrFloat("momentum", 0.9f)) * 1e6) / 1e6;
+            INDArray runningVar = c.constArray(4).castTo(DataType.FLOAT).reshape(channels).dup();
+            c.record(new BatchNormSite(c.nodeIndex(), batchNormModule(c), channels, eps, momentum,
+                    meanConstant.name(), invStdConstant.name(), runningVar));
+        }
         return NodeContext.one(c.tensor(y, in));
+    }
+
+    /**
+     * Training-mode batch norm, as torch's {@code BatchNorm2d} under {@code model.train()}: normalised with the
+     * batch mean and biased variance over every axis but the channels, then scaled and shifted. The batch
+     * statistics are graph variables the caller reads back to update the running statistics.
+     */
+    private static List<Value> batchNormTraining(NodeContext c, TrainingForward training, float eps, long[] perChannel) {
+        Dim[] in = c.shape(0);
+        int[] axes = new int[in.length - 1];
+        long perSample = 1;
+        for (int i = 0, k = 0; i < in.length; i++) {
+            if (i == 1) continue;
+            axes[k++] = i;
+            if (i > 1) perSample *= in[i].value();
+        }
+        SDVariable x = c.var(0);
+        SDVariable mean = c.sd.mean(x, true, axes);
+        SDVariable d = x.sub(mean);
+        SDVariable var = c.sd.mean(c.sd.math.square(d), true, axes);
+        SDVariable y = d.mul(c.sd.math.rsqrt(var.add(eps)))
+                .mul(c.sd.reshape(c.var(1), perChannel)).add(c.sd.reshape(c.var(2), perChannel));
+        training.add(new TrainingForward.BatchNormStatistics(c.nodeIndex(), mean.name(), var.name(), perSample));
+        return NodeContext.one(c.tensor(y, in));
+    }
+
+    /** {@code layer1.0.bn2} from the scale's name {@code layer1.0.bn2.weight}, else the node's module path. */
+    private static String batchNormModule(NodeContext c) {
+        String scale = c.node.getInputCount() > 1 ? c.node.getInput(1) : "";
+        if (scale.endsWith(".weight") && !ParameterNamer.isAnonymous(scale)) return scale.substring(0, scale.length() - ".weight".length());
+        return ParameterNamer.modulePath(c.node);
     }
 }

@@ -186,6 +186,19 @@ final class NodeContext {
         return sd.reshape(x, translator.runtimeShape(sd, target));
     }
 
+    /** The training-mode options of the translation, or null for inference. */
+    TrainingForward training() {
+        return translator == null ? null : translator.training();
+    }
+
+    int nodeIndex() {
+        return translator.nodeIndex();
+    }
+
+    void record(BatchNormSite site) {
+        translator.record(site);
+    }
+
     static int normAxis(long axis, int rank) {
         long a = axis < 0 ? axis + rank : axis;
         if (a < 0 || a >= rank) throw new UnsupportedOpException("axis " + axis + " is out of range for rank " + rank);

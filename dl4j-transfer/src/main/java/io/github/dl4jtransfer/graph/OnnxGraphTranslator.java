@@ -37,6 +37,11 @@ public final class OnnxGraphTranslator {
     private SDVariable batchPlaceholder;
     private int batchAxis = -1;
     private SDVariable runtimeBatch;
+    private String outputPrefix;
+    private Map<String, SDVariable> shared;
+    private TrainingForward training;
+    private final List<BatchNormSite> batchNorms = new ArrayList<>();
+    private int nodeIndex = -1;
 
     public OnnxGraphTranslator(Onnx.ModelProto model, Path source) {
         this(model, source, SameDiff.create(), "");
@@ -58,6 +63,24 @@ public final class OnnxGraphTranslator {
             if (o.getDomain().isEmpty() || o.getDomain().equals("ai.onnx")) v = (int) o.getVersion();
         }
         this.opset = v == 0 ? 13 : v;
+        this.outputPrefix = prefix;
+    }
+
+    /**
+     * Makes this a second translation of a graph already in the target: weights are the variables of
+     * {@code parameters} (by name: the first translation's {@link TranslatedGraph#parameters()}), not new ones,
+     * and graph outputs are named {@code outputPrefix + name} so they cannot clash with the first translation's.
+     */
+    public OnnxGraphTranslator sharing(Map<String, SDVariable> parameters, String outputPrefix) {
+        this.shared = parameters;
+        this.outputPrefix = outputPrefix;
+        return this;
+    }
+
+    /** Translates the graph as PyTorch runs it in training mode ({@link TrainingForward}). */
+    public OnnxGraphTranslator training(TrainingForward forward) {
+        this.training = forward;
+        return this;
     }
 
     /**
@@ -100,8 +123,10 @@ public final class OnnxGraphTranslator {
         }
         int index = 0;
         for (Onnx.NodeProto node : g.getNodeList()) {
+            nodeIndex = index;
             translateNode(node, index++);
         }
+        nodeIndex = -1;
         List<String> outputNames = new ArrayList<>();
         Map<String, Dim[]> outputShapes = new LinkedHashMap<>();
         for (Onnx.ValueInfoProto out : g.getOutputList()) {
@@ -111,7 +136,7 @@ public final class OnnxGraphTranslator {
                         file, null);
             }
             SDVariable var = t.var();
-            String outName = prefix + out.getName();
+            String outName = outputPrefix + out.getName();
             if (!var.name().equals(outName)) {
                 if (sd.hasVariable(outName)) {
                     throw new OnnxImportException("graph output name '" + outName + "' clashes with a weight name", file, null);
@@ -124,7 +149,7 @@ public final class OnnxGraphTranslator {
             outputShapes.put(outName, t.shape());
         }
         return new TranslatedGraph(sd, inputNames, batchAxis, outputNames, outputShapes, parameters,
-                g.getNodeCount(), opset);
+                g.getNodeCount(), opset, List.copyOf(batchNorms));
     }
 
     private Value initValue(String name, INDArray arr) {
@@ -192,6 +217,7 @@ public final class OnnxGraphTranslator {
                 }
                 inputs.add(v);
             }
+            if (training != null) maskBranch(inputs);
             List<Value> outs = evaluate(node, inputs);
             if (outs.size() < node.getOutputCount()) {
                 throw new UnsupportedOpException("only " + outs.size() + " of " + node.getOutputCount() + " outputs are supported");
@@ -206,6 +232,42 @@ public final class OnnxGraphTranslator {
         } catch (RuntimeException e) {
             throw new OnnxImportException("translation failed: " + e, opType, name, file, e);
         }
+    }
+
+    /** Training mode: the branch operand of a residual sum is multiplied by its drop-path mask placeholder. */
+    private void maskBranch(List<Value> inputs) {
+        ResidualBranches.Branch b = training.maskedBranch(nodeIndex);
+        if (b == null) return;
+        if (!(inputs.get(b.branchInput()) instanceof Value.Tensor branch)) {
+            throw new UnsupportedOpException("residual branch input " + b.branchInput() + " is not computed by the graph");
+        }
+        Dim[] shape = branch.shape();
+        int axis = -1;
+        for (int i = 0; i < shape.length && axis < 0; i++) if (shape[i].equals(Dim.BATCH)) axis = i;
+        if (axis < 0) {
+            throw new UnsupportedOpException("residual branch of shape " + Dim.toString(shape) + " has no batch axis to drop samples on");
+        }
+        long[] maskShape = new long[shape.length];
+        java.util.Arrays.fill(maskShape, 1);
+        maskShape[axis] = -1;
+        String name = training.nextMaskName();
+        SDVariable mask = sd.placeHolder(name, branch.dataType(), maskShape);
+        inputs.set(b.branchInput(), new Value.Tensor(branch.var().mul(mask), shape, branch.dataType()));
+        training.add(new TrainingForward.DropPathMask(b, training.rate(nodeIndex), name, shape.length, axis));
+    }
+
+    /** The training-mode options of this translation, or null for inference. */
+    TrainingForward training() {
+        return training;
+    }
+
+    /** The position of the node being translated in the ONNX graph. */
+    int nodeIndex() {
+        return nodeIndex;
+    }
+
+    void record(BatchNormSite site) {
+        batchNorms.add(site);
     }
 
     private List<Value> evaluate(Onnx.NodeProto node, List<Value> inputs) {
@@ -273,6 +335,14 @@ public final class OnnxGraphTranslator {
         String name = prefix + namer.nameFor(init.onnxName(), consumer, inputIndex);
         SDVariable existing = parameters.get(name);
         if (existing != null) return existing;
+        if (shared != null) {
+            SDVariable first = shared.get(name);
+            if (first == null) {
+                throw new UnsupportedOpException("weight '" + name + "' is not among the first translation's weights");
+            }
+            parameters.put(name, first);
+            return first;
+        }
         SDVariable v = sd.var(name, init.array());
         parameters.put(name, v);
         return v;

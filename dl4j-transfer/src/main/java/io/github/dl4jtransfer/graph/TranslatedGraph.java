@@ -14,8 +14,9 @@ import java.util.Map;
  * @param outputShapes   output shapes with the batch as a symbol
  * @param parameters     weight name → variable, in the order the graph first uses them
  * @param onnxNodeCount  nodes in the source graph (compare with {@code sameDiff.getOps().size()})
+ * @param batchNorms     the inference-mode BatchNormalization nodes, in graph order
  */
 public record TranslatedGraph(SameDiff sameDiff, List<String> inputNames, int batchAxis, List<String> outputNames,
                               Map<String, Dim[]> outputShapes, Map<String, SDVariable> parameters,
-                              int onnxNodeCount, int opset) {
+                              int onnxNodeCount, int opset, List<BatchNormSite> batchNorms) {
 }

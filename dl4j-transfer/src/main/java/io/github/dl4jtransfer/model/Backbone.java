@@ -156,6 +156,11 @@ public final class Backbone {
         return graph.parameters();
     }
 
+    /** The inference-mode BatchNormalization nodes and where their running statistics live, in graph order. */
+    public List<io.github.dl4jtransfer.graph.BatchNormSite> batchNorms() {
+        return graph.batchNorms();
+    }
+
     public ParameterGroups parameterGroups() {
         return groups;
     }

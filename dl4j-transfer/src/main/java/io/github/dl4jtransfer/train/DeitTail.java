@@ -2,6 +2,7 @@ package io.github.dl4jtransfer.train;
 
 import io.github.dl4jtransfer.graph.Dim;
 import io.github.dl4jtransfer.graph.OnnxGraphTranslator;
+import io.github.dl4jtransfer.graph.SameDiffOps;
 import io.github.dl4jtransfer.graph.TranslatedGraph;
 import io.github.dl4jtransfer.graph.TensorProtos;
 import io.github.dl4jtransfer.graph.Value;
@@ -37,6 +38,19 @@ final class DeitTail {
     }
 
     static Attached attach(SameDiff sd, SDVariable tokens, Dim[] tokenShape, Path tailOnnx, SplittableRandom rnd) {
+        return attach(sd, tokens, tokenShape, tailOnnx, rnd, null);
+    }
+
+    /**
+     * The classifier once more on other tokens (the backbone's training forward), with the weights of {@code first}:
+     * the same layers, not new ones.
+     */
+    static Attached attachAgain(SameDiff sd, SDVariable tokens, Dim[] tokenShape, Path tailOnnx, Attached first) {
+        return attach(sd, tokens, tokenShape, tailOnnx, null, first);
+    }
+
+    private static Attached attach(SameDiff sd, SDVariable tokens, Dim[] tokenShape, Path tailOnnx, SplittableRandom rnd,
+                                   Attached first) {
         if (tokenShape.length != 3) {
             throw new IllegalArgumentException("the DeiT classifier needs backbone tokens of shape (B, N, C), got " + Dim.toString(tokenShape));
         }
@@ -45,16 +59,29 @@ final class DeitTail {
         long d = tail.tokenDim();
         Map<String, SDVariable> params = new LinkedHashMap<>();
         SDVariable flat = sd.reshape(tokens, -1, c);
-        SDVariable projected = sd.reshape(Layers.linear(sd, flat, "deit_proj", c, d, rnd, params), -1, n, d);
-        SDVariable normed = Layers.layerNorm(sd, projected, 3, "deit_proj_norm", d, 1e-6, params);
+        SDVariable normed;
+        if (first == null) {
+            SDVariable projected = sd.reshape(Layers.linear(sd, flat, "deit_proj", c, d, rnd, params), -1, n, d);
+            normed = Layers.layerNorm(sd, projected, 3, "deit_proj_norm", d, 1e-6, params);
+        } else {
+            Map<String, SDVariable> p = first.parameters();
+            SDVariable projected = sd.reshape(sd.mmul(flat, p.get("deit_proj.weight")).add(p.get("deit_proj.bias")), -1, n, d);
+            normed = SameDiffOps.layerNorm(sd, projected, p.get("deit_proj_norm.weight"), p.get("deit_proj_norm.bias"), 1e-6, 2);
+        }
 
         BackboneLoader.ParsedModel parsed = BackboneLoader.parse(tailOnnx);
         Map<String, INDArray> replaced = new HashMap<>();
         INDArray pos = initializer(parsed.model(), "pos_embed", tailOnnx);
         if (pos.size(1) != n + 1) replaced.put("pos_embed", resizePositionEmbedding(pos, n));
         Value.Tensor bound = new Value.Tensor(normed, new Dim[]{tokenShape[0], Dim.of(n), Dim.of(d)}, DataType.FLOAT);
-        TranslatedGraph g = new OnnxGraphTranslator(parsed.model(), tailOnnx, sd, PREFIX)
-                .translate(Map.of(), Map.of(tail.inputName(), bound), replaced);
+        OnnxGraphTranslator translator = new OnnxGraphTranslator(parsed.model(), tailOnnx, sd, PREFIX);
+        String outputPrefix = PREFIX;
+        if (first != null) {
+            outputPrefix = TrainingGraph.OUTPUT_PREFIX + PREFIX;
+            translator.sharing(first.parameters(), outputPrefix);
+        }
+        TranslatedGraph g = translator.translate(Map.of(), Map.of(tail.inputName(), bound), replaced);
+        if (first != null) return new Attached(sd.getVariable(outputPrefix + tail.outputName(BackboneOutput.FEATURES)), d, first.parameters(), first.sha256());
         params.putAll(g.parameters());
         SDVariable features = sd.getVariable(PREFIX + tail.outputName(BackboneOutput.FEATURES));
         return new Attached(features, d, params, parsed.sha256());

@@ -44,6 +44,7 @@ public final class Trainer {
     private static final class ModelLearner implements Learner {
         private final TransferModel model;
         private final Map<String, INDArray> params = new LinkedHashMap<>();
+        private final Map<String, INDArray> checkpointed = new LinkedHashMap<>();
         private final AdamW optimizer;
         private final LearningRateSchedule schedule;
         private final int microBatchSize;
@@ -53,6 +54,8 @@ public final class Trainer {
             this.model = model;
             SameDiff sd = model.sameDiff();
             for (String n : model.trainableNames()) params.put(n, sd.getArrForVarName(n));
+            checkpointed.putAll(params);
+            checkpointed.putAll(model.buffers()); // BatchNorm running statistics, as torch's state dict carries them
             this.optimizer = AdamW.of(config);
             this.schedule = schedule;
             this.microBatchSize = config.microBatchSize();
@@ -82,7 +85,7 @@ public final class Trainer {
 
         @Override
         public Map<String, INDArray> parameters() {
-            return params;
+            return checkpointed;
         }
     }
 
@@ -93,8 +96,10 @@ public final class Trainer {
     /**
      * Loss and gradients of a batch, whole or as slices of {@code micro} images whose gradients are summed with
      * weight slice/batch: the losses are means over the batch (over images, or images × labels), so the sum
-     * is the whole batch's gradient up to rounding. BatchNorm runs on running statistics here, so slicing
-     * changes nothing else.
+     * is the whole batch's gradient up to rounding. With the default training forward BatchNorm runs on running
+     * statistics, so slicing changes nothing else; with BatchNorm in training mode ({@link TrainingGraphOptions})
+     * each slice is normalised with its own statistics and updates the running statistics once, as separate torch
+     * forwards would. Drop-path masks are drawn per slice from the model's seed.
      */
     public static Step gradients(TransferModel model, INDArray images, INDArray labels, int micro) {
         long n = images.size(0);
@@ -107,8 +112,11 @@ public final class Trainer {
             boolean whole = to - from == n; // no copy and no weighting when the batch is one slice
             INDArray x = whole ? images : images.get(NDArrayIndex.interval(from, to)).dup();
             INDArray y = whole ? labels : labels.get(NDArrayIndex.interval(from, to)).dup();
-            Backprop.Result r = Backprop.run(model.sameDiff(), Map.of(model.inputName(), x, TransferModel.LABELS, y),
-                    List.of(TransferModel.LOSS), model.trainableNames());
+            Map<String, INDArray> feed = new HashMap<>(model.trainingFeed(to - from));
+            feed.put(model.inputName(), x);
+            feed.put(TransferModel.LABELS, y);
+            Backprop.Result r = Backprop.run(model.sameDiff(), feed, model.trainingOutputs(), model.trainableNames());
+            model.afterTrainingForward(r.outputs(), to - from);
             double w = (double) (to - from) / n;
             peak = Math.max(peak, r.sessionPeakBytes());
             loss += w * r.outputs().get(TransferModel.LOSS).getDouble(0);

@@ -39,9 +39,10 @@ public final class TransferModel {
     private final List<String> trainable;
     private final List<String> frozen;
     private final String deitTailSha256;
+    private final TrainingGraph training;
 
     private TransferModel(SameDiff sd, String inputName, Backbone backbone, Scenario scenario, HeadSpec head,
-                          List<String> trainable, List<String> frozen, String deitTailSha256) {
+                          List<String> trainable, List<String> frozen, String deitTailSha256, TrainingGraph training) {
         this.sd = sd;
         this.inputName = inputName;
         this.backbone = backbone;
@@ -50,6 +51,7 @@ public final class TransferModel {
         this.trainable = trainable;
         this.frozen = frozen;
         this.deitTailSha256 = deitTailSha256;
+        this.training = training;
     }
 
     /**
@@ -57,18 +59,33 @@ public final class TransferModel {
      * @param seed     initialises the added layers
      */
     public static TransferModel build(Backbone backbone, Scenario scenario, HeadSpec head, Path deitTail, long seed) {
+        return build(backbone, scenario, head, deitTail, seed, TrainingGraphOptions.NONE);
+    }
+
+    /**
+     * @param deitTail the exported DeiT body ({@code model.onnx} + sidecar), required for DEIT scenarios
+     * @param seed     initialises the added layers, and draws the drop-path masks (a stream of its own)
+     * @param options  how the training forward differs from inference (BatchNorm on batch statistics, drop-path);
+     *                 applied to unfrozen scenarios only, as the study does ({@link TrainingGraphOptions}); the
+     *                 logits (validation, prediction) always come from the eval-mode graph
+     */
+    public static TransferModel build(Backbone backbone, Scenario scenario, HeadSpec head, Path deitTail, long seed,
+                                      TrainingGraphOptions options) {
         SameDiff sd = backbone.sameDiff();
         if (sd.hasVariable(LOGITS)) {
             throw new IllegalStateException("backbone " + backbone.source() + " is already part of a model; load it again for each model");
         }
+        if (options == null) throw new IllegalArgumentException("options must not be null; use TrainingGraphOptions.NONE");
+        TrainingGraph training = scenario.freeze() instanceof FreezePolicy.Unfrozen ? TrainingGraph.attach(backbone, options, seed) : null;
         SplittableRandom rnd = new SplittableRandom(seed);
         Map<String, SDVariable> added = new LinkedHashMap<>();
-        SDVariable pooled;
+        SDVariable pooled, trainPooled;
         long dim;
         String tailSha = null;
         if (scenario.head() == HeadKind.LINEAR) {
             String f = backbone.outputName(BackboneOutput.FEATURES);
             pooled = sd.getVariable(f);
+            trainPooled = training == null ? pooled : sd.getVariable(TrainingGraph.outputName(f));
             dim = backbone.outputShape(f)[1].value();
         } else {
             if (deitTail == null) {
@@ -79,10 +96,12 @@ public final class TransferModel {
             DeitTail.Attached tail = DeitTail.attach(sd, sd.getVariable(t), backbone.outputShape(t), deitTail, rnd);
             added.putAll(tail.parameters());
             pooled = tail.features();
+            trainPooled = training == null ? pooled
+                    : DeitTail.attachAgain(sd, sd.getVariable(TrainingGraph.outputName(t)), backbone.outputShape(t), deitTail, tail).features();
             dim = tail.dim();
             tailSha = tail.sha256();
         }
-        addHeadAndLoss(sd, pooled, dim, head, rnd, added);
+        addHeadAndLoss(sd, pooled, trainPooled, dim, head, rnd, added);
 
         // Weights the loss does not depend on (OpenCLIP's proj under a DeiT head) cannot learn: keep them frozen.
         java.util.Set<String> used = GraphWalk.ancestors(sd, LOSS);
@@ -99,7 +118,7 @@ public final class TransferModel {
         if (!toConstants.isEmpty()) sd.convertToConstants(toConstants);
         List<String> trainable = new ArrayList<>(backboneTrainable);
         trainable.addAll(added.keySet());
-        return new TransferModel(sd, backbone.inputName(), backbone, scenario, head, trainable, frozen, tailSha);
+        return new TransferModel(sd, backbone.inputName(), backbone, scenario, head, trainable, frozen, tailSha, training);
     }
 
     /**
@@ -110,8 +129,8 @@ public final class TransferModel {
         SameDiff sd = SameDiff.create();
         SDVariable features = sd.placeHolder(BackboneOutput.FEATURES.key(), DataType.FLOAT, -1, dim);
         Map<String, SDVariable> added = new LinkedHashMap<>();
-        addHeadAndLoss(sd, features, dim, head, new SplittableRandom(seed), added);
-        return new TransferModel(sd, BackboneOutput.FEATURES.key(), null, Scenario.FROZEN_LINEAR, head, new ArrayList<>(added.keySet()), List.of(), null);
+        addHeadAndLoss(sd, features, features, dim, head, new SplittableRandom(seed), added);
+        return new TransferModel(sd, BackboneOutput.FEATURES.key(), null, Scenario.FROZEN_LINEAR, head, new ArrayList<>(added.keySet()), List.of(), null, null);
     }
 
     /**
@@ -128,17 +147,23 @@ public final class TransferModel {
         SplittableRandom rnd = new SplittableRandom(seed);
         DeitTail.Attached tail = DeitTail.attach(sd, tokens, new Dim[]{Dim.BATCH, Dim.of(numTokens), Dim.of(tokenDim)}, deitTail, rnd);
         Map<String, SDVariable> added = new LinkedHashMap<>(tail.parameters());
-        addHeadAndLoss(sd, tail.features(), tail.dim(), head, rnd, added);
-        return new TransferModel(sd, BackboneOutput.TOKENS.key(), null, Scenario.FROZEN_DEIT, head, new ArrayList<>(added.keySet()), List.of(), tail.sha256());
+        addHeadAndLoss(sd, tail.features(), tail.features(), tail.dim(), head, rnd, added);
+        return new TransferModel(sd, BackboneOutput.TOKENS.key(), null, Scenario.FROZEN_DEIT, head, new ArrayList<>(added.keySet()), List.of(), tail.sha256(), null);
     }
 
-    private static void addHeadAndLoss(SameDiff sd, SDVariable pooled, long dim, HeadSpec head, SplittableRandom rnd,
-                                       Map<String, SDVariable> added) {
+    /**
+     * The head on {@code pooled} gives the logits; the loss is computed on the head applied to {@code trainPooled}
+     * (the training forward's, when it differs: the same head weights), or on the logits themselves.
+     */
+    private static void addHeadAndLoss(SameDiff sd, SDVariable pooled, SDVariable trainPooled, long dim, HeadSpec head,
+                                       SplittableRandom rnd, Map<String, SDVariable> added) {
         SDVariable logits = Layers.linear(sd, pooled, "head", dim, head.outputs(), rnd, added);
         sd.renameVariable(logits.name(), LOGITS);
         logits = sd.getVariable(LOGITS);
+        SDVariable trainLogits = trainPooled == pooled ? logits
+                : sd.mmul(trainPooled, added.get("head.weight")).add(added.get("head.bias"));
         SDVariable labels = sd.placeHolder(LABELS, DataType.FLOAT, -1, head.outputs());
-        SDVariable loss = lossFor(sd, logits, labels, head);
+        SDVariable loss = lossFor(sd, trainLogits, labels, head);
         sd.renameVariable(loss.name(), LOSS);
         sd.setLossVariables(LOSS);
     }
@@ -206,6 +231,64 @@ public final class TransferModel {
 
     public boolean isTrainable(String name) {
         return sd.getVariable(name).getVariableType() == VariableType.VARIABLE;
+    }
+
+    /**
+     * The training-forward options in effect: those given to {@link #build} for an unfrozen scenario whose backbone
+     * has something to switch (BatchNorm only where it has BatchNorm; drop-path only where it has residual branches),
+     * else {@link TrainingGraphOptions#NONE}.
+     */
+    public TrainingGraphOptions trainingGraphOptions() {
+        return training == null ? TrainingGraphOptions.NONE : training.options();
+    }
+
+    /**
+     * The name of a backbone output in the training forward ({@code train.features}), or the output itself where
+     * the training forward is the inference graph.
+     */
+    public String trainingName(String backboneOutput) {
+        return training == null ? backboneOutput : TrainingGraph.outputName(backboneOutput);
+    }
+
+    /**
+     * The drop-path masks of the training forward, in graph order: the residual branch each sits on, its block's
+     * rate and its placeholder. Empty without drop-path.
+     */
+    public List<io.github.dl4jtransfer.graph.TrainingForward.DropPathMask> dropPathMasks() {
+        return training == null ? List.of() : training.masks();
+    }
+
+    /**
+     * Placeholder values a training forward of {@code batch} samples needs besides images and labels: fresh
+     * drop-path masks from this model's seed (each call draws new ones). Empty without drop-path.
+     */
+    public Map<String, INDArray> trainingFeed(long batch) {
+        return training == null ? Map.of() : training.masks(batch);
+    }
+
+    /** What a training forward returns: the loss, then the BatchNorm batch statistics {@link #afterTrainingForward} needs. */
+    public List<String> trainingOutputs() {
+        if (training == null) return List.of(LOSS);
+        List<String> out = new ArrayList<>();
+        out.add(LOSS);
+        out.addAll(training.statisticsOutputs());
+        return out;
+    }
+
+    /**
+     * After a training forward of {@code batch} samples: updates the BatchNorm running statistics (and with them
+     * the inference graph) from its batch statistics, as torch's BatchNorm does in train mode. No-op otherwise.
+     */
+    public void afterTrainingForward(Map<String, INDArray> outputs, long batch) {
+        if (training != null) training.update(outputs, batch);
+    }
+
+    /**
+     * Live arrays of the state that trains without being a weight (BatchNorm running statistics), by name; empty
+     * unless BatchNorm trains. A checkpoint copies and restores them with the weights.
+     */
+    public Map<String, INDArray> buffers() {
+        return training == null ? Map.of() : training.buffers();
     }
 
     /** SHA-256 of the DeiT classifier export, or null for linear heads. */
