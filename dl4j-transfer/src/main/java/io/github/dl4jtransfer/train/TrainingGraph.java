@@ -104,8 +104,8 @@ final class TrainingGraph {
                         s.runningVariance()));
             }
         }
-        return new TrainingGraph(switchBatchNorm ? options : new TrainingGraphOptions(false, options.dropPathRate()), bns,
-                forward.masks(), seed);
+        TrainingGraphOptions effective = new TrainingGraphOptions(switchBatchNorm, anyDrop ? options.dropPathRate() : 0.0);
+        return new TrainingGraph(effective, bns, forward.masks(), seed);
     }
 
     /** The image placeholder's shape, its dynamic axis as the batch (as the import made it). */
@@ -116,7 +116,7 @@ final class TrainingGraph {
         return dims;
     }
 
-    /** The options in effect: batch-norm training only where the backbone has BatchNorm. */
+    /** The options in effect: BatchNorm training only where the backbone has BatchNorm, drop-path only where it has branches. */
     TrainingGraphOptions options() {
         return options;
     }

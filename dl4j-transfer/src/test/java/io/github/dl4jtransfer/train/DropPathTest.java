@@ -4,6 +4,8 @@ import io.github.dl4jtransfer.graph.TrainingForward;
 import io.github.dl4jtransfer.model.BackboneLoader;
 import io.github.dl4jtransfer.testing.Fixtures;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
@@ -81,6 +83,29 @@ class DropPathTest {
         // BatchNorm training asked for on a backbone without BatchNorm: only drop-path is in effect.
         assertEquals(new TrainingGraphOptions(false, 0.3),
                 model(FOCAL, Scenario.UNFROZEN_LINEAR, 1, new TrainingGraphOptions(true, 0.3)).trainingGraphOptions());
+    }
+
+    /**
+     * Every ViT family takes masks on its 2 × blocks branches (blocks 1.. at rate > 0) and runs a training forward
+     * with them, whatever its token layout (OpenCLIP runs sequence-first, SAM on windows).
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {"dino-vitb16", "dinov2-vitb14", "blip-vitb16", "openclip-vitb16", "sam-vitb"})
+    void everyViTFamilyRunsWithMasks(String family) {
+        Path onnx = Fixtures.tiny(family);
+        TransferModel m = model(onnx, Scenario.UNFROZEN_LINEAR, 1, new TrainingGraphOptions(false, 0.5));
+        assertEquals(2, m.dropPathMasks().size(), family); // 2 blocks: block 0 at rate 0, block 1 at 0.5
+        INDArray x = input(onnx);
+        Map<String, INDArray> ones = new HashMap<>();
+        for (TrainingForward.DropPathMask k : m.dropPathMasks()) {
+            long[] shape = new long[k.rank()];
+            java.util.Arrays.fill(shape, 1);
+            shape[k.batchAxis()] = x.size(0);
+            ones.put(k.placeholder(), Nd4j.ones(DataType.FLOAT, shape));
+        }
+        INDArray eval = evalFeatures(m, x);
+        assertArrayEquals(flat(eval), flat(trainingFeatures(m, x, ones)), 0f, family);
+        assertTrue(Double.isFinite(trainingFeatures(m, x, m.trainingFeed(x.size(0))).sumNumber().doubleValue()), family);
     }
 
     /** Rate 0 (or NONE): no training copy; the training forward is the eval forward, exactly. */
