@@ -28,11 +28,12 @@ import java.util.Set;
  *       ResNet's bottleneck, which torchvision's ResNet has no drop-path on.</li>
  * </ol>
  * Measured on the tiny fixtures of every family: ViTs (DeiT, DINO, DINOv2, BLIP, OpenCLIP, SAM) give 2 per block
- * (attention, MLP), SEEM's FocalNet 2 per block (modulation, MLP), ResNet none (its identity shortcuts only when
- * asked).
+ * (attention, MLP) — SAM's export, which computes its last block twice (official and study outputs), 2 per call —
+ * SEEM's FocalNet 2 per block (modulation, MLP), ResNet none (its identity shortcuts only when asked); on the
+ * full-size exports FocalNet-T gives 24 over 12 blocks and ResNet-152 46 identity shortcuts when asked.
  *
  * <p>Branches are grouped into blocks by the module path of their {@code Add} node ({@code /blocks.3/Add_1} →
- * {@code blocks.3}), in graph order: the block index is what the stochastic-depth rule
+ * {@code blocks.3}; a repeated call {@code blocks.3_1} is the same block), in graph order: the block index is what the stochastic-depth rule
  * ({@code linspace(0, rate, depth)}) is indexed by.
  */
 public final class ResidualBranches {
@@ -98,7 +99,7 @@ public final class ResidualBranches {
         List<Branch> out = new ArrayList<>(found.size());
         for (int[] f : found) {
             Onnx.NodeProto n = nodes.get(f[0]);
-            String block = ParameterNamer.modulePath(n);
+            String block = blockOf(n);
             int b = blockIndex.computeIfAbsent(block, k -> blockIndex.size());
             out.add(new Branch(f[0], n.getName(), f[1], block, b));
         }
@@ -111,6 +112,16 @@ public final class ResidualBranches {
         for (Branch b : branches) blocks.add(b.block());
         return blocks.size();
     }
+
+    /**
+     * The module of a branch's {@code Add}; a second call of the same module, which torch's exporter names
+     * {@code blocks.1_1} (SAM's export runs its last block twice, once per set of outputs), is the same block.
+     */
+    static String blockOf(Onnx.NodeProto add) {
+        return REPEATED_CALL.matcher(ParameterNamer.modulePath(add)).replaceFirst("$1");
+    }
+
+    private static final java.util.regex.Pattern REPEATED_CALL = java.util.regex.Pattern.compile("(\\.\\d+)_\\d+$");
 
     /** Node indices {@code node} depends on through values (itself included), not through shape reads. */
     private static BitSet ancestors(List<Onnx.NodeProto> nodes, Map<String, Integer> producer, int node) {

@@ -27,7 +27,7 @@ class ResidualBranchesTest {
     /** ViTs: attention and MLP branch per block (2 × blocks); FocalNet: modulation and MLP per block, not dw1/dw2. */
     @ParameterizedTest
     @CsvSource({"deit-b16, 2", "dino-vitb16, 2", "dinov2-vitb14, 2", "blip-vitb16, 2", "openclip-vitb16, 2",
-            "sam-vitb, 2", "seem-focalnet-t, 2", "deit-tail, 2"})
+            "seem-focalnet-t, 2", "deit-tail, 2"})
     void twoBranchesPerBlock(String fixture, int perBlock) {
         Path onnx = Fixtures.tiny(fixture);
         int blocks = Sidecar.read(Sidecar.besides(onnx)).numBlocks();
@@ -40,6 +40,19 @@ class ResidualBranchesTest {
             assertTrue(b.block().matches(".*(blocks|resblocks)\\.\\d+"), fixture + " " + b);
             assertEquals("Add", graph(fixture).getNode(b.nodeIndex()).getOpType());
         }
+    }
+
+    /**
+     * SAM's export computes its last block twice (once for the official outputs, once with the study's rel-pos
+     * tables for the study's): 2 branches per call, and the second call ({@code blocks.1_1}) is block 1 again.
+     */
+    @Test
+    void samRepeatedBlockIsOneBlock() {
+        List<ResidualBranches.Branch> found = ResidualBranches.find(graph("sam-vitb"));
+        assertEquals(List.of("/blocks.0/Add", "/blocks.0/Add_1", "/blocks.1/Add", "/blocks.1/Add_1", "/blocks.1_1/Add",
+                "/blocks.1_1/Add_1"), found.stream().map(ResidualBranches.Branch::nodeName).toList());
+        assertEquals(List.of(0, 0, 1, 1, 1, 1), found.stream().map(ResidualBranches.Branch::blockIndex).toList());
+        assertEquals(2, ResidualBranches.blockCount(found));
     }
 
     /** FocalNet's depthwise positional convolutions (x + dw(x)) are residual sums but no drop-path branches. */
