@@ -11,6 +11,7 @@ import io.github.dl4jtransfer.train.HeadSpec;
 import io.github.dl4jtransfer.train.Scenario;
 import io.github.dl4jtransfer.train.Scorer;
 import io.github.dl4jtransfer.train.TrainerConfig;
+import io.github.dl4jtransfer.train.TrainingGraphOptions;
 import io.github.dl4jtransfer.train.TrainingOutcome;
 import io.github.dl4jtransfer.train.TransferModel;
 
@@ -30,8 +31,8 @@ interface CellRoute {
 
     /** What a route trains from: the cell and what {@link CellRunner} loaded for it. */
     record Cell(CellKey key, TrainerConfig config, Scenario scenario, Dataset dataset, DatasetSplit split, String splitHash,
-                Backbone backbone, Preprocessing prep, Optional<Augmentation> augmentation, HeadSpec head, Scorer scorer,
-                Consumer<String> log) {
+                Backbone backbone, Preprocessing prep, Optional<Augmentation> augmentation, TrainingGraphOptions graphOptions,
+                HeadSpec head, Scorer scorer, Consumer<String> log) {
 
         /** The progress line of one epoch. */
         void logEpoch(EpochRecord r) {

@@ -5,6 +5,7 @@ import io.github.dl4jtransfer.data.pipeline.BatchSource;
 import io.github.dl4jtransfer.data.pipeline.ImagePipeline;
 import io.github.dl4jtransfer.model.Backbone;
 import io.github.dl4jtransfer.train.Trainer;
+import io.github.dl4jtransfer.train.TrainingGraphOptions;
 import io.github.dl4jtransfer.train.TrainingOutcome;
 import io.github.dl4jtransfer.train.TransferModel;
 
@@ -26,7 +27,8 @@ final class EndToEndRoute implements CellRoute {
     @Override
     public Trained train(Cell cell) {
         int batch = cell.config().batchSize();
-        TransferModel model = TransferModel.build(cell.backbone(), cell.scenario(), cell.head(), deitTail, cell.key().seed());
+        TransferModel model = TransferModel.build(cell.backbone(), cell.scenario(), cell.head(), deitTail, cell.key().seed(),
+                cell.graphOptions());
         BatchSource train = ImagePipeline.train(cell.split(), cell.prep(), cell.augmentation(), batch, cell.key().seed());
         BatchSource val = ImagePipeline.eval(cell.split(), Split.VAL, cell.prep(), batch);
         BatchSource test = ImagePipeline.eval(cell.split(), Split.TEST, cell.prep(), batch);
@@ -34,7 +36,9 @@ final class EndToEndRoute implements CellRoute {
         TrainingOutcome outcome = new Trainer(cell.config()).onEpoch(cell::logEpoch).fit(model, train, val, cell.scorer());
         long trainMillis = (System.nanoTime() - start) / 1_000_000;
         long frozen = cell.backbone().parameterCount() - backboneTrainable(model, cell.backbone());
-        return new Trained(model, outcome, val, test, train.sampleCount(), trainMillis, 0, false, frozen, Map.of());
+        TrainingGraphOptions used = model.trainingGraphOptions();
+        return new Trained(model, outcome, val, test, train.sampleCount(), trainMillis, 0, false, frozen,
+                Map.of("trainingForward", Map.of("batchNormTraining", used.batchNormTraining(), "dropPathRate", used.dropPathRate())));
     }
 
     private static long backboneTrainable(TransferModel model, Backbone backbone) {

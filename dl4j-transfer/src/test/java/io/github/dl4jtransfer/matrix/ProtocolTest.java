@@ -226,18 +226,25 @@ class ProtocolTest {
                 DatasetSplit.of(aptos), deit, DatasetOptions.defaults()).preprocessing().grayscaleInput());
     }
 
-    /** Points 1 and 8 end to end: a study cell reads SAM's study taps; SEEM on a gray task runs its 1-channel export. */
+    /**
+     * Points 1, 8, 11 and 12 end to end: a study cell reads SAM's study taps; SEEM on a gray task runs its 1-channel
+     * export and trains with drop-path 0.3; unfrozen ResNet trains its BatchNorm on batch statistics.
+     */
     @Test
     void studyCellsReadTheStudysTapsAndSeemsOneChannelStem(@TempDir Path out) {
         SynthMed.Entry chex = task("chexpert");
         for (Protocol protocol : Protocol.values()) {
             BenchmarkPlan p = BenchmarkPlan.builder(out.resolve(protocol.id())).addModel("sam", Fixtures.tiny("sam-vitb"))
-                    .addModel("seem", Fixtures.tiny("seem-focalnet-t")).addScenario("unfrozen-linear").addSeed(1)
+                    .addModel("seem", Fixtures.tiny("seem-focalnet-t")).addModel("resnet", Fixtures.tiny("resnet152"))
+                    .addScenario("unfrozen-linear").addSeed(1)
                     .addDataset("chex", chex.format(), chex.path()).optProtocol(protocol)
                     .optTrainer(TrainerConfig.builder().optEpochs(1).optBatchSize(32).build()).build();
             List<CellResult> results = new BenchmarkRunner(new InProcessExecutor(), line -> { }).run(p);
-            CellResult sam = results.get(0), seem = results.get(1);
-            assertTrue(sam.isDone() && seem.isDone(), sam.error() + " / " + seem.error());
+            CellResult sam = results.get(0), seem = results.get(1), resnet = results.get(2);
+            assertTrue(sam.isDone() && seem.isDone() && resnet.isDone(), sam.error() + " / " + seem.error() + " / " + resnet.error());
+            boolean study = protocol == Protocol.STUDY;
+            assertEquals(study ? 0.3 : 0.0, ((Map<?, ?>) seem.provenance().config().get("trainingForward")).get("dropPathRate"));
+            assertEquals(study, ((Map<?, ?>) resnet.provenance().config().get("trainingForward")).get("batchNormTraining"));
             Map<?, ?> samTaps = (Map<?, ?>) sam.provenance().config().get("featureOutputs");
             assertEquals(protocol == Protocol.STUDY ? "study_features" : "features", samTaps.get("features"));
             String seemPrep = seem.provenance().config().get("preprocessing").toString();
