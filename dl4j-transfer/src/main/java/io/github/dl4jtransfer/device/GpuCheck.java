@@ -55,6 +55,10 @@ public final class GpuCheck {
     /** System property (and plugin parameter) naming the {@code nvidia-smi} binary; default {@value #DEFAULT_NVIDIA_SMI}. */
     public static final String PROPERTY = "transfer.nvidiaSmi";
     public static final String DEFAULT_NVIDIA_SMI = "nvidia-smi";
+    /** Worker JVM property saying which backend it runs ({@code -Dtransfer.backend=cuda}); a CUDA worker checks its GPUs first. */
+    public static final String WORKER_BACKEND_PROPERTY = "transfer.backend";
+    /** A class of nd4j-cuda: on a worker's classpath it means the CUDA backend, whatever the properties say. */
+    static final String CUDA_BACKEND_CLASS = "org.nd4j.linalg.jcublas.JCublasBackend";
     /** The element every failure names. */
     public static final String ELEMENT = "<backend>cuda</backend>";
     /** The arguments {@code nvidia-smi} is run with. */
@@ -353,6 +357,20 @@ public final class GpuCheck {
     /** {@link #query()} then {@link #verdict}: passes with the GPUs CUDA will use, or throws naming the GPU and the fix. */
     public Result check(Map<String, String> environment) {
         return verdict(query(), environment);
+    }
+
+    /**
+     * Whether this JVM runs the CUDA backend: {@code -D}{@value #WORKER_BACKEND_PROPERTY}{@code =cuda}, or nd4j-cuda on
+     * the classpath. Asked without loading ND4J (the class is looked up, not initialised).
+     */
+    public static boolean cudaBackendHere() {
+        if ("cuda".equalsIgnoreCase(System.getProperty(WORKER_BACKEND_PROPERTY, "").trim())) return true;
+        try {
+            Class.forName(CUDA_BACKEND_CLASS, false, GpuCheck.class.getClassLoader());
+            return true;
+        } catch (ClassNotFoundException | LinkageError e) {
+            return false;
+        }
     }
 
     /** This process's environment with {@code extra} (a worker's configured variables) laid over it: what a forked worker gets. */

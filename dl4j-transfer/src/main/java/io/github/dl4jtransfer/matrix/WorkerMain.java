@@ -1,11 +1,15 @@
 package io.github.dl4jtransfer.matrix;
 
+import io.github.dl4jtransfer.config.ConfigException;
+import io.github.dl4jtransfer.device.GpuCheck;
+
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 
 /**
  * Entry point of a forked worker JVM. Log lines for the parent carry {@link #LOG_PREFIX}; everything else
@@ -17,6 +21,9 @@ import java.nio.file.Path;
  *       answers {@link #DONE_PREFIX}{@code <cell id>}; ends at end of input. A reused worker keeps its JIT-compiled
  *       code and loaded natives between cells, which on small cells is most of the time.</li>
  * </ul>
+ * A worker on the CUDA backend ({@code -Dtransfer.backend=cuda}, or nd4j-cuda on its classpath) first holds its
+ * GPUs to {@link GpuCheck}; where they fail, every cell it is asked for is recorded as FAILED with that message, and
+ * none runs (the plugin makes the same check before it starts a worker; this covers executors built in Java).
  */
 public final class WorkerMain {
 
@@ -24,10 +31,14 @@ public final class WorkerMain {
     static final String DONE_PREFIX = "@@transfer-done ";
     static final String SERVE = "--serve";
 
+    /** Why this worker's GPUs cannot run its CUDA backend; null where they can, or on the CPU backend. */
+    private static String gpuProblem;
+
     private WorkerMain() {
     }
 
     public static void main(String[] args) throws IOException {
+        gpuProblem = gpuProblem();
         if (args.length == 1 && args[0].equals(SERVE)) {
             serve();
             System.exit(0);
@@ -60,6 +71,10 @@ public final class WorkerMain {
     private static CellKey runCell(String[] a) {
         BenchmarkPlan plan = PlanFiles.read(Path.of(a[0]));
         CellKey key = new CellKey(a[1], a[2], a[3], Long.parseLong(a[4]));
+        if (gpuProblem != null) {
+            CellResults.write(plan.cellsDir(), CellResult.failed(key, gpuProblem, null, List.of(), 0, 0, null));
+            return key;
+        }
         resetPeakMemory();
         CellResult r = new CellRunner(plan, line -> {
             System.out.println(LOG_PREFIX + line);
@@ -67,6 +82,17 @@ public final class WorkerMain {
         }).run(key);
         CellResults.write(plan.cellsDir(), r);
         return key;
+    }
+
+    private static String gpuProblem() {
+        if (!GpuCheck.cudaBackendHere()) return null;
+        try {
+            System.out.println(GpuCheck.fromSystemProperties().check(System.getenv()).summary());
+            return null;
+        } catch (ConfigException e) {
+            System.out.println(e.getMessage());
+            return e.getMessage();
+        }
     }
 
     /** Linux: resets the peak resident set size (VmHWM), so that a reused worker reports each cell's own peak. */
