@@ -1,6 +1,7 @@
 package io.github.dl4jtransfer.maven;
 
 import io.github.dl4jtransfer.config.ConfigException;
+import io.github.dl4jtransfer.device.GpuCheck;
 import io.github.dl4jtransfer.matrix.BenchmarkPlan;
 import io.github.dl4jtransfer.matrix.BenchmarkRunner;
 import io.github.dl4jtransfer.matrix.CellExecutor;
@@ -29,7 +30,8 @@ public abstract class AbstractWorkerMojo extends AbstractTransferMojo {
 
     /**
      * ND4J backend of the worker JVM: {@code cpu} (nd4j-native) or {@code cuda} (nd4j-cuda-11.6; CUDA 11.6, cuDNN 8,
-     * compute capability ≤ 8.6: DL4J 1.0.0-M2.1 ships no Hopper/Ada kernels, so an H100 or RTX 40xx will not run it).
+     * compute capability 3.7 to 8.x: DL4J 1.0.0-M2.1 ships kernels up to sm_86 and no PTX, so an H100 or H200 will not
+     * run it). With {@code cuda} every visible GPU is checked before any cell runs ({@link GpuCheck}).
      */
     @Parameter(property = "transfer.backend", defaultValue = "cpu")
     private Backend backend = Backend.cpu;
@@ -57,6 +59,10 @@ public abstract class AbstractWorkerMojo extends AbstractTransferMojo {
     /** The java binary for workers (default: the one running Maven). */
     @Parameter(property = "transfer.jvm")
     private File jvm;
+
+    /** The {@code nvidia-smi} that {@code <backend>cuda</backend>} reads the GPUs' compute capability with (a path, or a name on PATH). */
+    @Parameter(property = GpuCheck.PROPERTY, defaultValue = GpuCheck.DEFAULT_NVIDIA_SMI)
+    private String nvidiaSmi = GpuCheck.DEFAULT_NVIDIA_SMI;
 
     /** Run cells in a forked worker JVM; false runs them inside Maven (a native crash then ends the build). */
     @Parameter(property = "transfer.fork", defaultValue = "true")
@@ -107,11 +113,17 @@ public abstract class AbstractWorkerMojo extends AbstractTransferMojo {
         }
         ConfigException.require(jvm == null || jvm.canExecute(), "<jvm>", jvm + " is not an executable java binary", "point it at a JDK's bin/java");
         ConfigException.require(cellTimeoutMinutes >= 0, "<cellTimeoutMinutes>", cellTimeoutMinutes + " must be >= 0", "0 means no limit");
+        List<String> args = new ArrayList<>(List.of("-Xmx" + maxHeap, "-Dorg.bytedeco.javacpp.maxbytes=" + maxOffHeap));
+        if (backend == Backend.cuda) {
+            // Before resolving hundreds of MB of CUDA natives and before any cell: a GPU without kernels fails here.
+            getLog().info(new GpuCheck(nvidiaSmi).check(GpuCheck.workerEnvironment(environmentVariables)).summary());
+            args.add("-D" + GpuCheck.WORKER_BACKEND_PROPERTY + "=cuda");
+            args.add("-D" + GpuCheck.PROPERTY + "=" + nvidiaSmi);
+        }
         String classpath = backend == Backend.cuda
                 ? WorkerClasspath.cuda(plugin.getArtifacts(), cudaClassifier, repoSystem, repoSession, remoteRepositories)
                 : WorkerClasspath.cpu(plugin.getArtifacts());
         String java = jvm != null ? jvm.getAbsolutePath() : Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        List<String> args = new ArrayList<>(List.of("-Xmx" + maxHeap, "-Dorg.bytedeco.javacpp.maxbytes=" + maxOffHeap));
         if (jvmArgs != null) for (String a : jvmArgs) if (a != null && !a.isBlank()) args.add(a.trim());
         getLog().info("Worker JVM: " + backend + " backend, " + String.join(" ", args) + (reuseWorkers ? " (reused across cells)" : " (one per cell)"));
         return new ForkedExecutor(java, classpath, args, environmentVariables, cellTimeoutMinutes, reuseWorkers);
@@ -120,4 +132,6 @@ public abstract class AbstractWorkerMojo extends AbstractTransferMojo {
     public void setBackend(Backend backend) { this.backend = backend; }
     public void setFork(boolean fork) { this.fork = fork; }
     public void setCellTimeoutMinutes(long minutes) { this.cellTimeoutMinutes = minutes; }
+    public void setNvidiaSmi(String nvidiaSmi) { this.nvidiaSmi = nvidiaSmi; }
+    public void setEnvironmentVariables(Map<String, String> environmentVariables) { this.environmentVariables = environmentVariables; }
 }
