@@ -266,13 +266,12 @@ public final class GpuCheck {
             if (c == null) {
                 why.add("nvidia-smi reports no compute capability for GPU " + g.index());
             } else if (c.compareTo(SHIPPED_CUBINS.get(SHIPPED_CUBINS.size() - 1)) > 0) {
-                why.add("GPU " + g.index() + " needs " + c.sm() + " kernels (compute capability " + c.major() + ".x"
-                        + (c.major() == 9 ? ", Hopper" : c.major() >= 10 ? ", Blackwell or newer" : "") + ")");
+                why.add("GPU " + g.index() + " needs " + c.sm() + " kernels" + (c.major() == 9 ? " (Hopper)" : c.major() >= 10 ? " (Blackwell or newer)" : ""));
             } else {
                 why.add("GPU " + g.index() + " is older than the oldest kernels shipped (" + SHIPPED_CUBINS.get(0).sm() + ")");
             }
         }
-        p.append(" (").append(String.join("; ", why)).append(")");
+        p.append(" — ").append(String.join(", ", why));
         if (!good.isEmpty()) p.append("; ").append(list(good)).append(" can run it");
         return p.toString();
     }

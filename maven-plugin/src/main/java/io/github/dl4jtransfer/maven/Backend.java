@@ -7,6 +7,6 @@ package io.github.dl4jtransfer.maven;
 public enum Backend {
     /** nd4j-native (default). */
     cpu,
-    /** nd4j-cuda-11.6: CUDA 11.6, cuDNN 8, Linux x86_64, compute capability ≤ 8.6. */
+    /** nd4j-cuda-11.6: CUDA 11.6, cuDNN 8, Linux x86_64, compute capability 3.7 to 8.x (no Hopper), checked before any cell runs. */
     cuda
 }
