@@ -1,6 +1,5 @@
 package io.github.dl4jtransfer.matrix;
 
-import io.github.dl4jtransfer.config.Protocol;
 import io.github.dl4jtransfer.data.Dataset;
 import io.github.dl4jtransfer.data.DatasetOptions;
 import io.github.dl4jtransfer.data.formats.Datasets;
@@ -25,7 +24,6 @@ import io.github.dl4jtransfer.train.Scenario;
 import io.github.dl4jtransfer.train.Scorer;
 import io.github.dl4jtransfer.train.Trainer;
 import io.github.dl4jtransfer.train.TrainerConfig;
-import io.github.dl4jtransfer.train.TrainingGraphOptions;
 import io.github.dl4jtransfer.train.TransferModel;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
@@ -112,10 +110,8 @@ public final class CellRunner {
         p.provenance = p.provenance.withModelWeights(backbone.weights());
 
         CellRoute route = CellRoutes.choose(plan, scenario, recipe, backbone, split, log);
-        TrainingGraphOptions graphOptions = new TrainingGraphOptions(choices.batchNormTraining(),
-                choices.stochasticDepth() ? backbone.dropPathRate(Protocol.STUDY) : 0.0);
         CellRoute.Trained t = route.train(new CellRoute.Cell(key, config, scenario, dataset, split, splitHash, backbone, prep,
-                recipe.augmentation(), graphOptions, head, scorer, log));
+                recipe.augmentation(), choices.trainingForward(backbone), head, scorer, log));
         cfg.putAll(t.config());
         p.history = t.outcome().history();
 

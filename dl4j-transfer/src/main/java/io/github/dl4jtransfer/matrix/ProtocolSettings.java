@@ -4,6 +4,8 @@ import io.github.dl4jtransfer.config.Protocol;
 import io.github.dl4jtransfer.config.RecordSettings;
 import io.github.dl4jtransfer.data.image.GrayscaleInput;
 import io.github.dl4jtransfer.eval.UndefinedLabelAuc;
+import io.github.dl4jtransfer.model.Backbone;
+import io.github.dl4jtransfer.train.TrainingGraphOptions;
 
 import java.util.Map;
 
@@ -66,6 +68,14 @@ public record ProtocolSettings(Protocol featureTaps, Protocol splits, Protocol p
     /** Whether frozen scenarios can train on cached backbone outputs: only on un-augmented images. */
     public boolean frozenCellsCacheable() {
         return !augmentFrozen;
+    }
+
+    /**
+     * The training forward these choices ask of {@code backbone}: BatchNorm on batch statistics, and drop-path at
+     * the rate the study used for its family (its sidecar's); {@code TransferModel} applies both to unfrozen cells only.
+     */
+    public TrainingGraphOptions trainingForward(Backbone backbone) {
+        return new TrainingGraphOptions(batchNormTraining, stochasticDepth ? backbone.dropPathRate(Protocol.STUDY) : 0.0);
     }
 
     /** A protocol's values. */
