@@ -4,7 +4,9 @@ import io.github.dl4jtransfer.config.ConfigException;
 
 import java.nio.file.Files;
 import java.util.ArrayList;
+import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Set;
 import java.util.function.Consumer;
 
 /**
@@ -40,18 +42,33 @@ public final class BenchmarkRunner {
         int skipped = cells.size() - todo.size();
         if (skipped > 0) log.accept("Resuming: " + skipped + " of " + cells.size() + " cells already done (use -Dtransfer.force to re-run them)");
         long started = System.nanoTime();
-        int i = 0;
-        for (CellKey k : todo) {
-            i++;
-            String prefix = "[" + (skipped + i) + "/" + cells.size() + "] " + k.describe();
-            log.accept(prefix + " ...");
-            CellResult r = executor.execute(plan, k, log);
-            CellResults.write(plan.cellsDir(), r);
-            double elapsed = (System.nanoTime() - started) / 1e9;
-            double eta = elapsed / i * (todo.size() - i);
-            log.accept(prefix + ": " + outcome(r) + " (" + seconds(r.timings() == null ? 0 : r.timings().totalMillis() / 1000.0)
-                    + (i < todo.size() ? ", ETA " + seconds(eta) : "") + ")");
-        }
+        Set<CellKey> pending = new LinkedHashSet<>(todo);
+        int[] counts = {0, 0}; // cells started, cells finished
+        executor.executeAll(plan, todo, new CellExecutor.CellSink() {
+            @Override
+            public void started(CellKey k) {
+                counts[0]++;
+                log.accept("[" + (skipped + counts[0]) + "/" + cells.size() + "] " + k.describe() + " ...");
+            }
+
+            @Override
+            public void finished(CellResult r) {
+                // One result per cell and run, whatever the executor does (a retried or speculative task elsewhere):
+                // a second result for a cell, or one for a cell this run did not ask for, is never written.
+                if (!pending.remove(r.key())) {
+                    log.accept("  ignored a result for " + r.key().describe() + ": already written in this run, or not one of its cells");
+                    return;
+                }
+                counts[1]++;
+                CellResults.write(plan.cellsDir(), r);
+                double elapsed = (System.nanoTime() - started) / 1e9;
+                int i = counts[1];
+                double eta = elapsed / i * (todo.size() - i);
+                log.accept("[" + (skipped + i) + "/" + cells.size() + "] " + r.key().describe() + ": " + outcome(r) + " ("
+                        + seconds(r.timings() == null ? 0 : r.timings().totalMillis() / 1000.0)
+                        + (i < todo.size() ? ", ETA " + seconds(eta) : "") + ")");
+            }
+        }, log);
         for (CellKey k : cells) {
             if (Files.isRegularFile(CellResults.fileFor(plan.cellsDir(), k))) results.add(CellResults.read(CellResults.fileFor(plan.cellsDir(), k)));
         }

@@ -73,6 +73,30 @@ public final class ForkedExecutor implements CellExecutor, AutoCloseable {
         return jvmArgs;
     }
 
+    public String javaExecutable() {
+        return javaExecutable;
+    }
+
+    public Map<String, String> environment() {
+        return environment;
+    }
+
+    public long timeoutMinutes() {
+        return timeoutMinutes;
+    }
+
+    public boolean reuseWorker() {
+        return reuseWorker;
+    }
+
+    /**
+     * What a worker made of one cell: its result, and whether the worker JVM was lost running it (killed, crashed,
+     * timed out, or could not start) rather than the cell failing inside it. An executor that can retry elsewhere
+     * (Spark) retries a lost worker; here it is the cell's FAILED result.
+     */
+    public record WorkerOutcome(CellResult result, boolean workerLost) {
+    }
+
     /** A running worker: its process, the pipe to it, and what it printed. */
     private static final class Worker {
         final Process proc;
@@ -144,10 +168,18 @@ public final class ForkedExecutor implements CellExecutor, AutoCloseable {
     }
 
     @Override
-    public synchronized CellResult execute(BenchmarkPlan plan, CellKey key, Consumer<String> log) {
+    public CellResult execute(BenchmarkPlan plan, CellKey key, Consumer<String> log) {
         Path planFile = plan.outputDir().resolve("plan.json");
         PlanFiles.write(plan, planFile);
-        Path resultFile = CellResults.fileFor(plan.cellsDir(), key);
+        return run(planFile, key, plan.cellsDir(), log).result();
+    }
+
+    /**
+     * Runs one cell of the plan in {@code planFile} in the worker, which writes the result into {@code resultsDir}
+     * (the plan's {@code cells/}, or a scratch folder whose result the caller commits elsewhere).
+     */
+    public synchronized WorkerOutcome run(Path planFile, CellKey key, Path resultsDir, Consumer<String> log) {
+        Path resultFile = CellResults.fileFor(resultsDir, key);
         long before = Files.exists(resultFile) ? resultFile.toFile().lastModified() : -1;
         try {
             if (worker == null || !worker.proc.isAlive()) {
@@ -156,13 +188,13 @@ public final class ForkedExecutor implements CellExecutor, AutoCloseable {
             }
         } catch (IOException e) {
             worker = null;
-            return crashed(key, "cannot start the worker JVM (" + javaExecutable + "): " + e.getMessage(), "");
+            return lost(key, "cannot start the worker JVM (" + javaExecutable + "): " + e.getMessage(), "");
         }
         Worker w = worker;
         w.log = log;
         try {
             String request = String.join("\t", planFile.toAbsolutePath().toString(), key.model(), key.dataset(), key.scenario(),
-                    Long.toString(key.seed()));
+                    Long.toString(key.seed()), resultsDir.toAbsolutePath().toString());
             try {
                 w.stdin.write(request);
                 w.stdin.newLine();
@@ -178,8 +210,9 @@ public final class ForkedExecutor implements CellExecutor, AutoCloseable {
                     if (deadline != Long.MAX_VALUE && System.nanoTime() >= deadline) {
                         w.proc.destroyForcibly().waitFor(30, TimeUnit.SECONDS);
                         worker = null;
-                        return crashed(key, "worker timed out after " + timeoutMinutes
-                                + " min (raise <cellTimeoutMinutes> or lower the epochs)", w.tail());
+                        // The cell's own doing (too long), not a lost worker: rerunning it elsewhere would time out again.
+                        return new WorkerOutcome(lost(key, "worker timed out after " + timeoutMinutes
+                                + " min (raise <cellTimeoutMinutes> or lower the epochs)", w.tail()).result(), false);
                     }
                     continue;
                 }
@@ -188,18 +221,20 @@ public final class ForkedExecutor implements CellExecutor, AutoCloseable {
                     w.proc.waitFor(30, TimeUnit.SECONDS);
                     int exit = w.proc.isAlive() ? -1 : w.proc.exitValue();
                     worker = null;
-                    if (Files.exists(resultFile) && resultFile.toFile().lastModified() != before) return CellResults.read(resultFile);
+                    if (Files.exists(resultFile) && resultFile.toFile().lastModified() != before) {
+                        return new WorkerOutcome(CellResults.read(resultFile), false);
+                    }
                     String why = exit == 137 || exit == 9 ? "worker JVM was killed (exit " + exit
                             + ", likely out of memory: lower the batch size or raise the memory limit)"
                             : "worker JVM died with exit code " + exit + " before writing a result (native crash?)";
-                    return crashed(key, why, w.tail());
+                    return lost(key, why, w.tail());
                 }
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             w.proc.destroyForcibly();
             worker = null;
-            return crashed(key, "interrupted", w.tail());
+            return lost(key, "interrupted", w.tail());
         } finally {
             w.log = s -> { };
             if (!reuseWorker && worker == w) {
@@ -207,8 +242,8 @@ public final class ForkedExecutor implements CellExecutor, AutoCloseable {
                 worker = null;
             }
         }
-        if (Files.exists(resultFile)) return CellResults.read(resultFile);
-        return crashed(key, "worker reported the cell done but wrote no result to " + resultFile, w.tail());
+        if (Files.exists(resultFile)) return new WorkerOutcome(CellResults.read(resultFile), false);
+        return lost(key, "worker reported the cell done but wrote no result to " + resultFile, w.tail());
     }
 
     /** Ends the worker JVM, if one is running. */
@@ -220,8 +255,9 @@ public final class ForkedExecutor implements CellExecutor, AutoCloseable {
         }
     }
 
-    private static CellResult crashed(CellKey key, String why, String tail) {
+    private static WorkerOutcome lost(CellKey key, String why, String tail) {
         // The worker held the cell's task, history and provenance; none of it came back.
-        return CellResult.failed(key, why + (tail.isBlank() ? "" : "\n--- last worker output ---\n" + tail), null, List.of(), 0, 0, null);
+        return new WorkerOutcome(CellResult.failed(key, why + (tail.isBlank() ? "" : "\n--- last worker output ---\n" + tail), null,
+                List.of(), 0, 0, null), true);
     }
 }

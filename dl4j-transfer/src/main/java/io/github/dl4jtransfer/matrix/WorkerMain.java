@@ -17,7 +17,9 @@ import java.util.List;
  * <ul>
  *   <li>{@code WorkerMain PLAN.json MODEL DATASET SCENARIO SEED}: runs one cell, writes its result file, exits;</li>
  *   <li>{@code WorkerMain --serve}: reads one request per line from standard input
- *       ({@code PLAN.json<TAB>MODEL<TAB>DATASET<TAB>SCENARIO<TAB>SEED}), runs the cell, writes its result file and
+ *       ({@code PLAN.json<TAB>MODEL<TAB>DATASET<TAB>SCENARIO<TAB>SEED[<TAB>RESULTS_DIR]}), runs the cell, writes its
+ *       result file (into the plan's {@code cells/}, or into RESULTS_DIR when given: a scratch folder of a Spark task,
+ *       whose driver commits the result) and
  *       answers {@link #DONE_PREFIX}{@code <cell id>}; ends at end of input. A reused worker keeps its JIT-compiled
  *       code and loaded natives between cells, which on small cells is most of the time.</li>
  * </ul>
@@ -58,7 +60,7 @@ public final class WorkerMain {
         while ((line = in.readLine()) != null) {
             if (line.isBlank()) continue;
             String[] parts = line.split("\t", -1);
-            if (parts.length != 5) {
+            if (parts.length != 5 && parts.length != 6) {
                 System.err.println("bad request: " + line);
                 System.exit(2);
             }
@@ -80,7 +82,7 @@ public final class WorkerMain {
             System.out.println(LOG_PREFIX + line);
             System.out.flush();
         }).run(key);
-        CellResults.write(plan.cellsDir(), r);
+        CellResults.write(a.length > 5 ? Path.of(a[5]) : plan.cellsDir(), r);
         return key;
     }
 
