@@ -1,0 +1,27 @@
+package io.github.dl4jtransfer.matrix.spark;
+
+import io.github.dl4jtransfer.matrix.ForkedExecutor;
+
+import java.io.Serializable;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * How a task forks its worker JVM, in a form that travels to executors ({@link ForkedExecutor} holds a live process
+ * and is not Serializable). A null java binary means the executor's own ({@code java.home}).
+ */
+record WorkerSpec(String javaExecutable, String classpath, List<String> jvmArgs, Map<String, String> environment,
+                  long timeoutMinutes) implements Serializable {
+
+    static WorkerSpec of(ForkedExecutor f) {
+        return new WorkerSpec(f.javaExecutable(), f.classpath(), List.copyOf(f.jvmArgs()), Map.copyOf(f.environment()),
+                f.timeoutMinutes());
+    }
+
+    /** A worker reused across the group's cells (a new one after a crash), as {@code <reuseWorkers>} does locally. */
+    ForkedExecutor start() {
+        String java = javaExecutable != null ? javaExecutable : Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        return new ForkedExecutor(java, classpath, jvmArgs, environment, timeoutMinutes, true);
+    }
+}
