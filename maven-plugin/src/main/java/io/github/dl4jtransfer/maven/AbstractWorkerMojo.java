@@ -8,6 +8,8 @@ import io.github.dl4jtransfer.matrix.CellExecutor;
 import io.github.dl4jtransfer.matrix.CellResult;
 import io.github.dl4jtransfer.matrix.ForkedExecutor;
 import io.github.dl4jtransfer.matrix.InProcessExecutor;
+import io.github.dl4jtransfer.matrix.spark.SparkExecutor;
+import io.github.dl4jtransfer.matrix.spark.SparkSettings;
 import org.apache.maven.plugin.MojoFailureException;
 import org.apache.maven.plugin.descriptor.PluginDescriptor;
 import org.apache.maven.plugins.annotations.Component;
@@ -27,6 +29,21 @@ import java.util.Map;
  * the cell it was running and the next cell gets a fresh worker) on the CPU or CUDA backend, or inside Maven.
  */
 public abstract class AbstractWorkerMojo extends AbstractTransferMojo {
+
+    /**
+     * {@code local} (this machine, default) or {@code spark}: the cells go to the Spark master in {@code <spark>}, one
+     * task per backbone × dataset, each forking the worker JVM described below on its executor (docs/scale-out.md).
+     */
+    @Parameter(property = "transfer.executor", defaultValue = "local")
+    private Executor executor = Executor.local;
+
+    /** For {@code <executor>spark</executor>}: {@code <master>} and {@code <conf>} (Spark settings by name). */
+    @Parameter
+    private SparkElement spark;
+
+    /** The Spark master URL ({@code local[2]}, {@code spark://host:7077}); wins over {@code <spark><master>}. */
+    @Parameter(property = "transfer.spark.master")
+    private String sparkMaster;
 
     /**
      * ND4J backend of the worker JVM: {@code cpu} (nd4j-native) or {@code cuda} (nd4j-cuda-11.6; CUDA 11.6, cuDNN 8,
@@ -105,6 +122,8 @@ public abstract class AbstractWorkerMojo extends AbstractTransferMojo {
     }
 
     private CellExecutor executor() throws MojoFailureException {
+        ConfigException.require(executor == Executor.local || fork, "<fork>false</fork>", "cannot run with <executor>spark</executor>",
+                "Spark tasks always fork a worker JVM on their executor; drop <fork>");
         if (!fork) {
             ConfigException.require(backend == Backend.cpu, "<backend>cuda</backend>", "needs <fork>true</fork>",
                     "the CUDA backend is put on the forked worker's classpath; inside Maven only the plugin's CPU backend is loaded");
@@ -126,10 +145,24 @@ public abstract class AbstractWorkerMojo extends AbstractTransferMojo {
         String java = jvm != null ? jvm.getAbsolutePath() : Path.of(System.getProperty("java.home"), "bin", "java").toString();
         if (jvmArgs != null) for (String a : jvmArgs) if (a != null && !a.isBlank()) args.add(a.trim());
         getLog().info("Worker JVM: " + backend + " backend, " + String.join(" ", args) + (reuseWorkers ? " (reused across cells)" : " (one per cell)"));
-        return new ForkedExecutor(java, classpath, args, environmentVariables, cellTimeoutMinutes, reuseWorkers);
+        ForkedExecutor worker = new ForkedExecutor(java, classpath, args, environmentVariables, cellTimeoutMinutes, reuseWorkers);
+        if (executor == Executor.spark) return new SparkExecutor(sparkSettings(), worker);
+        return worker;
+    }
+
+    /** {@code <spark>} and {@code -Dtransfer.spark.master} as the library's settings. */
+    SparkSettings sparkSettings() {
+        String master = sparkMaster != null && !sparkMaster.isBlank() ? sparkMaster : spark == null ? null : spark.getMaster();
+        ConfigException.require(master != null && !master.isBlank(), "<spark><master>", "is not set for <executor>spark</executor>",
+                "give the master URL: <spark><master>spark://host:7077</master></spark>, local[4] for this machine, "
+                        + "or -Dtransfer.spark.master=...");
+        return new SparkSettings(master, spark == null ? null : spark.getAppName(), spark == null ? null : spark.getConf());
     }
 
     public void setBackend(Backend backend) { this.backend = backend; }
+    public void setExecutor(Executor executor) { this.executor = executor; }
+    public void setSpark(SparkElement spark) { this.spark = spark; }
+    public void setSparkMaster(String sparkMaster) { this.sparkMaster = sparkMaster; }
     public void setFork(boolean fork) { this.fork = fork; }
     public void setCellTimeoutMinutes(long minutes) { this.cellTimeoutMinutes = minutes; }
     public void setNvidiaSmi(String nvidiaSmi) { this.nvidiaSmi = nvidiaSmi; }
