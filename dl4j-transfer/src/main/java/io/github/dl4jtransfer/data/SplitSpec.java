@@ -2,6 +2,7 @@ package io.github.dl4jtransfer.data;
 
 import java.util.Locale;
 import java.util.Objects;
+import java.util.Optional;
 
 /**
  * How to split a dataset that does not ship its own split (fractions of samples, seeded, and the
@@ -60,14 +61,19 @@ public record SplitSpec(double train, double val, double test, long seed, boolea
      * @throws IllegalArgumentException for a format the study did not use
      */
     public static SplitSpec study(String format) {
-        return switch (format.toLowerCase(Locale.ROOT)) {
+        return studyOf(format).orElseThrow(() -> new IllegalArgumentException("the study split aptos2019, isic2019, chexpert and ddsm;"
+                + " it has no split for '" + format + "'. Use the format's default split, or DatasetSplit.fromFile with the split you have"));
+    }
+
+    /** {@link #study(String)}, or empty for a format the study did not use. */
+    public static Optional<SplitSpec> studyOf(String format) {
+        return Optional.ofNullable(switch (format.toLowerCase(Locale.ROOT)) {
             case "aptos2019" -> new SplitSpec(0.70, 0.15, 0.15, DEFAULT_SEED, true, SplitStrategy.STUDY_SHUFFLE);
             case "isic2019" -> new SplitSpec(0.80, 0.10, 0.10, DEFAULT_SEED, true, SplitStrategy.STUDY_SHUFFLE);
             case "chexpert" -> new SplitSpec(0.80, 0.10, 0.10, DEFAULT_SEED, true, SplitStrategy.STUDY_SORTED_PATHS);
             case "ddsm" -> eightyTenTen();
-            default -> throw new IllegalArgumentException("the study split aptos2019, isic2019, chexpert and ddsm; it has no split for '"
-                    + format + "'. Use the format's default split, or DatasetSplit.fromFile with the split you have");
-        };
+            default -> null;
+        });
     }
 
     public SplitSpec withSeed(long s) {

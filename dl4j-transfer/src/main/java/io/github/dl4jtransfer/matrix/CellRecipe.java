@@ -16,10 +16,8 @@ import io.github.dl4jtransfer.train.Scenario;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
 
 /**
  * How one cell's images are cut, prepared and augmented under the plan's {@link ProtocolSettings}: the one place
@@ -31,13 +29,10 @@ import java.util.Set;
  */
 record CellRecipe(Preprocessing preprocessing, Optional<Augmentation> augmentation) {
 
-    /** Formats the study has its own cut of ({@link SplitSpec#study}). */
-    private static final Set<String> STUDY_SPLITS = Set.of("aptos2019", "isic2019", "chexpert", "ddsm");
-
     /** The split spec: the study's cut where it has one and the choice is {@code study}, else the format's default. */
     static SplitSpec splitSpec(ProtocolSettings choices, Dataset dataset) {
-        String format = dataset.format().toLowerCase(Locale.ROOT);
-        return choices.splits() == Protocol.STUDY && STUDY_SPLITS.contains(format) ? SplitSpec.study(format) : dataset.defaultSplit();
+        Optional<SplitSpec> study = choices.splits() == Protocol.STUDY ? SplitSpec.studyOf(dataset.format()) : Optional.empty();
+        return study.orElse(dataset.defaultSplit());
     }
 
     /**
