@@ -28,7 +28,7 @@ import java.util.Map;
  * Where and how cells run: a forked worker JVM (one reused worker by default; a crash or out-of-memory kill fails
  * the cell it was running and the next cell gets a fresh worker) on the CPU or CUDA backend, or inside Maven.
  */
-public abstract class AbstractWorkerMojo extends AbstractTransferMojo {
+public abstract class AbstractWorkerMojo extends AbstractReportingMojo {
 
     /**
      * {@code local} (this machine, default) or {@code spark}: the cells go to the Spark master in {@code <spark>}, one

@@ -2,7 +2,6 @@ package io.github.dl4jtransfer.maven;
 
 import io.github.dl4jtransfer.config.Protocol;
 import io.github.dl4jtransfer.config.RecordSettings;
-import io.github.dl4jtransfer.report.ReportOptions;
 import io.github.dl4jtransfer.matrix.BenchmarkPlan;
 import io.github.dl4jtransfer.matrix.ProtocolSettings;
 import io.github.dl4jtransfer.matrix.CellResult;
@@ -113,25 +112,6 @@ public class BenchmarkMojo extends AbstractWorkerMojo {
     private String scenarioFilter;
 
 
-    /** The relative-gain chart's reference, as model:scenario (e.g. deit-b16:frozen-linear); default: the report's rule. */
-    @Parameter(property = "transfer.baseline")
-    private String baseline;
-
-    /**
-     * The poster chart's reference: {@code model:scenario}, {@code model:classifier}, {@code model} or {@code :target};
-     * default: the DeiT-B family, unfrozen-linear (docs/report.md).
-     */
-    @Parameter(property = "transfer.posterReference")
-    private String posterReference;
-
-    /** Models (ids or family names, comma-separated) the poster chart draws as baselines, linear only; default: DeiT, DINO, ResNet. */
-    @Parameter(property = "transfer.posterBaselines")
-    private String posterBaselines;
-
-    /** The report's options as configured (checked by the library). */
-    ReportOptions reportOptions() {
-        return ReportOptions.fromText(baseline, posterReference, posterBaselines);
-    }
 
     /** Re-run cells whose result already exists. */
     @Parameter(property = "transfer.force", defaultValue = "false")

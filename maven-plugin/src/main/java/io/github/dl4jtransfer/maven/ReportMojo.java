@@ -1,6 +1,5 @@
 package io.github.dl4jtransfer.maven;
 
-import io.github.dl4jtransfer.report.ReportOptions;
 import io.github.dl4jtransfer.matrix.CellResult;
 import io.github.dl4jtransfer.matrix.CellResults;
 import org.apache.maven.plugin.MojoExecutionException;
@@ -20,7 +19,7 @@ import java.util.List;
  * <pre>mvn transfer:report -Dtransfer.resultsDirectory=target/transfer-benchmark</pre>
  */
 @Mojo(name = "report", requiresProject = false, threadSafe = true)
-public class ReportMojo extends AbstractTransferMojo {
+public class ReportMojo extends AbstractReportingMojo {
 
     /** The benchmark's output directory (holding {@code cells/}). */
     @Parameter(property = "transfer.resultsDirectory", defaultValue = "${project.build.directory}/transfer-benchmark")
@@ -31,25 +30,6 @@ public class ReportMojo extends AbstractTransferMojo {
     private File reportDirectory;
 
 
-    /** The relative-gain chart's reference, as model:scenario (e.g. deit-b16:frozen-linear); default: the report's rule. */
-    @Parameter(property = "transfer.baseline")
-    private String baseline;
-
-    /**
-     * The poster chart's reference: {@code model:scenario}, {@code model:classifier}, {@code model} or {@code :target};
-     * default: the DeiT-B family, unfrozen-linear (docs/report.md).
-     */
-    @Parameter(property = "transfer.posterReference")
-    private String posterReference;
-
-    /** Models (ids or family names, comma-separated) the poster chart draws as baselines, linear only; default: DeiT, DINO, ResNet. */
-    @Parameter(property = "transfer.posterBaselines")
-    private String posterBaselines;
-
-    /** The report's options as configured (checked by the library). */
-    ReportOptions reportOptions() {
-        return ReportOptions.fromText(baseline, posterReference, posterBaselines);
-    }
 
 
     @Override
