@@ -253,23 +253,10 @@ class SparkClusterTest {
             spark = new BenchmarkRunner(executor, log::add).run(sparkPlan);
             killer.interrupt();
 
-            // Each result file appeared once (an atomic write is a rename onto its name: one create event). The
-            // watch service delivers events from its own thread: wait for the last ones, then a little longer.
+            // Each result file appeared once (an atomic write is a rename onto its name: one create event).
             Map<String, Integer> once = new TreeMap<>();
             for (CellKey k : sparkPlan.cells()) once.put(k.id() + ".json", 1);
-            Map<String, Integer> creates = new TreeMap<>();
-            long until = System.nanoTime() + Duration.ofSeconds(10).toNanos();
-            long settle = Long.MAX_VALUE;
-            while (System.nanoTime() < Math.min(until, settle)) {
-                for (WatchEvent<?> e : key.pollEvents()) {
-                    String name = e.context().toString();
-                    if (name.endsWith(".json") && !name.startsWith(".")) creates.merge(name, 1, Integer::sum);
-                }
-                if (settle == Long.MAX_VALUE && creates.keySet().equals(once.keySet())) {
-                    settle = System.nanoTime() + Duration.ofMillis(500).toNanos();
-                }
-                Thread.sleep(50);
-            }
+            Map<String, Integer> creates = SparkExecutorTest.resultFilesCreated(key, once.keySet());
             assertEquals(once, creates, String.join("\n", log));
         }
         double seconds = (System.nanoTime() - t0) / 1e9;

@@ -102,14 +102,9 @@ class SparkExecutorTest {
             killer.interrupt();
 
             // Each result file appeared once (an atomic write is a rename onto its name: one create event).
-            Map<String, Integer> creates = new TreeMap<>();
-            for (WatchEvent<?> e : key.pollEvents()) {
-                String name = e.context().toString();
-                if (name.endsWith(".json") && !name.startsWith(".")) creates.merge(name, 1, Integer::sum);
-            }
             Map<String, Integer> once = new TreeMap<>();
             for (CellKey k : sparkPlan.cells()) once.put(k.id() + ".json", 1);
-            assertEquals(once, creates, String.join("\n", log));
+            assertEquals(once, resultFilesCreated(key, once.keySet()), String.join("\n", log));
         }
         String all = String.join("\n", log);
         assertNotNull(killed.get(), "no worker JVM was seen to kill:\n" + all);
@@ -161,5 +156,26 @@ class SparkExecutorTest {
         } catch (java.io.IOException | RuntimeException e) {
             return false;
         }
+    }
+
+    /**
+     * How often each result file was created, from a watch on the cells folder. The watch service delivers events
+     * from its own thread: wait (at most 10 s) until every expected file was seen, then 0.5 s more for duplicates.
+     */
+    static Map<String, Integer> resultFilesCreated(WatchKey key, java.util.Set<String> expected) throws InterruptedException {
+        Map<String, Integer> creates = new TreeMap<>();
+        long until = System.nanoTime() + java.time.Duration.ofSeconds(10).toNanos();
+        long settle = Long.MAX_VALUE;
+        while (System.nanoTime() < Math.min(until, settle)) {
+            for (WatchEvent<?> e : key.pollEvents()) {
+                String name = e.context().toString();
+                if (name.endsWith(".json") && !name.startsWith(".")) creates.merge(name, 1, Integer::sum);
+            }
+            if (settle == Long.MAX_VALUE && creates.keySet().containsAll(expected)) {
+                settle = System.nanoTime() + java.time.Duration.ofMillis(500).toNanos();
+            }
+            Thread.sleep(50);
+        }
+        return creates;
     }
 }
