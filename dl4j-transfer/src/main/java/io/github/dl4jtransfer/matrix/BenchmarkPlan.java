@@ -151,8 +151,8 @@ public record BenchmarkPlan(List<ModelSpec> models, List<DatasetSpec> datasets, 
         Path cacheDir;
         boolean featureCache = true;
         boolean force;
-        Protocol protocol = Protocol.STUDY;
-        String protocolText;
+        /** As given (a name, checked by {@link #build()}). */
+        String protocol = Protocol.STUDY.id();
         final Map<String, String> protocolSettings = new LinkedHashMap<>();
 
         private Builder(Path outputDir) {
@@ -198,10 +198,10 @@ public record BenchmarkPlan(List<ModelSpec> models, List<DatasetSpec> datasets, 
         public Builder optLearningRateGrid(List<Double> g) { grid.clear(); grid.addAll(g); return this; }
         public Builder optForce(boolean f) { force = f; return this; }
         /** The protocol every cell follows (default {@link Protocol#STUDY}). */
-        public Builder optProtocol(Protocol p) { protocol = p; protocolText = null; return this; }
+        public Builder optProtocol(Protocol p) { protocol = p == null ? null : p.id(); return this; }
         /** The protocol by name ({@code study}, {@code modern}); a bad name is reported by {@link #build()}. */
         public Builder optProtocol(String p) {
-            protocolText = p;
+            protocol = p;
             return this;
         }
         /**

@@ -46,8 +46,8 @@ final class PlanValidation {
     }
 
     static BenchmarkPlan validate(BenchmarkPlan.Builder b) {
-        Protocol protocol = b.protocolText == null ? b.protocol : Protocol.parse(b.protocolText);
-        require(protocol != null, "<protocol>", "is missing", "use study or modern");
+        require(b.protocol != null, "<protocol>", "is missing", "use study or modern");
+        Protocol protocol = Protocol.parse(b.protocol);
         ProtocolSettings choices = ProtocolSettings.resolve(protocol, b.protocolSettings);
         List<ModelSpec> models = models(b.models);
         List<DatasetSpec> datasets = datasets(b.datasets, protocol);

@@ -297,7 +297,7 @@ class SparkClusterTest {
             for (Map.Entry<Process, String> w : workerNames.entrySet()) {
                 Process p = w.getKey();
                 if (!p.isAlive()) continue;
-                Optional<ProcessHandle> cell = p.descendants().filter(SparkClusterTest::isCellWorker).findFirst();
+                Optional<ProcessHandle> cell = p.descendants().filter(SparkExecutorTest::isWorker).findFirst();
                 if (cell.isPresent()) {
                     List<ProcessHandle> tree = p.descendants().toList();
                     p.destroyForcibly();
@@ -314,11 +314,4 @@ class SparkClusterTest {
         }
     }
 
-    private static boolean isCellWorker(ProcessHandle p) {
-        try {
-            return Files.readString(Path.of("/proc", Long.toString(p.pid()), "cmdline")).contains("WorkerMain");
-        } catch (IOException | RuntimeException e) {
-            return false;
-        }
-    }
 }

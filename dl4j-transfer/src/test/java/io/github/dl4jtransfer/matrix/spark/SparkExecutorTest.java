@@ -150,7 +150,8 @@ class SparkExecutorTest {
         }
     }
 
-    private static boolean isWorker(ProcessHandle p) {
+    /** A forked cell worker (its command line runs WorkerMain). */
+    static boolean isWorker(ProcessHandle p) {
         try {
             return Files.readString(Path.of("/proc", Long.toString(p.pid()), "cmdline")).contains("WorkerMain");
         } catch (java.io.IOException | RuntimeException e) {
