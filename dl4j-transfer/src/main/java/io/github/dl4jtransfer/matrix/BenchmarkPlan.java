@@ -114,6 +114,16 @@ public record BenchmarkPlan(List<ModelSpec> models, List<DatasetSpec> datasets, 
                 protocol, protocolSettings, explicitTraining);
     }
 
+    /**
+     * The plan with its files where this node has them: backbones by name (others keep theirs), the DeiT classifier
+     * and the feature cache (null keeps them). A Spark task uses it for files shipped with the job.
+     */
+    public BenchmarkPlan withLocalFiles(Map<String, Path> onnxByModel, Path deitTailHere, Path cacheDirHere) {
+        List<ModelSpec> m = models.stream().map(x -> onnxByModel.containsKey(x.name()) ? new ModelSpec(x.name(), onnxByModel.get(x.name())) : x).toList();
+        return new BenchmarkPlan(m, datasets, scenarios, seeds, trainer, overrides, deitTailHere == null ? deitTail : deitTailHere, outputDir,
+                cacheDirHere == null ? cacheDir : cacheDirHere, featureCache, learningRateGrid, force, protocol, protocolSettings, explicitTraining);
+    }
+
     public BenchmarkPlan withForce(boolean f) {
         return new BenchmarkPlan(models, datasets, scenarios, seeds, trainer, overrides, deitTail, outputDir, cacheDir, featureCache, learningRateGrid, f,
                 protocol, protocolSettings, explicitTraining);

@@ -166,6 +166,9 @@ public final class CellRunner {
             if (backbone.outputNames().contains(name)) taps.put(o.key(), name);
         }
         m.put("featureOutputs", taps);
+        // The GPUs this worker was given (a Spark task's own GPU, or the user's setting): which device ran the cell.
+        String gpus = System.getenv("CUDA_VISIBLE_DEVICES");
+        if (gpus != null) m.put("cudaVisibleDevices", gpus);
         return m;
     }
 

@@ -73,8 +73,9 @@ public final class WorkerMain {
     private static CellKey runCell(String[] a) {
         BenchmarkPlan plan = PlanFiles.read(Path.of(a[0]));
         CellKey key = new CellKey(a[1], a[2], a[3], Long.parseLong(a[4]));
+        Path resultsDir = a.length > 5 ? Path.of(a[5]) : plan.cellsDir();
         if (gpuProblem != null) {
-            CellResults.write(plan.cellsDir(), CellResult.failed(key, gpuProblem, null, List.of(), 0, 0, null));
+            CellResults.write(resultsDir, CellResult.failed(key, gpuProblem, null, List.of(), 0, 0, null));
             return key;
         }
         resetPeakMemory();
@@ -82,7 +83,7 @@ public final class WorkerMain {
             System.out.println(LOG_PREFIX + line);
             System.out.flush();
         }).run(key);
-        CellResults.write(a.length > 5 ? Path.of(a[5]) : plan.cellsDir(), r);
+        CellResults.write(resultsDir, r);
         return key;
     }
 

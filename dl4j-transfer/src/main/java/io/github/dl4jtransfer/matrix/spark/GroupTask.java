@@ -1,9 +1,14 @@
 package io.github.dl4jtransfer.matrix.spark;
 
 import io.github.dl4jtransfer.io.Json;
+import io.github.dl4jtransfer.matrix.BenchmarkPlan;
 import io.github.dl4jtransfer.matrix.CellKey;
 import io.github.dl4jtransfer.matrix.CellResult;
 import io.github.dl4jtransfer.matrix.ForkedExecutor;
+import io.github.dl4jtransfer.matrix.PlanFiles;
+import io.github.dl4jtransfer.train.HeadKind;
+import io.github.dl4jtransfer.train.Scenario;
+import org.apache.spark.resource.ResourceInformation;
 import org.apache.spark.SparkEnv;
 import org.apache.spark.TaskContext;
 import scala.collection.Iterator;
@@ -13,7 +18,6 @@ import java.io.IOException;
 import java.io.Serializable;
 import java.io.UncheckedIOException;
 import java.net.InetAddress;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -32,14 +36,19 @@ final class GroupTask extends AbstractFunction1<Iterator<SparkExecutor.Group>, L
 
     private static final long serialVersionUID = 1L;
 
+    /** The Spark resource name of GPUs ({@code spark.task.resource.gpu.amount}). */
+    static final String GPU = "gpu";
+
     private final String planJson;
     private final WorkerSpec worker;
     private final int maxFailures;
+    private final ModelShipping shipping;
 
-    GroupTask(String planJson, WorkerSpec worker, int maxFailures) {
+    GroupTask(String planJson, WorkerSpec worker, int maxFailures, ModelShipping shipping) {
         this.planJson = planJson;
         this.worker = worker;
         this.maxFailures = maxFailures;
+        this.shipping = shipping;
     }
 
     /** A worker JVM lost mid-cell: failing the task makes Spark run it again (elsewhere, when the node is gone). */
@@ -49,21 +58,47 @@ final class GroupTask extends AbstractFunction1<Iterator<SparkExecutor.Group>, L
         }
     }
 
+    /** A path of the plan this node cannot read: failing the task makes Spark try another node. */
+    static final class MissingPathException extends RuntimeException {
+        MissingPathException(String message) {
+            super(message);
+        }
+    }
+
     @Override
     public List<String> apply(Iterator<SparkExecutor.Group> groups) {
         TaskContext tc = TaskContext.get();
         int attempt = tc == null ? 0 : tc.attemptNumber();
         boolean lastAttempt = attempt + 1 >= maxFailures;
-        String where = "spark:" + (SparkEnv.get() == null ? "?" : SparkEnv.get().executorId()) + "@" + hostName();
+        String gpus = gpuAddresses(tc);
+        String executor = "spark:" + (SparkEnv.get() == null ? "?" : SparkEnv.get().executorId()) + "@" + hostName();
+        String where = executor + (gpus == null ? "" : " gpu " + gpus);
         ArrayList<String> out = new ArrayList<>();
         Path scratch = null;
         try {
             scratch = Files.createTempDirectory("transfer-task-");
-            Path planFile = Files.writeString(scratch.resolve("plan.json"), planJson, StandardCharsets.UTF_8);
+            BenchmarkPlan plan = shipping.localise(Json.MAPPER.readValue(planJson, BenchmarkPlan.class), scratch);
+            Path planFile = PlanFiles.write(plan, scratch.resolve("plan.json"));
             Path results = Files.createDirectories(scratch.resolve("cells"));
-            try (ForkedExecutor fx = worker.start()) {
-                while (groups.hasNext()) {
-                    for (SparkExecutor.Cell c : groups.next().cells()) {
+            List<SparkExecutor.Group> all = new ArrayList<>();
+            while (groups.hasNext()) all.add(groups.next());
+            for (SparkExecutor.Group g : all) {
+                String missing = missingPath(plan, g);
+                if (missing == null) continue;
+                String why = "node " + hostName() + " (" + where + ") cannot read " + missing + ", needed by " + g.describe()
+                        + ": put it on storage every node reads, under the same path"
+                        + (shipping.isEmpty() ? ", or ship the models with <spark><shipModels>true</shipModels>" : "");
+                if (!lastAttempt) throw new MissingPathException(why);
+                for (SparkExecutor.Cell c : g.cells()) {
+                    out.add(Json.MAPPER.writeValueAsString(CellResult.failed(c.key(), why, null, List.of(), 0, 0, null)));
+                }
+                return out;
+            }
+            // The GPU Spark gave this task is the worker's only visible GPU (CUDA numbers visible GPUs from 0).
+            Map<String, String> env = gpus == null ? Map.of() : Map.of("CUDA_VISIBLE_DEVICES", gpus);
+            try (ForkedExecutor fx = worker.start(env)) {
+                for (SparkExecutor.Group g : all) {
+                    for (SparkExecutor.Cell c : g.cells()) {
                         CellKey key = c.key();
                         ForkedExecutor.WorkerOutcome o = fx.run(planFile, key, results, line -> System.err.println("[" + key.id() + "] " + line));
                         if (o.workerLost() && !lastAttempt) {
@@ -71,7 +106,7 @@ final class GroupTask extends AbstractFunction1<Iterator<SparkExecutor.Group>, L
                             throw new WorkerLostException("worker JVM lost on " + where + " running " + key.describe() + ": "
                                     + error.lines().findFirst().orElse(error));
                         }
-                        out.add(Json.MAPPER.writeValueAsString(ranOn(o.result(), where)));
+                        out.add(Json.MAPPER.writeValueAsString(ranOn(o.result(), executor)));
                     }
                 }
             }
@@ -81,6 +116,27 @@ final class GroupTask extends AbstractFunction1<Iterator<SparkExecutor.Group>, L
         } finally {
             deleteQuietly(scratch);
         }
+    }
+
+    /** The addresses of the GPUs Spark assigned to this task ({@code "0"}, {@code "0,1"}); null when it assigned none. */
+    static String gpuAddresses(TaskContext tc) {
+        if (tc == null) return null;
+        ResourceInformation gpu = tc.resourcesJMap().get(GPU);
+        if (gpu == null || gpu.addresses().length == 0) return null;
+        return String.join(",", gpu.addresses());
+    }
+
+    /**
+     * The first file of the group's cells this node cannot read (the backbone, the dataset, the DeiT classifier for
+     * *-deit cells), or null. Checked before a worker JVM starts: a node without the shared volume fails here, naming
+     * itself, instead of in the reader an import later.
+     */
+    static String missingPath(BenchmarkPlan plan, SparkExecutor.Group g) {
+        List<Path> needed = new ArrayList<>(List.of(plan.model(g.model()).onnx(), plan.dataset(g.dataset()).path()));
+        boolean deit = g.cells().stream().anyMatch(c -> Scenario.parse(c.scenario()).head() == HeadKind.DEIT);
+        if (deit && plan.deitTail() != null) needed.add(plan.deitTail());
+        for (Path p : needed) if (!Files.isReadable(p)) return p.toString();
+        return null;
     }
 
     /**

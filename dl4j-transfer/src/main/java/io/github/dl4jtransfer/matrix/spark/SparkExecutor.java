@@ -28,6 +28,9 @@ import scala.util.Try;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Comparator;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
@@ -39,6 +42,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
+import java.util.stream.Stream;
 
 /**
  * Runs a matrix on an Apache Spark cluster, Spark being the scheduler (task placement, retries), not a data-parallel
@@ -69,6 +73,8 @@ public final class SparkExecutor implements CellExecutor, AutoCloseable {
     private final SparkSettings settings;
     private final WorkerSpec worker;
     private JavaSparkContext sc;
+    /** Where the driver packs models it ships with the job; deleted when the executor closes. */
+    private Path staging;
 
     /**
      * @param settings master URL and Spark settings
@@ -145,6 +151,12 @@ public final class SparkExecutor implements CellExecutor, AutoCloseable {
         List<Group> groups = groups(cells);
         log.accept("Spark (" + settings.master() + "): " + cells.size() + " cells in " + groups.size()
                 + " tasks, one per backbone × dataset, up to " + settings.maxTaskFailures() + " attempts each");
+        if (worker.cuda() && !settings.schedulesGpus()) {
+            log.accept("  warning: the CUDA backend without Spark GPU scheduling: every task on a node sees all its GPUs; set "
+                    + "spark.executor.resource.gpu.amount, spark.task.resource.gpu.amount=1 and a discovery script "
+                    + "(docs/scale-out.md) so that each task gets a GPU of its own");
+        }
+        ModelShipping shipping = settings.shipModels() ? ModelShipping.stage(plan, staging(), jsc, log) : ModelShipping.none();
 
         BlockingQueue<Event> events = new LinkedBlockingQueue<>();
         Map<Integer, String> stageGroups = new ConcurrentHashMap<>();
@@ -152,7 +164,7 @@ public final class SparkExecutor implements CellExecutor, AutoCloseable {
         jsc.sc().addSparkListener(listener);
         // One element per partition: parallelize slices n elements into n slices of one each.
         JavaRDD<Group> rdd = jsc.parallelize(groups, groups.size());
-        GroupTask task = new GroupTask(planJson, worker, settings.maxTaskFailures());
+        GroupTask task = new GroupTask(planJson, worker, settings.maxTaskFailures(), shipping);
         List<SimpleFutureAction<BoxedUnit>> jobs = new ArrayList<>();
         Set<Integer> open = new LinkedHashSet<>();
         try {
@@ -277,12 +289,29 @@ public final class SparkExecutor implements CellExecutor, AutoCloseable {
         return sc;
     }
 
-    /** Stops the SparkContext this executor started. */
+    private Path staging() {
+        try {
+            if (staging == null) staging = Files.createTempDirectory("transfer-ship-");
+            return staging;
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot create a folder to pack the models to ship: " + e.getMessage(), e);
+        }
+    }
+
+    /** Stops the SparkContext this executor started and deletes the models it packed. */
     @Override
     public synchronized void close() {
         if (sc != null) {
             sc.stop();
             sc = null;
+        }
+        if (staging != null) {
+            try (Stream<Path> s = Files.walk(staging)) {
+                for (Path p : s.sorted(Comparator.reverseOrder()).toList()) Files.deleteIfExists(p);
+            } catch (IOException | UncheckedIOException e) {
+                // packed copies left in the temp folder; nothing reads them
+            }
+            staging = null;
         }
     }
 

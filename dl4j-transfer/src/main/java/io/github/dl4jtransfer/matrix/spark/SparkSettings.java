@@ -13,8 +13,10 @@ import java.util.regex.Pattern;
  * @param master  the master URL
  * @param appName the application name the Spark UI shows
  * @param conf    further Spark settings; never null
+ * @param shipModels ship each backbone's folder (and the DeiT classifier's) with the job, for nodes that do not share
+ *                the driver's storage ({@code SparkContext.addArchive}); datasets stay on shared storage
  */
-public record SparkSettings(String master, String appName, Map<String, String> conf) {
+public record SparkSettings(String master, String appName, Map<String, String> conf, boolean shipModels) {
 
     private static final Pattern LOCAL = Pattern.compile("local(?:\\[(\\*|\\d+)(?:\\s*,\\s*(\\d+))?])?");
 
@@ -25,8 +27,22 @@ public record SparkSettings(String master, String appName, Map<String, String> c
         conf = conf == null ? Map.of() : Map.copyOf(new LinkedHashMap<>(conf));
     }
 
+    public SparkSettings(String master, String appName, Map<String, String> conf) {
+        this(master, appName, conf, false);
+    }
+
     public static SparkSettings of(String master) {
         return new SparkSettings(master, null, Map.of());
+    }
+
+    public SparkSettings withShipModels(boolean ship) {
+        return new SparkSettings(master, appName, conf, ship);
+    }
+
+    /** Whether tasks ask Spark for GPUs ({@code spark.task.resource.gpu.amount}): each then sees only its own. */
+    public boolean schedulesGpus() {
+        String v = conf.get("spark.task.resource." + GroupTask.GPU + ".amount");
+        return v != null && !v.isBlank() && Double.parseDouble(v.trim()) > 0;
     }
 
     /**
