@@ -150,7 +150,8 @@ public final class SparkDriverMain {
             } catch (IOException e) {
                 // the pipe broke: the parent is gone
             }
-            System.err.println("the parent process is gone: stopping the Spark driver");
+            System.err.println("the parent process is gone: stopping the Spark driver and its worker JVMs");
+            ProcessHandle.current().descendants().forEach(ProcessHandle::destroyForcibly);
             Runtime.getRuntime().halt(3);
         }, "exit-with-parent");
         t.setDaemon(true);
