@@ -8,7 +8,8 @@ import io.github.dl4jtransfer.matrix.CellExecutor;
 import io.github.dl4jtransfer.matrix.CellResult;
 import io.github.dl4jtransfer.matrix.ForkedExecutor;
 import io.github.dl4jtransfer.matrix.InProcessExecutor;
-import io.github.dl4jtransfer.matrix.spark.SparkExecutor;
+import io.github.dl4jtransfer.matrix.spark.SparkDriverProcess;
+import io.github.dl4jtransfer.matrix.spark.SparkRuntime;
 import io.github.dl4jtransfer.matrix.spark.SparkSettings;
 import org.apache.maven.plugin.MojoFailureException;
 import org.apache.maven.plugin.descriptor.PluginDescriptor;
@@ -44,6 +45,10 @@ public abstract class AbstractWorkerMojo extends AbstractReportingMojo {
     /** The Spark master URL ({@code local[2]}, {@code spark://host:7077}); wins over {@code <spark><master>}. */
     @Parameter(property = "transfer.spark.master")
     private String sparkMaster;
+
+    /** Ship the models with the Spark job; wins over {@code <spark><shipModels>}. */
+    @Parameter(property = "transfer.spark.shipModels")
+    private Boolean shipModels;
 
     /**
      * ND4J backend of the worker JVM: {@code cpu} (nd4j-native) or {@code cuda} (nd4j-cuda-11.6; CUDA 11.6, cuDNN 8,
@@ -107,6 +112,7 @@ public abstract class AbstractWorkerMojo extends AbstractReportingMojo {
 
     /** Runs every cell of {@code plan} on the executor these settings describe, and stops its worker after. */
     protected List<CellResult> runCells(BenchmarkPlan plan) throws MojoFailureException {
+        if (executor == Executor.spark) return runOnSpark(plan);
         CellExecutor executor = executor();
         try {
             return new BenchmarkRunner(executor, line -> getLog().info(line)).run(plan);
@@ -121,33 +127,55 @@ public abstract class AbstractWorkerMojo extends AbstractReportingMojo {
         }
     }
 
-    private CellExecutor executor() throws MojoFailureException {
-        ConfigException.require(executor == Executor.local || fork, "<fork>false</fork>", "cannot run with <executor>spark</executor>",
+    /**
+     * {@code <executor>spark</executor>}: the Spark driver runs in a JVM of its own ({@link SparkDriverProcess}), with
+     * Spark resolved on demand and Spark's Java 17 options, so that Maven's JVM never loads Spark; it commits the
+     * results, this goal reads them.
+     */
+    private List<CellResult> runOnSpark(BenchmarkPlan plan) throws MojoFailureException {
+        ConfigException.require(fork, "<fork>false</fork>", "cannot run with <executor>spark</executor>",
                 "Spark tasks always fork a worker JVM on their executor; drop <fork>");
+        SparkSettings settings = sparkSettings();
+        ForkedExecutor worker = worker();
+        String driverClasspath = WorkerClasspath.sparkDriver(plugin.getArtifacts(), repoSystem, repoSession, remoteRepositories);
+        getLog().info("Spark driver JVM: " + SparkRuntime.coordinates() + ", master " + settings.master());
+        return new SparkDriverProcess(java(), driverClasspath, settings, worker).run(plan, line -> getLog().info(line));
+    }
+
+    private CellExecutor executor() throws MojoFailureException {
         if (!fork) {
             ConfigException.require(backend == Backend.cpu, "<backend>cuda</backend>", "needs <fork>true</fork>",
                     "the CUDA backend is put on the forked worker's classpath; inside Maven only the plugin's CPU backend is loaded");
             getLog().warn("<fork>false</fork>: cells run inside Maven's JVM; a native crash ends the whole build");
             return new InProcessExecutor();
         }
+        return worker();
+    }
+
+    /** The forked worker JVM these settings describe (CPU or CUDA classpath, heap, environment). */
+    private ForkedExecutor worker() throws MojoFailureException {
         ConfigException.require(jvm == null || jvm.canExecute(), "<jvm>", jvm + " is not an executable java binary", "point it at a JDK's bin/java");
         ConfigException.require(cellTimeoutMinutes >= 0, "<cellTimeoutMinutes>", cellTimeoutMinutes + " must be >= 0", "0 means no limit");
         List<String> args = new ArrayList<>(List.of("-Xmx" + maxHeap, "-Dorg.bytedeco.javacpp.maxbytes=" + maxOffHeap));
         if (backend == Backend.cuda) {
             // Before resolving hundreds of MB of CUDA natives and before any cell: a GPU without kernels fails here.
-            getLog().info(new GpuCheck(nvidiaSmi).check(GpuCheck.workerEnvironment(environmentVariables)).summary());
+            // On Spark the GPUs are the executors': each worker checks its own there, before its first cell.
+            if (executor == Executor.local) {
+                getLog().info(new GpuCheck(nvidiaSmi).check(GpuCheck.workerEnvironment(environmentVariables)).summary());
+            }
             args.add("-D" + GpuCheck.WORKER_BACKEND_PROPERTY + "=cuda");
             args.add("-D" + GpuCheck.PROPERTY + "=" + nvidiaSmi);
         }
         String classpath = backend == Backend.cuda
                 ? WorkerClasspath.cuda(plugin.getArtifacts(), cudaClassifier, repoSystem, repoSession, remoteRepositories)
                 : WorkerClasspath.cpu(plugin.getArtifacts());
-        String java = jvm != null ? jvm.getAbsolutePath() : Path.of(System.getProperty("java.home"), "bin", "java").toString();
         if (jvmArgs != null) for (String a : jvmArgs) if (a != null && !a.isBlank()) args.add(a.trim());
         getLog().info("Worker JVM: " + backend + " backend, " + String.join(" ", args) + (reuseWorkers ? " (reused across cells)" : " (one per cell)"));
-        ForkedExecutor worker = new ForkedExecutor(java, classpath, args, environmentVariables, cellTimeoutMinutes, reuseWorkers);
-        if (executor == Executor.spark) return new SparkExecutor(sparkSettings(), worker);
-        return worker;
+        return new ForkedExecutor(java(), classpath, args, environmentVariables, cellTimeoutMinutes, reuseWorkers);
+    }
+
+    private String java() {
+        return jvm != null ? jvm.getAbsolutePath() : Path.of(System.getProperty("java.home"), "bin", "java").toString();
     }
 
     /** {@code <spark>} and {@code -Dtransfer.spark.master} as the library's settings. */
@@ -156,7 +184,8 @@ public abstract class AbstractWorkerMojo extends AbstractReportingMojo {
         ConfigException.require(master != null && !master.isBlank(), "<spark><master>", "is not set for <executor>spark</executor>",
                 "give the master URL: <spark><master>spark://host:7077</master></spark>, local[4] for this machine, "
                         + "or -Dtransfer.spark.master=...");
-        return new SparkSettings(master, spark == null ? null : spark.getAppName(), spark == null ? null : spark.getConf());
+        boolean ship = shipModels != null ? shipModels : spark != null && spark.isShipModels();
+        return new SparkSettings(master, spark == null ? null : spark.getAppName(), spark == null ? null : spark.getConf(), ship);
     }
 
     public void setBackend(Backend backend) { this.backend = backend; }

@@ -13,6 +13,11 @@ public class SparkElement {
     private Map<String, String> conf;
     /** The application name in the Spark UI. */
     private String appName;
+    /**
+     * Ship each backbone's folder (and the DeiT classifier's) with the job, for nodes that do not share this
+     * machine's storage; datasets stay on shared storage ({@code -Dtransfer.spark.shipModels}).
+     */
+    private boolean shipModels;
 
     public SparkElement() {
     }
@@ -25,4 +30,6 @@ public class SparkElement {
     public String getMaster() { return master; }
     public Map<String, String> getConf() { return conf; }
     public String getAppName() { return appName; }
+    public boolean isShipModels() { return shipModels; }
+    public void setShipModels(boolean shipModels) { this.shipModels = shipModels; }
 }

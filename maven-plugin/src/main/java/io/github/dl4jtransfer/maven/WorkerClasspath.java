@@ -1,5 +1,6 @@
 package io.github.dl4jtransfer.maven;
 
+import io.github.dl4jtransfer.matrix.spark.SparkRuntime;
 import org.apache.maven.artifact.Artifact;
 import org.apache.maven.plugin.MojoFailureException;
 import org.eclipse.aether.RepositorySystem;
@@ -63,6 +64,44 @@ final class WorkerClasspath {
                     + " (classifier " + cudaClassifier + ") and its dependencies: " + e.getMessage()
                     + ". Run once online (or install them into the local repository), fix <cudaClassifier>, "
                     + "or use <backend>cpu</backend>.", e);
+        }
+        for (ArtifactResult r : resolved) {
+            org.eclipse.aether.artifact.Artifact a = r.getArtifact();
+            if (a == null || a.getFile() == null) continue;
+            byKey.putIfAbsent(key(a.getGroupId(), a.getArtifactId(), a.getClassifier()), a.getFile());
+        }
+        return join(new ArrayList<>(byKey.values()));
+    }
+
+    /**
+     * The forked Spark driver's classpath: the CPU worker's (this plugin's artifacts, which win where Spark asks for
+     * another version of the same library) plus {@code spark-core} and its dependencies, resolved on demand from the
+     * project's repositories: Spark is on no classpath of users who never ask for it. Spark's Jackson Scala module
+     * is held to the plugin's Jackson version (a 2.15 module refuses to start next to databind 2.17).
+     */
+    static String sparkDriver(List<Artifact> pluginArtifacts, RepositorySystem repoSystem, RepositorySystemSession session,
+                              List<RemoteRepository> repositories) throws MojoFailureException {
+        Map<String, File> byKey = new LinkedHashMap<>();
+        String jackson = null;
+        for (Artifact a : pluginArtifacts) {
+            if (a.getFile() == null || !"jar".equals(a.getType())) continue;
+            byKey.put(key(a.getGroupId(), a.getArtifactId(), a.getClassifier()), a.getFile());
+            if (a.getGroupId().equals("com.fasterxml.jackson.core") && a.getArtifactId().equals("jackson-databind")) jackson = a.getVersion();
+        }
+        CollectRequest collect = new CollectRequest();
+        collect.addDependency(new Dependency(new DefaultArtifact(SparkRuntime.coordinates()), JavaScopes.RUNTIME));
+        if (jackson != null) {
+            collect.addManagedDependency(new Dependency(new DefaultArtifact("com.fasterxml.jackson.module", "jackson-module-scala_2.12",
+                    "jar", jackson), JavaScopes.RUNTIME));
+        }
+        collect.setRepositories(repositories);
+        List<ArtifactResult> resolved;
+        try {
+            resolved = repoSystem.resolveDependencies(session, new DependencyRequest(collect, null)).getArtifactResults();
+        } catch (DependencyResolutionException e) {
+            throw new MojoFailureException("<executor>spark</executor>: cannot resolve " + SparkRuntime.coordinates()
+                    + " and its dependencies: " + e.getMessage() + ". Run once online (or install them into the local repository), "
+                    + "or use <executor>local</executor>.", e);
         }
         for (ArtifactResult r : resolved) {
             org.eclipse.aether.artifact.Artifact a = r.getArtifact();

@@ -28,5 +28,20 @@ class SparkExecutorSettingsTest {
         m.setSparkMaster("local[2,3]"); // the property wins
         assertEquals("local[2,3]", m.sparkSettings().master());
         assertEquals(3, m.sparkSettings().maxTaskFailures());
+        assertTrue(!m.sparkSettings().shipModels(), "models are read from shared storage unless shipped");
+        SparkElement ship = new SparkElement("spark://head:7077", Map.of());
+        ship.setShipModels(true);
+        m.setSpark(ship);
+        assertTrue(m.sparkSettings().shipModels());
+    }
+
+    @Test
+    void sparkIsNotAPluginDependency() throws Exception {
+        // Users who never scale out never download Spark: the plugin resolves it when <executor>spark</executor> runs.
+        try (java.io.InputStream in = getClass().getResourceAsStream("/META-INF/maven/plugin.xml")) {
+            String descriptor = new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+            assertTrue(descriptor.contains("<artifactId>dl4j-transfer</artifactId>"), "the descriptor lists the plugin's dependencies");
+            assertTrue(!descriptor.contains("spark-core"), "spark-core must not be among them");
+        }
     }
 }

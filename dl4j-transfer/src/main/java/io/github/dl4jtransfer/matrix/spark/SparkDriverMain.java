@@ -36,6 +36,7 @@ public final class SparkDriverMain {
 
     public static final String LOG_PREFIX = "@@transfer-driver ";
     public static final String ERROR_PREFIX = "@@transfer-driver-error ";
+    static final String CONFIG_ERROR = "config\t";
 
     private SparkDriverMain() {
     }
@@ -107,7 +108,9 @@ public final class SparkDriverMain {
         try {
             run(args);
         } catch (RuntimeException e) {
-            String m = e instanceof ConfigException ? e.getMessage() : e.getClass().getSimpleName() + ": " + e.getMessage();
+            // A configuration error travels as its parts, so that the caller raises the same error.
+            String m = e instanceof ConfigException c ? CONFIG_ERROR + c.element() + "\t" + c.problem() + "\t" + c.fix()
+                    : e.getClass().getSimpleName() + ": " + e.getMessage();
             System.out.println(ERROR_PREFIX + m.replace("\n", " | "));
             System.out.flush();
             e.printStackTrace();

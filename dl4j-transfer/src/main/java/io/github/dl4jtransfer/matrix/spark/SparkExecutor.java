@@ -150,7 +150,8 @@ public final class SparkExecutor implements CellExecutor, AutoCloseable {
         }
         List<Group> groups = groups(cells);
         log.accept("Spark (" + settings.master() + "): " + cells.size() + " cells in " + groups.size()
-                + " tasks, one per backbone × dataset, up to " + settings.maxTaskFailures() + " attempts each");
+                + " tasks, one per backbone × dataset, up to " + settings.maxTaskFailures()
+                + (settings.maxTaskFailures() == 1 ? " attempt" : " attempts") + " each");
         if (worker.cuda() && !settings.schedulesGpus()) {
             log.accept("  warning: the CUDA backend without Spark GPU scheduling: every task on a node sees all its GPUs; set "
                     + "spark.executor.resource.gpu.amount, spark.task.resource.gpu.amount=1 and a discovery script "
