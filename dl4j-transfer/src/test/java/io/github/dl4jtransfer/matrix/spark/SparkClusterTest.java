@@ -73,6 +73,8 @@ class SparkClusterTest {
     static final List<Process> started = new CopyOnWriteArrayList<>();
     static final List<Path> logs = new CopyOnWriteArrayList<>();
     static final Map<Process, String> workerNames = new HashMap<>();
+    /** JVMs a test killed on purpose: their exit is not a failure of the cluster. */
+    static final Set<Process> killedOnPurpose = java.util.concurrent.ConcurrentHashMap.newKeySet();
     /** The local executor's results on the same plan (first test), for the second test. */
     static List<CellResult> reference;
 
@@ -121,9 +123,14 @@ class SparkClusterTest {
     }
 
     private static Process start(String name, Path sparkHome, String mainClass, String... args) throws IOException {
+        return start(name, sparkHome, List.of(), mainClass, args);
+    }
+
+    private static Process start(String name, Path sparkHome, List<String> jvmOptions, String mainClass, String... args) throws IOException {
         List<String> cmd = new ArrayList<>();
         cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         cmd.addAll(Arrays.asList(SparkExecutor.java17Options().split("\\s+")));
+        cmd.addAll(jvmOptions);
         cmd.addAll(List.of("-Xmx256m", "-cp", System.getProperty("java.class.path"), mainClass));
         cmd.addAll(Arrays.asList(args));
         Path log = tmp.resolve(name + ".log");
@@ -149,7 +156,7 @@ class SparkClusterTest {
         String last = "";
         while (System.nanoTime() < deadline) {
             for (Process p : started) {
-                if (!p.isAlive()) fail("a cluster JVM exited (" + p.exitValue() + ")\n" + logTails());
+                if (!p.isAlive() && !killedOnPurpose.contains(p)) fail("a cluster JVM exited (" + p.exitValue() + ")\n" + logTails());
             }
             try {
                 last = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + masterUi + "/json/"))
@@ -269,6 +276,52 @@ class SparkClusterTest {
         assertSameAsReference(spark, all);
     }
 
+    /**
+     * GPU scheduling without a GPU: a third worker advertises two GPUs through a discovery script (the Spark way), the
+     * application asks for one GPU per task, and the two groups' tasks run at once on that worker's two-core
+     * executor. Each worker JVM was handed its task's GPU as {@code CUDA_VISIBLE_DEVICES}: the cells' provenance
+     * (written by the worker JVM from its own environment) shows GPU 0 for one and GPU 1 for the other.
+     */
+    @Test
+    @Order(3)
+    void eachTaskHandsItsOwnGpuToItsWorker(@TempDir Path out) throws Exception {
+        Path script = tmp.resolve("discover-gpus.sh");
+        Files.writeString(script, "#!/bin/sh\necho '{\"name\": \"gpu\", \"addresses\": [\"0\", \"1\"]}'\n");
+        assertTrue(script.toFile().setExecutable(true));
+        Path work = Files.createDirectories(tmp.resolve("gpu-worker"));
+        Path sparkHome = tmp.resolve("spark-home");
+        Process w = start("gpu-worker", sparkHome, List.of("-Dspark.worker.resource.gpu.amount=2",
+                        "-Dspark.worker.resource.gpu.discoveryScript=" + script), "org.apache.spark.deploy.worker.Worker",
+                "--host", "127.0.0.1", "--port", Integer.toString(freePort()), "--webui-port", Integer.toString(freePort()),
+                "--cores", "2", "--memory", "2g", "--work-dir", work.toString(), master());
+        started.add(w);
+        int alive = (int) workerNames.keySet().stream().filter(Process::isAlive).count();
+        awaitAliveWorkers(alive + 1, Duration.ofSeconds(120));
+
+        Map<String, String> conf = new TreeMap<>(cluster().conf());
+        conf.put("spark.executor.cores", "2");
+        conf.put("spark.executor.resource.gpu.amount", "2");
+        conf.put("spark.task.resource.gpu.amount", "1");
+        BenchmarkPlan plan = BenchmarkPlan.builder(out.resolve("gpu"))
+                .addModel("deit-b16", Fixtures.tiny("deit-b16")).addModel("resnet152", Fixtures.tiny("resnet152"))
+                .addDataset(ddsm).addScenario("frozen-linear").addSeed(1)
+                .optTrainer(TrainerConfig.builder().optEpochs(1).optWarmupEpochs(0).optBatchSize(16).optLearningRate(1e-3).build())
+                .build();
+        List<String> log = Collections.synchronizedList(new ArrayList<>());
+        List<CellResult> results;
+        try (SparkExecutor executor = new SparkExecutor(new SparkSettings(master(), "dl4j-transfer gpu test", conf), SparkExecutorTest.worker())) {
+            results = new BenchmarkRunner(executor, log::add).run(plan);
+        }
+        String all = String.join("\n", log);
+        Set<String> gpus = new TreeSet<>();
+        for (CellResult r : results) {
+            assertTrue(r.isDone(), r.key().describe() + ": " + r.error() + "\n" + all + "\n" + logTails());
+            gpus.add(String.valueOf(r.provenance().config().get("cudaVisibleDevices")));
+        }
+        System.out.println("GPUs the two worker JVMs saw: " + gpus);
+        assertEquals(Set.of("0", "1"), gpus, "each task's worker JVM sees the one GPU Spark gave the task\n" + all);
+    }
+
     /** Every cell done with the local executor's metrics; returns the executors named in provenance. */
     private static Set<String> assertSameAsReference(List<CellResult> spark, String all) {
         assertEquals(4, spark.size());
@@ -300,6 +353,7 @@ class SparkClusterTest {
                 Optional<ProcessHandle> cell = p.descendants().filter(SparkExecutorTest::isWorker).findFirst();
                 if (cell.isPresent()) {
                     List<ProcessHandle> tree = p.descendants().toList();
+                    killedOnPurpose.add(p);
                     p.destroyForcibly();
                     tree.forEach(ProcessHandle::destroyForcibly);
                     killed.set(w.getValue() + " (pid " + p.pid() + ", " + tree.size() + " descendants)");
