@@ -50,6 +50,10 @@ public abstract class AbstractWorkerMojo extends AbstractReportingMojo {
     @Parameter(property = "transfer.spark.shipModels")
     private Boolean shipModels;
 
+    /** Ship the worker's jars with the Spark job; wins over {@code <spark><shipJars>}. */
+    @Parameter(property = "transfer.spark.shipJars")
+    private Boolean shipJars;
+
     /**
      * ND4J backend of the worker JVM: {@code cpu} (nd4j-native) or {@code cuda} (nd4j-cuda-11.6; CUDA 11.6, cuDNN 8,
      * compute capability 3.7 to 8.x: DL4J 1.0.0-M2.1 ships kernels up to sm_86 and no PTX, so an H100 or H200 will not
@@ -185,7 +189,8 @@ public abstract class AbstractWorkerMojo extends AbstractReportingMojo {
                 "give the master URL: <spark><master>spark://host:7077</master></spark>, local[4] for this machine, "
                         + "or -Dtransfer.spark.master=...");
         boolean ship = shipModels != null ? shipModels : spark != null && spark.isShipModels();
-        return new SparkSettings(master, spark == null ? null : spark.getAppName(), spark == null ? null : spark.getConf(), ship);
+        boolean jars = shipJars != null ? shipJars : spark != null && spark.isShipJars();
+        return new SparkSettings(master, spark == null ? null : spark.getAppName(), spark == null ? null : spark.getConf(), ship, jars);
     }
 
     public void setBackend(Backend backend) { this.backend = backend; }

@@ -18,6 +18,11 @@ public class SparkElement {
      * machine's storage; datasets stay on shared storage ({@code -Dtransfer.spark.shipModels}).
      */
     private boolean shipModels;
+    /**
+     * Ship the worker's jars with the job ({@code spark.jars}), for nodes that have neither this plugin's jars nor a
+     * shared path to them ({@code -Dtransfer.spark.shipJars}).
+     */
+    private boolean shipJars;
 
     public SparkElement() {
     }
@@ -32,4 +37,6 @@ public class SparkElement {
     public String getAppName() { return appName; }
     public boolean isShipModels() { return shipModels; }
     public void setShipModels(boolean shipModels) { this.shipModels = shipModels; }
+    public boolean isShipJars() { return shipJars; }
+    public void setShipJars(boolean shipJars) { this.shipJars = shipJars; }
 }

@@ -42,10 +42,10 @@ public final class SparkDriverMain {
     }
 
     /** The command line, parsed. */
-    record Args(Path plan, String master, Map<String, String> conf, boolean shipModels, String workerJava, String workerClasspath,
+    record Args(Path plan, String master, Map<String, String> conf, boolean shipModels, boolean shipJars, String workerJava, String workerClasspath,
                 List<String> workerJvmArgs, Map<String, String> workerEnv, long cellTimeoutMinutes, boolean report, boolean exitWithParent) {
 
-        static final String USAGE = "usage: SparkDriverMain PLAN.json [--master URL] [--conf KEY=VALUE]... [--ship-models]"
+        static final String USAGE = "usage: SparkDriverMain PLAN.json [--master URL] [--conf KEY=VALUE]... [--ship-models] [--ship-jars]"
                 + " [--worker-java PATH] [--worker-classpath CP] [--worker-jvm-arg ARG]... [--worker-env KEY=VALUE]..."
                 + " [--cell-timeout-minutes N] [--no-report] [--exit-with-parent]";
 
@@ -54,7 +54,7 @@ public final class SparkDriverMain {
             String master = null, java = null, cp = null;
             Map<String, String> conf = new LinkedHashMap<>(), env = new LinkedHashMap<>();
             List<String> jvm = new ArrayList<>();
-            boolean ship = false, report = true, exitWithParent = false;
+            boolean ship = false, shipJars = false, report = true, exitWithParent = false;
             long timeout = 0;
             for (int i = 0; i < a.length; i++) {
                 String o = a[i];
@@ -62,6 +62,7 @@ public final class SparkDriverMain {
                     case "--master" -> master = value(a, ++i, o);
                     case "--conf" -> put(conf, value(a, ++i, o), o);
                     case "--ship-models" -> ship = true;
+                    case "--ship-jars" -> shipJars = true;
                     case "--worker-java" -> java = value(a, ++i, o);
                     case "--worker-classpath" -> cp = value(a, ++i, o);
                     case "--worker-jvm-arg" -> jvm.add(value(a, ++i, o));
@@ -79,7 +80,7 @@ public final class SparkDriverMain {
             // spark-submit passes --master and --conf to the driver as system properties.
             if (master == null) master = System.getProperty("spark.master");
             if (master == null) throw new IllegalArgumentException("no Spark master: give --master URL (spark-submit sets it)\n" + USAGE);
-            return new Args(plan, master, conf, ship, java, cp, jvm, env, timeout, report, exitWithParent);
+            return new Args(plan, master, conf, ship, shipJars, java, cp, jvm, env, timeout, report, exitWithParent);
         }
 
         private static String value(String[] a, int i, String option) {
@@ -123,7 +124,7 @@ public final class SparkDriverMain {
 
     static List<CellResult> run(Args args) {
         BenchmarkPlan plan = PlanFiles.read(args.plan());
-        SparkSettings settings = new SparkSettings(args.master(), null, args.conf(), args.shipModels());
+        SparkSettings settings = new SparkSettings(args.master(), null, args.conf(), args.shipModels(), args.shipJars());
         ForkedExecutor worker = new ForkedExecutor(args.workerJava(), args.workerClasspath(), args.workerJvmArgs(), args.workerEnv(),
                 args.cellTimeoutMinutes(), true);
         List<CellResult> results;

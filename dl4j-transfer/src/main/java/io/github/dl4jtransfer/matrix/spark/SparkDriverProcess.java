@@ -61,6 +61,7 @@ public final class SparkDriverProcess {
         if (settings.appName() != null) cmd.addAll(List.of("--conf", "spark.app.name=" + settings.appName()));
         settings.conf().forEach((k, v) -> cmd.addAll(List.of("--conf", k + "=" + v)));
         if (settings.shipModels()) cmd.add("--ship-models");
+        if (settings.shipJars()) cmd.add("--ship-jars");
         if (worker.javaExecutable() != null) cmd.addAll(List.of("--worker-java", worker.javaExecutable()));
         if (worker.classpath() != null) cmd.addAll(List.of("--worker-classpath", worker.classpath()));
         for (String a : worker.jvmArgs()) cmd.addAll(List.of("--worker-jvm-arg", a));

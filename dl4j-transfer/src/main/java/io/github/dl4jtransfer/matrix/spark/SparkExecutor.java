@@ -72,6 +72,7 @@ public final class SparkExecutor implements CellExecutor, AutoCloseable {
 
     private final SparkSettings settings;
     private final WorkerSpec worker;
+    private final List<String> shippedJars;
     private JavaSparkContext sc;
     /** Where the driver packs models it ships with the job; deleted when the executor closes. */
     private Path staging;
@@ -83,7 +84,17 @@ public final class SparkExecutor implements CellExecutor, AutoCloseable {
      */
     public SparkExecutor(SparkSettings settings, ForkedExecutor worker) {
         this.settings = settings;
-        this.worker = WorkerSpec.of(worker);
+        this.shippedJars = settings.shipJars() ? jars(worker.classpath()) : List.of();
+        // Shipped jars: each task's worker runs on what Spark copied to its executor, not on the driver's paths.
+        this.worker = settings.shipJars() ? WorkerSpec.of(worker).withClasspath(null) : WorkerSpec.of(worker);
+    }
+
+    /** The jar files of a classpath (folders cannot be shipped; they are left out). */
+    static List<String> jars(String classpath) {
+        List<String> out = new ArrayList<>();
+        if (classpath == null) return out;
+        for (String e : classpath.split(java.io.File.pathSeparator)) if (e.endsWith(".jar") && Files.isRegularFile(Path.of(e))) out.add(e);
+        return out;
     }
 
     public SparkSettings settings() {
@@ -284,6 +295,12 @@ public final class SparkExecutor implements CellExecutor, AutoCloseable {
             requireModuleOpenings();
             SparkConf conf = new SparkConf().setMaster(settings.master()).setAppName(settings.appName());
             settings.conf().forEach(conf::set);
+            if (!shippedJars.isEmpty()) {
+                String given = conf.get("spark.jars", "");
+                conf.set("spark.jars", (given.isBlank() ? "" : given + ",") + String.join(",", shippedJars));
+                long bytes = shippedJars.stream().mapToLong(j -> Path.of(j).toFile().length()).sum();
+                log.accept("  shipping the worker's " + shippedJars.size() + " jars (" + (bytes >> 20) + " MiB) with the job");
+            }
             log.accept("Starting Spark (" + settings.master() + ")");
             sc = new JavaSparkContext(SparkContext.getOrCreate(conf));
         }

@@ -15,8 +15,10 @@ import java.util.regex.Pattern;
  * @param conf    further Spark settings; never null
  * @param shipModels ship each backbone's folder (and the DeiT classifier's) with the job, for nodes that do not share
  *                the driver's storage ({@code SparkContext.addArchive}); datasets stay on shared storage
+ * @param shipJars ship the worker's jars with the job ({@code spark.jars}): executors load this library from them and
+ *                each task's worker JVM runs on them, so nodes need neither the driver's jars nor a shared path to them
  */
-public record SparkSettings(String master, String appName, Map<String, String> conf, boolean shipModels) {
+public record SparkSettings(String master, String appName, Map<String, String> conf, boolean shipModels, boolean shipJars) {
 
     private static final Pattern LOCAL = Pattern.compile("local(?:\\[(\\*|\\d+)(?:\\s*,\\s*(\\d+))?])?");
 
@@ -28,7 +30,7 @@ public record SparkSettings(String master, String appName, Map<String, String> c
     }
 
     public SparkSettings(String master, String appName, Map<String, String> conf) {
-        this(master, appName, conf, false);
+        this(master, appName, conf, false, false);
     }
 
     public static SparkSettings of(String master) {
@@ -36,7 +38,11 @@ public record SparkSettings(String master, String appName, Map<String, String> c
     }
 
     public SparkSettings withShipModels(boolean ship) {
-        return new SparkSettings(master, appName, conf, ship);
+        return new SparkSettings(master, appName, conf, ship, shipJars);
+    }
+
+    public SparkSettings withShipJars(boolean ship) {
+        return new SparkSettings(master, appName, conf, shipModels, ship);
     }
 
     /** Whether tasks ask Spark for GPUs ({@code spark.task.resource.gpu.amount}): each then sees only its own. */

@@ -23,6 +23,10 @@ record WorkerSpec(String javaExecutable, String classpath, List<String> jvmArgs,
                 f.timeoutMinutes());
     }
 
+    WorkerSpec withClasspath(String cp) {
+        return new WorkerSpec(javaExecutable, cp, jvmArgs, environment, timeoutMinutes);
+    }
+
     /** Whether the worker runs the CUDA backend (the plugin's {@code -Dtransfer.backend=cuda}). */
     boolean cuda() {
         return jvmArgs.contains("-D" + GpuCheck.WORKER_BACKEND_PROPERTY + "=cuda");

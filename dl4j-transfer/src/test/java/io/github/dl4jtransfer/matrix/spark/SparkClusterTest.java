@@ -322,6 +322,40 @@ class SparkClusterTest {
         assertEquals(Set.of("0", "1"), gpus, "each task's worker JVM sees the one GPU Spark gave the task\n" + all);
     }
 
+    /**
+     * Nodes without this library: the executors' classpath holds the dependencies only, the library travels as a jar
+     * with the job ({@code shipJars}), and the cell's worker JVM runs on the copy Spark fetched to its executor.
+     */
+    @Test
+    @Order(4)
+    void shippedJarsRunTasksAndWorkersOnNodesWithoutTheLibrary(@TempDir Path out) throws Exception {
+        Path classes = Path.of(SparkExecutor.class.getProtectionDomain().getCodeSource().getLocation().toURI());
+        Path appJar = SparkDriverMainTest.jar(classes, tmp.resolve("dl4j-transfer-shipped.jar"));
+        String dependencies = Arrays.stream(System.getProperty("java.class.path").split(java.io.File.pathSeparator))
+                .filter(p -> !Path.of(p).equals(classes) && !p.endsWith("test-classes")).collect(java.util.stream.Collectors.joining(java.io.File.pathSeparator));
+        Map<String, String> conf = new TreeMap<>(cluster().conf());
+        conf.put("spark.executor.extraClassPath", dependencies);
+        conf.put("spark.cores.max", "1");
+        conf.put("spark.scheduler.minRegisteredResourcesRatio", "0");
+        ForkedExecutor local = SparkExecutorTest.worker();
+        ForkedExecutor onAppJar = new ForkedExecutor(local.javaExecutable(), appJar.toString(), local.jvmArgs(), local.environment(),
+                local.timeoutMinutes(), true);
+        BenchmarkPlan plan = BenchmarkPlan.builder(out.resolve("jars"))
+                .addModel("deit-b16", Fixtures.tiny("deit-b16")).addDataset(ddsm).addScenario("frozen-linear").addSeed(1)
+                .optTrainer(TrainerConfig.builder().optEpochs(1).optWarmupEpochs(0).optBatchSize(16).optLearningRate(1e-3).build())
+                .build();
+        List<String> log = Collections.synchronizedList(new ArrayList<>());
+        List<CellResult> results;
+        try (SparkExecutor executor = new SparkExecutor(new SparkSettings(master(), "dl4j-transfer jars test", conf).withShipJars(true), onAppJar)) {
+            results = new BenchmarkRunner(executor, log::add).run(plan);
+        }
+        String all = String.join("\n", log);
+        assertTrue(all.contains("shipping the worker's 1 jars"), all);
+        CellResult r = results.get(0);
+        assertTrue(r.isDone(), r.error() + "\n" + all + "\n" + logTails());
+        assertTrue(!r.provenance().config().get("executor").toString().startsWith("spark:driver@"), "ran on a worker's executor");
+    }
+
     /** Every cell done with the local executor's metrics; returns the executors named in provenance. */
     private static Set<String> assertSameAsReference(List<CellResult> spark, String all) {
         assertEquals(4, spark.size());

@@ -108,7 +108,8 @@ class SparkDriverMainTest {
         return String.join("\n", lines.subList(Math.max(0, lines.size() - 40), lines.size()));
     }
 
-    private static Path jar(Path classes, Path jar) throws IOException, URISyntaxException {
+    /** This library's classes as a jar, as an application jar is. */
+    static Path jar(Path classes, Path jar) throws IOException, URISyntaxException {
         try (OutputStream o = Files.newOutputStream(jar); JarOutputStream j = new JarOutputStream(o); Stream<Path> files = Files.walk(classes)) {
             for (Path f : files.filter(Files::isRegularFile).sorted().toList()) {
                 j.putNextEntry(new JarEntry(classes.relativize(f).toString().replace(File.separatorChar, '/')));
