@@ -280,7 +280,7 @@ public final class OnnxGraphTranslator {
             // weights are named after their own module and train independently.
             return NodeContext.one(new Value.Init(node.getOutput(0), init.array().dup()));
         }
-        if (SymbolicRules.applies(op, inputs)) {
+        if (SymbolicRules.applies(node, inputs)) {
             return SymbolicRules.apply(new NodeContext(node, sd, true, opset, inputs, this));
         }
         OpRule rule = OpRules.get(op);
