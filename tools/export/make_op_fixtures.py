@@ -5,7 +5,9 @@
 
 Default DIR: dl4j-transfer/src/test/resources/fixtures/ops. Each case becomes DIR/<case>/ with
 ``model.onnx`` (input "x", output "y", dynamic batch axis 0 unless case.json says "batch_axis": 1),
-``x_b1.npy``/``y_b1.npy`` and ``x_b3.npy``/``y_b3.npy`` (float32, computed by PyTorch) and ``case.json``:
+``x_b1.npy``/``y_b1.npy`` and ``x_b3.npy``/``y_b3.npy`` (batches 1 and 5 for the newer cases; float32, computed
+by PyTorch), for cases with "grad" torch's gradients (``probe.npy``, ``w_<param>.npy``, ``grad_<param>.npy``: see
+``_write_gradients``) and ``case.json``:
 {"case", "description", "opset", "inputs", "outputs", "batch_axis", "op_types" (Counter of the graph's
 op types), "initializers" (name -> shape, as written), plus case-specific findings}.
 
@@ -27,6 +29,7 @@ import warnings
 
 import numpy as np
 import onnx
+from onnx import numpy_helper
 import torch
 import torch.nn as nn
 import torch.nn.functional as F
@@ -273,6 +276,128 @@ class AvgPoolFlatten(nn.Module):
         return torch.flatten(self.pool(x), 1)
 
 
+class DropoutMask(nn.Module):
+    """swin_t's attention dropout: F.dropout with its default training=True and p=0 writes a Dropout node whose
+    mask output is declared, even in an eval-mode export."""
+
+    def __init__(self):
+        super().__init__()
+        self.lin = nn.Linear(8, 8)
+        self.proj = nn.Linear(8, 6)
+
+    def forward(self, x):
+        return self.proj(F.dropout(self.lin(x).softmax(-1), p=0.0))
+
+
+class HardSwishSE(nn.Module):
+    """MobileNetV3's inverted-residual pieces: conv + Hardswish, squeeze-excitation gated by Hardsigmoid."""
+
+    def __init__(self):
+        super().__init__()
+        self.conv = nn.Conv2d(4, 8, 3, padding=1)
+        self.act = nn.Hardswish()
+        self.fc1 = nn.Conv2d(8, 4, 1)
+        self.fc2 = nn.Conv2d(4, 8, 1)
+        self.gate = nn.Hardsigmoid()
+
+    def forward(self, x):
+        # scaled so that every piece of both activations (0, the ramp, the identity/1) is reached
+        h = self.act(3.0 * self.conv(x))
+        s = self.gate(3.0 * self.fc2(torch.relu(self.fc1(h.mean((2, 3), keepdim=True)))))
+        return h * s
+
+
+class GroupedConv(nn.Module):
+    """RegNet/ResNeXt grouped convolutions: groups 6 (2 in / 3 out channels per group, stride 2, bias) and groups 3
+    (dilation 2, no bias), after a 1x1 conv so the input gradient passes through both."""
+
+    def __init__(self):
+        super().__init__()
+        self.stem = nn.Conv2d(3, 12, 1)
+        self.g6 = nn.Conv2d(12, 18, 3, stride=2, padding=1, groups=6)
+        self.g3 = nn.Conv2d(18, 9, 3, padding=2, dilation=2, groups=3, bias=False)
+
+    def forward(self, x):
+        return self.g3(torch.relu(self.g6(self.stem(x))))
+
+
+class ClassTokenZeros(nn.Module):
+    """A CLIP ViT's class token written the usual way: torch.zeros(x.shape[0], 1, width) + class_embedding, which
+    exports as ConstantOfShape of a batch-dependent shape."""
+
+    def __init__(self):
+        super().__init__()
+        self.conv1 = nn.Conv2d(3, 8, 4, stride=4, bias=False)
+        self.class_embedding = nn.Parameter(torch.zeros(8))
+        self.positional_embedding = nn.Parameter(torch.zeros(5, 8))
+        self.proj = nn.Linear(8, 6)
+
+    def forward(self, x):
+        x = self.conv1(x).flatten(2).transpose(1, 2)
+        cls = self.class_embedding.to(x.dtype) + torch.zeros(x.shape[0], 1, x.shape[-1], dtype=x.dtype, device=x.device)
+        return self.proj(torch.cat([cls, x], dim=1) + self.positional_embedding)
+
+
+class ShiftedWindowMask(nn.Module):
+    """torchvision's swin ShiftedWindowAttention (window 3, shift 1, 2 heads) on a 5x5 grid: padded to 6x6, rolled,
+    and masked with the shifted-window mask built at run time (ConstantOfShape, ScatterND, Equal, Not, Where,
+    Expand), plus the attention Dropout with its mask output."""
+
+    def __init__(self):
+        super().__init__()
+        from torchvision.models.swin_transformer import ShiftedWindowAttention
+        self.attn = ShiftedWindowAttention(8, [3, 3], [1, 1], 2)
+
+    def forward(self, x):
+        return self.attn(x)
+
+
+class ResizeModes(nn.Module):
+    """Every Resize form F.interpolate writes in torch 1.13 (no antialias: torch 1.13 cannot export it): nearest
+    (asymmetric, floor), bilinear and bicubic (half_pixel; align_corners), up and down, sizes and scales; after a
+    1x1 conv so the gradient passes through each."""
+
+    def __init__(self):
+        super().__init__()
+        self.conv = nn.Conv2d(3, 2, 1)
+
+    def forward(self, x):
+        x = self.conv(x)
+        parts = [F.interpolate(x, size=(7, 9), mode="nearest"),
+                 F.interpolate(x, size=(3, 4), mode="nearest"),
+                 F.interpolate(x, size=(7, 9), mode="bilinear"),
+                 F.interpolate(x, size=(3, 4), mode="bilinear", align_corners=True),
+                 F.interpolate(x, size=(7, 9), mode="bicubic"),
+                 F.interpolate(x, size=(4, 3), mode="bicubic"),
+                 F.interpolate(x, scale_factor=(1.5, 0.5), mode="bicubic", align_corners=True),
+                 F.interpolate(x, scale_factor=2, mode="bilinear")]
+        return torch.cat([p.flatten(1) for p in parts], 1)
+
+
+class InterpolatedPosEmbed(nn.Module):
+    """DINOv2's interpolate_pos_encoding as the upstream hub model runs it when the patch grid (6x6 here) differs from
+    the trained one (4x4): the position embedding (a weight) is resized bicubically in the graph with
+    scale_factor=((6 + 0.1) / 4, ...)."""
+
+    def __init__(self):
+        super().__init__()
+        self.patch_embed = nn.Conv2d(3, 8, 2, stride=2)
+        self.cls_token = nn.Parameter(torch.zeros(1, 1, 8))
+        self.pos_embed = nn.Parameter(torch.zeros(1, 17, 8))
+        self.head = nn.Linear(8, 6)
+
+    def forward(self, x):
+        b, _, h, w = x.shape
+        x = self.patch_embed(x).flatten(2).transpose(1, 2)
+        x = torch.cat((self.cls_token.expand(b, -1, -1), x), dim=1)
+        m = 4
+        w0, h0 = w // 2 + 0.1, h // 2 + 0.1
+        patch = F.interpolate(self.pos_embed[:, 1:].reshape(1, m, m, 8).permute(0, 3, 1, 2),
+                              scale_factor=(float(w0) / m, float(h0) / m), mode="bicubic")
+        patch = patch.permute(0, 2, 3, 1).view(1, -1, 8)
+        return self.head(x + torch.cat((self.pos_embed[:, :1], patch), dim=1))
+
+
 CASES = {
     "gemm_bias": ("nn.Linear(8, 6) on (B, 8): a Gemm with transB=1 and the bias as input C", GemmBias, (8,), {}),
     "matmul_3d_2d": ("nn.Linear(8, 6) on (B, 5, 8): MatMul with a pre-transposed (8, 6) weight initializer "
@@ -328,6 +453,27 @@ CASES = {
                             {"batch_axis": 1}),
     "avgpool_flatten": ("AdaptiveAvgPool2d(1) + flatten(1) on (B, 4, 5, 5): GlobalAveragePool + Flatten",
                         AvgPoolFlatten, (4, 5, 5), {"expect": ["GlobalAveragePool", "Flatten"]}),
+    # what torchvision's swin_t, regnet_y_400mf, mobilenet_v3_small and CLIP/DINOv2 written the usual way need;
+    # batch 1 and 5 from one dynamic-batch file, and torch's gradients of sum(y * probe) at batch 5
+    "dropout_mask": ("F.dropout(softmax(lin(x)), p=0) as swin_t's attention writes it: a Dropout node with its mask "
+                     "output declared", DropoutMask, (5, 8), {"expect": ["Dropout"], "batches": (1, 5), "grad": True}),
+    "hardswish_se": ("MobileNetV3 pieces: Conv + Hardswish, squeeze-excitation gated by Hardsigmoid",
+                     HardSwishSE, (4, 6, 6), {"expect": ["HardSwish", "HardSigmoid"], "batches": (1, 5), "grad": True}),
+    "grouped_conv": ("1x1 conv, grouped conv groups=6 stride 2 with bias, grouped conv groups=3 dilation 2 without",
+                     GroupedConv, (3, 8, 8), {"expect": ["Conv"], "batches": (1, 5), "grad": True}),
+    "class_token_zeros": ("CLIP's class token as torch.zeros(x.shape[0], 1, width) + class_embedding: "
+                          "ConstantOfShape whose shape holds the batch", ClassTokenZeros, (3, 8, 8),
+                          {"expect": ["ConstantOfShape"], "batches": (1, 5), "grad": True}),
+    "shifted_window_mask": ("torchvision swin ShiftedWindowAttention(8, window 3, shift 1, 2 heads) on (B, 5, 5, 8): "
+                            "pad, roll, run-time shifted-window mask, attention dropout", ShiftedWindowMask, (5, 5, 8),
+                            {"expect": ["ScatterND", "Equal", "Not", "Where", "Expand", "ConstantOfShape", "Dropout"],
+                             "batches": (1, 5), "grad": True}),
+    "resize_modes": ("F.interpolate nearest / bilinear / bicubic, align_corners or not, up and down, sizes and "
+                     "scales on (B, 2, 5, 6)", ResizeModes, (3, 5, 6),
+                     {"expect": ["Resize"], "batches": (1, 5), "grad": True}),
+    "interpolated_pos_embed": ("DINOv2's position embedding (4x4 grid) resized bicubically in the graph to a 6x6 "
+                               "patch grid", InterpolatedPosEmbed, (3, 12, 12),
+                               {"expect": ["Resize"], "batches": (1, 5), "grad": True}),
 }
 
 
@@ -350,6 +496,31 @@ def _try_eval(path, x):
         return onnx_eval.run(path, {"x": x})["y"], None
     except NotImplementedError as e:
         return None, str(e)
+
+
+def _write_gradients(model, x, m, d, g):
+    """torch's gradients of sum(y * probe) for every parameter the graph holds as a weight (its values, perhaps
+    transposed or re-laid out, are an initializer's): probe.npy, w_<param>.npy (the values) and grad_<param>.npy.
+    A test finds the imported weight by its values, so the comparison does not depend on names or layouts.
+    Parameters torch folds into other constants (e.g. a gathered bias table) are listed as not checked."""
+    inits = [np.sort(numpy_helper.to_array(t).astype(np.float32).ravel()) for t in m.graph.initializer]
+    model.zero_grad()
+    y = model(x)
+    probe = torch.randn(y.shape, generator=g)
+    (y * probe).sum().backward()
+    np.save(os.path.join(d, "probe.npy"), np.ascontiguousarray(probe.numpy(), dtype=np.float32))
+    checked, folded = [], []
+    for pname, p in model.named_parameters():
+        values = p.detach().numpy().astype(np.float32)
+        if not any(s.size == values.size and np.array_equal(s, np.sort(values.ravel())) for s in inits):
+            folded.append(pname)
+            continue
+        assert len(np.unique(values)) == values.size, f"{pname}: values must be distinct to find them again"
+        np.save(os.path.join(d, f"w_{pname}.npy"), np.ascontiguousarray(values))
+        np.save(os.path.join(d, f"grad_{pname}.npy"), np.ascontiguousarray(p.grad.numpy(), dtype=np.float32))
+        checked.append(pname)
+    assert checked, "no parameter to check"
+    return {"loss": "sum(y * probe) at the largest batch", "checked": checked, "not_checked_folded": folded}
 
 
 def make_case(name, out_root, seed):
@@ -388,10 +559,14 @@ def make_case(name, out_root, seed):
             "batch_axis": axis, "export_training_mode": training.name}
     worst = 0.0
     eval_note = None
-    for b in (1, 3):
+    batches = opts.get("batches", (1, 3))
+    info["batches"] = list(batches)
+    for b in batches:
         x = torch.randn(_shape(sample_shape, b, axis), generator=g)
         with torch.no_grad():
             y = model(x)
+        if opts.get("grad") and b == max(batches):
+            info["gradients"] = _write_gradients(model, x, m, d, g)
         xn = np.ascontiguousarray(x.numpy(), dtype=np.float32)   # C order in the .npy header
         yn = np.ascontiguousarray(y.numpy(), dtype=np.float32)
         np.save(os.path.join(d, f"x_b{b}.npy"), xn)
@@ -446,7 +621,7 @@ def make_case(name, out_root, seed):
     with open(os.path.join(d, "case.json"), "w") as f:
         json.dump(info, f, indent=2)
     size = sum(os.path.getsize(os.path.join(d, fn)) for fn in os.listdir(d))
-    assert size < 100 * 1024, f"{name}: {size} bytes"
+    assert size < 200 * 1024, f"{name}: {size} bytes"
     return info, size
 
 

@@ -258,7 +258,95 @@ def _eval(node, ins):
         return [np.einsum(eq.replace(" ", ""), *ins, optimize=True)]
     if op == "Range":
         return [np.arange(ins[0], ins[1], ins[2]).astype(np.result_type(ins[0]))]
+    if op == "Dropout":                                  # inference: identity, mask all true
+        return [x, np.ones(x.shape, dtype=bool)]
+    if op == "HardSigmoid":
+        return [np.clip(at.get("alpha", 0.2) * x + at.get("beta", 0.5), 0, 1)]
+    if op == "HardSwish":
+        return [x * np.clip(x / 6 + 0.5, 0, 1)]
+    if op == "ScatterND":
+        return [_scatter_nd(x, ins[1], ins[2], at.get("reduction", b"none"))]
+    if op == "Resize":
+        return [_resize(x, ins, at)]
     raise NotImplementedError(f"onnx_eval: operator {op} is not implemented")
+
+
+def _scatter_nd(data, indices, updates, reduction):
+    out = np.array(data, copy=True)
+    reduction = reduction.decode() if isinstance(reduction, bytes) else reduction
+    for idx in np.ndindex(indices.shape[:-1]):
+        at = tuple(int(i) for i in indices[idx])
+        if reduction == "add":
+            out[at] += updates[idx]
+        elif reduction == "mul":
+            out[at] *= updates[idx]
+        else:
+            out[at] = updates[idx]
+    return out
+
+
+def _resize_coeffs(mode, ratio, a):
+    if mode == "linear":
+        return np.array([1 - ratio, ratio])
+    if mode == "cubic":                                    # Keys kernel at distances 1+r, r, 1-r, 2-r
+        def w(d):
+            d = abs(d)
+            if d <= 1:
+                return ((a + 2) * d - (a + 3)) * d * d + 1
+            return ((a * d - 5 * a) * d + 8 * a) * d - 4 * a if d < 2 else 0.0
+        return np.array([w(ratio + 1), w(ratio), w(1 - ratio), w(2 - ratio)])
+    raise NotImplementedError(f"Resize mode {mode}")
+
+
+def _resize_axis(x, axis, out_len, scale, at):
+    """One axis of ONNX Resize, sample by sample from the operator definition (edge samples repeat)."""
+    mode = at.get("mode", b"nearest").decode()
+    ctm = at.get("coordinate_transformation_mode", b"half_pixel").decode()
+    n = x.shape[axis]
+    xs = np.moveaxis(x, axis, -1)
+    out = np.zeros(xs.shape[:-1] + (out_len,))
+    for j in range(out_len):
+        if ctm == "half_pixel":
+            src = (j + 0.5) / scale - 0.5
+        elif ctm == "pytorch_half_pixel":
+            src = (j + 0.5) / scale - 0.5 if out_len > 1 else 0.0
+        elif ctm == "align_corners":
+            src = 0.0 if out_len == 1 else j * (n - 1) / (out_len - 1)
+        elif ctm == "asymmetric":
+            src = j / scale
+        else:
+            raise NotImplementedError(f"Resize {ctm}")
+        if mode == "nearest":
+            nm = at.get("nearest_mode", b"round_prefer_floor").decode()
+            i = {"floor": math.floor(src), "ceil": math.ceil(src), "round_prefer_ceil": math.floor(src + 0.5),
+                 "round_prefer_floor": math.ceil(src - 0.5)}[nm]
+            out[..., j] = xs[..., min(max(i, 0), n - 1)]
+            continue
+        base = math.floor(src)
+        c = _resize_coeffs(mode, src - base, at.get("cubic_coeff_a", -0.75))
+        first = base - (len(c) // 2 - 1)
+        idx = [first + t for t in range(len(c))]
+        if at.get("exclude_outside", 0):
+            c = np.array([ci if 0 <= i < n else 0.0 for ci, i in zip(c, idx)])
+            c = c / c.sum()
+        for ci, i in zip(c, idx):
+            out[..., j] += ci * xs[..., min(max(i, 0), n - 1)]
+    return np.moveaxis(out, -1, axis)
+
+
+def _resize(x, ins, at):
+    sizes = ins[3] if len(ins) > 3 and ins[3] is not None and ins[3].size else None
+    scales = ins[2] if len(ins) > 2 and ins[2] is not None and ins[2].size else None
+    for axis in range(x.ndim):
+        n = x.shape[axis]
+        if sizes is not None:
+            m, sc = int(sizes[axis]), float(sizes[axis]) / n
+        else:
+            sc = float(scales[axis])
+            m = int(math.floor(n * sc))
+        if m != n or sc != 1:
+            x = _resize_axis(x, axis, m, sc, at)
+    return x
 
 
 def run(model, feeds, outputs=None):

@@ -109,10 +109,30 @@ final class ConvRules {
             y = bias == null ? c.sd.cnn.depthWiseConv2d(x, weights, cfg.build())
                     : c.sd.cnn.depthWiseConv2d(x, weights, bias, cfg.build());
         } else {
-            throw new UnsupportedOpException("grouped convolution with group=" + group + " (not 1, not depthwise) is not supported");
+            y = grouped(c, x, in, w, cfg.build(), group, inPerGroup, outC / group);
+            if (bias != null) y = y.add(c.sd.reshape(bias, 1, outC, 1, 1));
         }
         Dim[] out = {in[0], Dim.of(outC), w.outH(in[2]), w.outW(in[3])};
         return NodeContext.one(c.tensor(y, out));
+    }
+
+    /**
+     * A convolution with {@code groups} groups of {@code k} input and {@code m} output channels (RegNet, ResNeXt),
+     * which libnd4j's conv2d cannot do. Written as one depthwise convolution with multiplier m (each input
+     * channel against the m filters of its group that read it) followed by a sum over the k input channels of
+     * each group: the same multiply-adds as the grouped convolution, one weight parameter, and the gradients of
+     * ops the depthwise fixtures already hold to torch. The weight [G·m, k, kH, kW] is laid out once as
+     * [kH, kW, G·k, m]: depthwise output channel (g·k + i)·m + j is input channel g·k + i against filter g·m + j.
+     */
+    private static SDVariable grouped(NodeContext c, SDVariable x, Dim[] in, Window w, Conv2DConfig cfg,
+                                      long groups, long k, long m) {
+        SDVariable weights = relaidWeights(c,
+                t -> t.reshape(groups, m, k, w.kH, w.kW).permute(3, 4, 0, 2, 1).dup('c').reshape(w.kH, w.kW, groups * k, m),
+                v -> c.sd.reshape(c.sd.permute(c.sd.reshape(v, groups, m, k, w.kH, w.kW), 3, 4, 0, 2, 1), w.kH, w.kW, groups * k, m));
+        SDVariable perInput = c.sd.cnn.depthWiseConv2d(x, weights, cfg);
+        Dim oH = w.outH(in[2]), oW = w.outW(in[3]);
+        SDVariable split = c.reshape(perInput, new Dim[]{in[0], Dim.of(groups), Dim.of(k), Dim.of(m), oH, oW});
+        return c.reshape(c.sd.sum(split, false, 2), new Dim[]{in[0], Dim.of(groups * m), oH, oW});
     }
 
     /**

@@ -280,7 +280,7 @@ public final class OnnxGraphTranslator {
             // weights are named after their own module and train independently.
             return NodeContext.one(new Value.Init(node.getOutput(0), init.array().dup()));
         }
-        if (SymbolicRules.applies(op, inputs)) {
+        if (SymbolicRules.applies(node, inputs)) {
             return SymbolicRules.apply(new NodeContext(node, sd, true, opset, inputs, this));
         }
         OpRule rule = OpRules.get(op);
@@ -297,11 +297,28 @@ public final class OnnxGraphTranslator {
             List<Value> outs = rule.apply(new NodeContext(node, scratch, true, opset, inputs, this));
             List<Value> folded = new ArrayList<>(outs.size());
             for (Value v : outs) {
-                folded.add(v instanceof Value.Tensor t ? new Value.Const(t.var().eval().dup()) : v);
+                folded.add(v instanceof Value.Tensor t ? new Value.Const(conform(t.var().eval().dup(), t.shape())) : v);
             }
             return folded;
         }
         return rule.apply(new NodeContext(node, sd, false, opset, inputs, this));
+    }
+
+    /**
+     * A folded result in the shape the rule inferred. libnd4j drops leading unit axes when it broadcasts some
+     * integer operands ([1, 1] + [3] gives [3], not [1, 3]: swin_t's mask indices), so the ONNX shape is restored
+     * where the elements agree.
+     */
+    private static INDArray conform(INDArray a, Dim[] shape) {
+        if (!Dim.allStatic(shape)) return a;
+        long[] s = new long[shape.length];
+        for (int i = 0; i < s.length; i++) s[i] = shape[i].value();
+        if (java.util.Arrays.equals(a.shape(), s)) return a;
+        if (a.length() != Dim.product(shape, 0, shape.length)) {
+            throw new UnsupportedOpException("folded to shape " + java.util.Arrays.toString(a.shape()) + " where "
+                    + Dim.toString(shape) + " was inferred");
+        }
+        return a.dup('c').reshape(s);
     }
 
     private Value constantNode(Onnx.NodeProto node) {

@@ -29,7 +29,12 @@ final class OpRules {
         unary("Ceil", (sd, x) -> sd.math.ceil(x));
         unary("Softplus", (sd, x) -> sd.nn.softplus(x));
         RULES.put("Identity", c -> NodeContext.one(c.in(0) instanceof Value.Tensor t ? t : c.tensor(c.var(0), c.shape(0), c.dataType(0))));
-        RULES.put("Dropout", c -> NodeContext.one(c.tensor(c.var(0), c.shape(0), c.dataType(0))));
+        RULES.put("Dropout", OpRules::dropout);
+        RULES.put("HardSigmoid", c -> NodeContext.one(c.tensor(
+                hardSigmoid(c.sd, c.var(0), c.attrFloat("alpha", 0.2f), c.attrFloat("beta", 0.5f)), c.shape(0), c.dataType(0))));
+        // HardSwish is x * HardSigmoid(x) with alpha 1/6, beta 1/2 (torch's nn.Hardswish).
+        RULES.put("HardSwish", c -> NodeContext.one(c.tensor(
+                c.var(0).mul(hardSigmoid(c.sd, c.var(0), 1.0 / 6, 0.5)), c.shape(0), c.dataType(0))));
         RULES.put("Add", c -> binary(c, SDVariable::add, SDVariable::add, SDVariable::add));
         RULES.put("Sub", c -> binary(c, SDVariable::sub, SDVariable::sub, SDVariable::rsub));
         RULES.put("Mul", c -> binary(c, SDVariable::mul, SDVariable::mul, SDVariable::mul));
@@ -47,6 +52,8 @@ final class OpRules {
         ConvRules.register(RULES);
         NormRules.register(RULES);
         ShapeRules.register(RULES);
+        MaskRules.register(RULES);
+        ResizeRules.register(RULES);
     }
 
     private OpRules() {
@@ -62,6 +69,23 @@ final class OpRules {
 
     private static void unary(String op, BiFunction<SameDiff, SDVariable, SDVariable> f) {
         RULES.put(op, c -> NodeContext.one(c.tensor(f.apply(c.sd, c.var(0)), c.shape(0), c.dataType(0))));
+    }
+
+    /**
+     * Dropout at inference: the output is the input, and the optional mask output (torch declares it in
+     * swin_t's attention even though nothing reads it) is all true. The mask is built from the input so it
+     * has the input's run-time shape; SameDiff computes it only where something asks for it.
+     */
+    private static List<Value> dropout(NodeContext c) {
+        Value.Tensor out = c.tensor(c.var(0), c.shape(0), c.dataType(0));
+        if (c.node.getOutputCount() < 2 || c.node.getOutput(1).isEmpty()) return NodeContext.one(out);
+        SDVariable mask = c.sd.castTo(c.sd.onesLike(c.var(0)), DataType.BOOL);
+        return List.of(out, c.tensor(mask, c.shape(0), DataType.BOOL));
+    }
+
+    /** max(0, min(1, alpha·x + beta)), ONNX's HardSigmoid, written out so its gradient is the clip's. */
+    static SDVariable hardSigmoid(SameDiff sd, SDVariable x, double alpha, double beta) {
+        return sd.math.clipByValue(x.mul(alpha).add(beta), 0.0, 1.0);
     }
 
     interface ScalarOp {

@@ -420,8 +420,15 @@ final class ShapeRules {
     }
 
     private static List<Value> constantOfShape(NodeContext c) {
-        long[] shape = c.constLongs(0);
         INDArray value = c.attr("value") == null ? Nd4j.scalar(0f) : TensorProtos.toArray(c.attr("value").getT(), null);
+        Dim[] dims = dimsArg(c, 0);
+        if (!Dim.allStatic(dims)) {
+            // torch.zeros(x.shape[0], 1, width) (CLIP's class token written the usual way): the shape holds the
+            // batch, so the tensor is filled at run time from the batch size; no gradient flows into a fill.
+            SDVariable filled = c.sd.fill(c.runtimeShape(dims), value.dataType(), value.getDouble(0));
+            return NodeContext.one(c.tensor(filled, dims, value.dataType()));
+        }
+        long[] shape = c.constLongs(0);
         INDArray out = Nd4j.valueArrayOf(shape, value.getDouble(0), value.dataType());
         return NodeContext.one(new Value.Const(out));
     }

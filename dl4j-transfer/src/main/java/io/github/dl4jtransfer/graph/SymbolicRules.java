@@ -23,20 +23,37 @@ final class SymbolicRules {
     private SymbolicRules() {
     }
 
-    static boolean applies(String op, List<Value> inputs) {
+    private static boolean isFloatCast(onnx.Onnx.NodeProto node) {
+        for (onnx.Onnx.AttributeProto a : node.getAttributeList()) {
+            if (a.getName().equals("to")) {
+                long to = a.getI();
+                return to == TensorProtos.FLOAT || to == TensorProtos.DOUBLE || to == TensorProtos.FLOAT16;
+            }
+        }
+        return false;
+    }
+
+    static boolean applies(onnx.Onnx.NodeProto node, List<Value> inputs) {
+        String op = node.getOpType();
         if (op.equals("Shape") || op.equals("Size")) return true;
         if (!OPS.contains(op)) return false;
-        boolean anyDynamicSym = false;
+        // Any shape vector, static ones too: folding a static one through libnd4j's slice gave an empty result
+        // of rank 0 (swin_t's mask indices slice a 2-element shape from index 2) where ONNX has shape [0].
+        boolean anySym = false;
         for (int i = 0; i < inputs.size(); i++) {
             Value v = inputs.get(i);
             if (v == null) continue;
             if (v instanceof Value.Sym s) {
-                if (!s.isStatic()) anyDynamicSym = true;
+                // A static vector reshaped to a matrix (the Pad amounts torch computes) is folded as an array.
+                if (op.equals("Reshape") && s.isStatic()) return false;
+                // A static size cast to float ((C // heads) ** -0.5, swin_t's attention scale) is a float constant.
+                if (op.equals("Cast") && s.isStatic() && isFloatCast(node)) return false;
+                anySym = true;
             } else if (!(v instanceof Value.Const c && c.array().rank() <= 1 && !c.array().dataType().isFPType())) {
                 return false;
             }
         }
-        return anyDynamicSym;
+        return anySym;
     }
 
     static List<Value> apply(NodeContext c) {

@@ -9,10 +9,14 @@ import org.junit.jupiter.api.TestFactory;
 import org.nd4j.autodiff.samediff.SDVariable;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.stream.Stream;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotSame;
@@ -21,8 +25,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /**
  * One small torch export per importer hazard measured with M2.1 (Gemm bias, 3-D×2-D MatMul, negative
  * reduce axes, Pow, scalar Gather, Constant nodes, shape subgraphs, LayerNormalization, GELU, Einsum,
- * tied weights, CLS expand, BN, depthwise conv, MultiheadAttention…), each run at batch 1 and 3 on
- * one imported graph and compared with PyTorch.
+ * tied weights, CLS expand, BN, depthwise conv, MultiheadAttention; Dropout's mask, HardSwish, grouped conv,
+ * a batch-dependent ConstantOfShape, swin's shifted-window mask, Resize…), each run at every batch size it has
+ * references for (1 and 3, or 1 and 5) on one imported graph and compared with PyTorch.
  */
 class OpFixtureTest {
 
@@ -34,7 +39,9 @@ class OpFixtureTest {
         for (Path dir : Fixtures.dirs("ops")) {
             tests.add(DynamicTest.dynamicTest(dir.getFileName().toString(), () -> {
                 Backbone g = BackboneLoader.load(dir.resolve("model.onnx"), null);
-                for (int batch : new int[]{1, 3}) {
+                List<Integer> batches = batches(dir);
+                assertTrue(batches.size() >= 2, dir + ": references for two batch sizes expected, found " + batches);
+                for (int batch : batches) {
                     INDArray x = Fixtures.npy(dir.resolve("x_b" + batch + ".npy"));
                     Map<String, INDArray> out = g.forward(x);
                     double err = Fixtures.relativeL2(out.get("y"), Fixtures.npy(dir.resolve("y_b" + batch + ".npy")));
@@ -44,6 +51,16 @@ class OpFixtureTest {
         }
         assertTrue(tests.size() >= 20, "expected the op hazard fixtures, found " + tests.size());
         return tests;
+    }
+
+    /** The batch sizes with references in a fixture folder (x_b1.npy, x_b3.npy… or x_b5.npy). */
+    static List<Integer> batches(Path dir) {
+        try (Stream<Path> files = Files.list(dir)) {
+            return files.map(p -> p.getFileName().toString()).filter(n -> n.matches("x_b\\d+\\.npy"))
+                    .map(n -> Integer.parseInt(n.substring(3, n.length() - 4))).sorted().toList();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
     @Test
