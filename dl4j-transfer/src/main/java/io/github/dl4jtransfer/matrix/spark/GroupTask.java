@@ -76,7 +76,9 @@ final class GroupTask extends AbstractFunction1<Iterator<SparkExecutor.Group>, L
         ArrayList<String> out = new ArrayList<>();
         Path scratch = null;
         try {
-            scratch = Files.createTempDirectory("transfer-task-");
+            scratch = Files.createTempDirectory(SCRATCH_PREFIX);
+            Files.writeString(scratch.resolve(OWNER), Long.toString(ProcessHandle.current().pid()));
+            removeStaleScratch(scratch.getParent());
             BenchmarkPlan plan = shipping.localise(Json.MAPPER.readValue(planJson, BenchmarkPlan.class), scratch);
             Path planFile = PlanFiles.write(plan, scratch.resolve("plan.json"));
             Path results = Files.createDirectories(scratch.resolve("cells"));
@@ -115,6 +117,32 @@ final class GroupTask extends AbstractFunction1<Iterator<SparkExecutor.Group>, L
             throw new UncheckedIOException("Spark task on " + where + ": " + e.getMessage(), e);
         } finally {
             deleteQuietly(scratch);
+        }
+    }
+
+    static final String SCRATCH_PREFIX = "transfer-task-";
+    static final String OWNER = "owner.pid";
+
+    /**
+     * Deletes the scratch folders of task attempts whose executor JVM is gone (killed mid-task, so its own cleanup
+     * never ran); folders of live executors, and folders without an owner file, are left alone.
+     */
+    static void removeStaleScratch(Path tmp) {
+        try (Stream<Path> dirs = Files.list(tmp)) {
+            for (Path d : dirs.filter(p -> p.getFileName().toString().startsWith(SCRATCH_PREFIX)).toList()) {
+                Path owner = d.resolve(OWNER);
+                if (!Files.isRegularFile(owner)) continue;
+                long pid;
+                try {
+                    pid = Long.parseLong(Files.readString(owner).trim());
+                } catch (IOException | NumberFormatException e) {
+                    continue;
+                }
+                if (ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false)) continue;
+                deleteQuietly(d);
+            }
+        } catch (IOException | UncheckedIOException e) {
+            // the temp folder cannot be listed: nothing to clean
         }
     }
 

@@ -87,6 +87,45 @@ class SparkDriverMainTest {
         }
     }
 
+    /**
+     * The driver the plugin forks watches its standard input: when Maven dies the pipe closes, and the driver ends
+     * within seconds, taking the cell's worker JVM with it (no orphan keeps writing into the results).
+     */
+    @Test
+    void aDriverWhoseParentIsGoneStopsItsWorkersAndEnds(@TempDir Path dir) throws Exception {
+        SynthMed.Entry e = SynthMed.generate(dir.resolve("synthmed")).stream().filter(x -> x.name().equals("ddsm")).findFirst().orElseThrow();
+        BenchmarkPlan plan = BenchmarkPlan.builder(dir.resolve("out")).addModel("deit-b16", Fixtures.tiny("deit-b16"))
+                .addDataset(new DatasetSpec(e.name(), e.format(), e.path(), DatasetOptions.defaults()))
+                .addScenario("unfrozen-linear").addSeed(1)
+                .optTrainer(TrainerConfig.builder().optEpochs(50).optWarmupEpochs(0).optBatchSize(16).optLearningRate(1e-3).build())
+                .build();
+        Path planFile = PlanFiles.write(plan, dir.resolve("plan.json"));
+        List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString()));
+        cmd.addAll(SparkRuntime.java17Options());
+        cmd.addAll(List.of("-Xmx512m", "-cp", System.getProperty("java.class.path"), SparkDriverMain.class.getName(), planFile.toString(),
+                "--master", "local[1]", "--conf", "spark.ui.enabled=false", "--conf", "spark.driver.host=127.0.0.1",
+                "--conf", "spark.driver.bindAddress=127.0.0.1", "--worker-classpath", System.getProperty("java.class.path"),
+                "--worker-jvm-arg", "-Xmx1g", "--no-report", "--exit-with-parent"));
+        Process driver = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(dir.resolve("driver.log").toFile()).start();
+        try {
+            ProcessHandle worker = null;
+            long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(2);
+            while (worker == null && System.nanoTime() < deadline && driver.isAlive()) {
+                worker = driver.descendants().filter(SparkExecutorTest::isWorker).findFirst().orElse(null);
+                Thread.sleep(100);
+            }
+            assertTrue(worker != null, "no worker JVM started:\n" + Files.readString(dir.resolve("driver.log")));
+            driver.getOutputStream().close(); // what the parent's death does to the pipe
+            assertTrue(driver.waitFor(20, TimeUnit.SECONDS), "the driver outlived its parent");
+            assertEquals(3, driver.exitValue());
+            assertTrue(worker.onExit().get(10, TimeUnit.SECONDS) != null && !worker.isAlive(), "the worker JVM outlived the driver");
+            assertTrue(!Files.exists(CellResults.fileFor(plan.cellsDir(), plan.cells().get(0))), "no result from an abandoned run");
+        } finally {
+            driver.descendants().forEach(ProcessHandle::destroyForcibly);
+            driver.destroyForcibly();
+        }
+    }
+
     @Test
     void aCommandLineWithoutPlanOrMasterSaysWhatIsMissing() {
         IllegalArgumentException noPlan = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,

@@ -86,11 +86,19 @@ class SparkTaskTest {
     }
 
     @Test
-    void aNodeThatCannotReadTheBackboneIsNamedRetriedAndFinallyRecorded(@TempDir Path dir) throws IOException {
+    void aNodeThatCannotReadTheBackboneIsNamedRetriedAndFinallyRecorded(@TempDir Path dir) throws Exception {
         Path model = copyOfTinyModel(dir.resolve("models/deit"));
         BenchmarkPlan plan = plan(dir.resolve("out"), model);
         Files.delete(model); // valid when planned, gone on the node: a node without the shared volume
         List<String> log = Collections.synchronizedList(new ArrayList<>());
+        // A scratch folder of an attempt whose executor was killed (its pid is gone), and one of a live executor.
+        Path tmp = Path.of(System.getProperty("java.io.tmpdir"));
+        Process gone = new ProcessBuilder("true").start();
+        gone.waitFor();
+        Path stale = Files.createTempDirectory(tmp, GroupTask.SCRATCH_PREFIX);
+        Files.writeString(stale.resolve(GroupTask.OWNER), Long.toString(gone.pid()));
+        Path live = Files.createTempDirectory(tmp, GroupTask.SCRATCH_PREFIX);
+        Files.writeString(live.resolve(GroupTask.OWNER), Long.toString(ProcessHandle.current().pid()));
 
         List<CellResult> results = run(local("local[1,2]"), worker(List.of()), plan, log);
 
@@ -103,6 +111,10 @@ class SparkTaskTest {
         assertTrue(r.error().contains("<spark><shipModels>true</shipModels>"), "names the fix: " + r.error());
         assertTrue(all.contains("attempt 1 failed") && all.contains("Spark retries it"), "the first node's attempt is retried:\n" + all);
         assertTrue(r.history().isEmpty(), "no cell ran");
+        assertTrue(!Files.exists(stale), "the dead executor's scratch folder is cleaned up by the next task");
+        assertTrue(Files.exists(live), "a live executor's scratch folder is kept");
+        Files.delete(live.resolve(GroupTask.OWNER));
+        Files.delete(live);
     }
 
     @Test
