@@ -83,13 +83,17 @@ final class WorkerClasspath {
                               List<RemoteRepository> repositories) throws MojoFailureException {
         Map<String, File> byKey = new LinkedHashMap<>();
         String jackson = null;
+        CollectRequest collect = new CollectRequest();
+        collect.addDependency(new Dependency(new DefaultArtifact(SparkRuntime.coordinates()), JavaScopes.RUNTIME));
         for (Artifact a : pluginArtifacts) {
             if (a.getFile() == null || !"jar".equals(a.getType())) continue;
             byKey.put(key(a.getGroupId(), a.getArtifactId(), a.getClassifier()), a.getFile());
             if (a.getGroupId().equals("com.fasterxml.jackson.core") && a.getArtifactId().equals("jackson-databind")) jackson = a.getVersion();
+            // Where Spark asks for a library the plugin has, the plugin's version is the one used: resolve that one
+            // (already local) rather than download a version that would be dropped anyway.
+            collect.addManagedDependency(new Dependency(new DefaultArtifact(a.getGroupId(), a.getArtifactId(),
+                    a.getClassifier() == null ? "" : a.getClassifier(), "jar", a.getVersion()), JavaScopes.RUNTIME));
         }
-        CollectRequest collect = new CollectRequest();
-        collect.addDependency(new Dependency(new DefaultArtifact(SparkRuntime.coordinates()), JavaScopes.RUNTIME));
         if (jackson != null) {
             collect.addManagedDependency(new Dependency(new DefaultArtifact("com.fasterxml.jackson.module", "jackson-module-scala_2.12",
                     "jar", jackson), JavaScopes.RUNTIME));

@@ -295,13 +295,13 @@ public final class SparkExecutor implements CellExecutor, AutoCloseable {
             requireModuleOpenings();
             SparkConf conf = new SparkConf().setMaster(settings.master()).setAppName(settings.appName());
             settings.conf().forEach(conf::set);
+            log.accept("Starting Spark (" + settings.master() + ")");
             if (!shippedJars.isEmpty()) {
                 String given = conf.get("spark.jars", "");
                 conf.set("spark.jars", (given.isBlank() ? "" : given + ",") + String.join(",", shippedJars));
                 long bytes = shippedJars.stream().mapToLong(j -> Path.of(j).toFile().length()).sum();
                 log.accept("  shipping the worker's " + shippedJars.size() + " jars (" + (bytes >> 20) + " MiB) with the job");
             }
-            log.accept("Starting Spark (" + settings.master() + ")");
             sc = new JavaSparkContext(SparkContext.getOrCreate(conf));
         }
         return sc;
