@@ -146,6 +146,23 @@ public abstract class AbstractWorkerMojo extends AbstractReportingMojo {
         return new SparkDriverProcess(java(), driverClasspath, settings, worker).run(plan, line -> getLog().info(line));
     }
 
+    /**
+     * The {@code spark-submit} command for a plan written to {@code planFile}: this plugin's copy of the library as the
+     * application jar, the worker's other jars as {@code --jars}, the {@code <spark>} settings, the worker settings.
+     */
+    protected String sparkSubmitCommand(Path planFile) throws MojoFailureException {
+        String app = null;
+        List<String> jars = new ArrayList<>();
+        for (var a : plugin.getArtifacts()) {
+            if (a.getFile() == null || !"jar".equals(a.getType())) continue;
+            if (a.getArtifactId().equals("dl4j-transfer")) app = a.getFile().getAbsolutePath();
+            else jars.add(a.getFile().getAbsolutePath());
+        }
+        SparkSettings settings = sparkMaster == null && (spark == null || spark.getMaster() == null)
+                ? new SparkSettings("spark://MASTER:7077", null, spark == null ? null : spark.getConf()) : sparkSettings();
+        return SparkDriverProcess.shellLine(new SparkDriverProcess(java(), "", settings, worker()).submitCommand(app, jars, planFile));
+    }
+
     private CellExecutor executor() throws MojoFailureException {
         if (!fork) {
             ConfigException.require(backend == Backend.cpu, "<backend>cuda</backend>", "needs <fork>true</fork>",

@@ -6,6 +6,7 @@ import io.github.dl4jtransfer.matrix.BenchmarkPlan;
 import io.github.dl4jtransfer.matrix.ProtocolSettings;
 import io.github.dl4jtransfer.matrix.CellResult;
 import io.github.dl4jtransfer.matrix.CellResults;
+import io.github.dl4jtransfer.matrix.PlanFiles;
 import io.github.dl4jtransfer.train.TrainerConfig;
 import org.apache.maven.execution.MavenSession;
 import org.apache.maven.plugin.MojoExecution;
@@ -113,6 +114,13 @@ public class BenchmarkMojo extends AbstractWorkerMojo {
 
 
 
+    /**
+     * Resolve and check the plan, write it ({@code plan.json} in the output directory) with the {@code spark-submit}
+     * command that runs it, and stop: no cell runs (docs/scale-out.md).
+     */
+    @Parameter(property = "transfer.planOnly", defaultValue = "false")
+    private boolean planOnly;
+
     /** Re-run cells whose result already exists. */
     @Parameter(property = "transfer.force", defaultValue = "false")
     private boolean force;
@@ -140,6 +148,13 @@ public class BenchmarkMojo extends AbstractWorkerMojo {
         BenchmarkPlan plan = plan().filter(names(modelFilter), names(datasetFilter), names(scenarioFilter));
         getLog().info("Benchmark: " + plan.models().size() + " models × " + plan.datasets().size() + " datasets × " + plan.scenarios().size()
                 + " scenarios × " + plan.seeds().size() + " seeds = " + plan.cells().size() + " cells → " + plan.outputDir());
+        if (planOnly) {
+            Path planFile = PlanFiles.write(plan, plan.outputDir().resolve("plan.json"));
+            getLog().info("Plan written (no cell runs with -Dtransfer.planOnly): " + planFile);
+            getLog().info("Run it with spark-submit:");
+            getLog().info(sparkSubmitCommand(planFile));
+            return;
+        }
         List<CellResult> results = runCells(plan);
         Reporting.write(results, plan.outputDir(), reportOptions(), getLog());
         String failures = CellResults.failureSummary(results, plan.cellsDir());
@@ -221,4 +236,5 @@ public class BenchmarkMojo extends AbstractWorkerMojo {
     public void setEmbeddedDirectory(File embeddedDirectory) { this.embeddedDirectory = embeddedDirectory; }
     public void setLearningRateGrid(List<Double> learningRateGrid) { this.learningRateGrid = learningRateGrid; }
     public void setUseEmbeddedDefault(boolean useEmbeddedDefault) { this.useEmbeddedDefault = useEmbeddedDefault; }
+    public void setPlanOnly(boolean planOnly) { this.planOnly = planOnly; }
 }

@@ -60,14 +60,48 @@ public final class SparkDriverProcess {
                 "--master", settings.master(), "--no-report", "--exit-with-parent"));
         if (settings.appName() != null) cmd.addAll(List.of("--conf", "spark.app.name=" + settings.appName()));
         settings.conf().forEach((k, v) -> cmd.addAll(List.of("--conf", k + "=" + v)));
-        if (settings.shipModels()) cmd.add("--ship-models");
         if (settings.shipJars()) cmd.add("--ship-jars");
-        if (worker.javaExecutable() != null) cmd.addAll(List.of("--worker-java", worker.javaExecutable()));
         if (worker.classpath() != null) cmd.addAll(List.of("--worker-classpath", worker.classpath()));
+        if (worker.javaExecutable() != null) cmd.addAll(List.of("--worker-java", worker.javaExecutable()));
+        cmd.addAll(workerArguments());
+        return cmd;
+    }
+
+    /** The worker's settings and the model shipping as {@link SparkDriverMain} options (classpath and java binary aside). */
+    private List<String> workerArguments() {
+        List<String> cmd = new ArrayList<>();
+        if (settings.shipModels()) cmd.add("--ship-models");
         for (String a : worker.jvmArgs()) cmd.addAll(List.of("--worker-jvm-arg", a));
         for (Map.Entry<String, String> e : worker.environment().entrySet()) cmd.addAll(List.of("--worker-env", e.getKey() + "=" + e.getValue()));
         if (worker.timeoutMinutes() > 0) cmd.addAll(List.of("--cell-timeout-minutes", Long.toString(worker.timeoutMinutes())));
         return cmd;
+    }
+
+    /**
+     * The {@code spark-submit} command that runs {@code planFile} with these settings: this library as the application
+     * jar, its dependencies as {@code --jars} (Spark ships them to every executor, and each worker JVM runs on them),
+     * the master and Spark settings as given, the worker's settings as {@link SparkDriverMain} options. Paths are the
+     * ones on this machine: copy the jars where {@code spark-submit} runs, and keep the plan's data paths valid there.
+     */
+    public List<String> submitCommand(String applicationJar, List<String> dependencyJars, Path planFile) {
+        List<String> cmd = new ArrayList<>(List.of("spark-submit", "--master", settings.master()));
+        if (settings.appName() != null) cmd.addAll(List.of("--name", settings.appName()));
+        settings.conf().forEach((k, v) -> cmd.addAll(List.of("--conf", k + "=" + v)));
+        cmd.addAll(List.of("--class", SparkDriverMain.class.getName()));
+        if (!dependencyJars.isEmpty()) cmd.addAll(List.of("--jars", String.join(",", dependencyJars)));
+        cmd.addAll(List.of(applicationJar, planFile.toString()));
+        cmd.addAll(workerArguments());
+        return cmd;
+    }
+
+    /** A command as one shell line (arguments with shell characters in single quotes). */
+    public static String shellLine(List<String> cmd) {
+        StringBuilder b = new StringBuilder();
+        for (String a : cmd) {
+            if (b.length() > 0) b.append(' ');
+            b.append(a.matches("[A-Za-z0-9_./:=,@+-]+") ? a : "'" + a.replace("'", "'\\''") + "'");
+        }
+        return b.toString();
     }
 
     /** Runs the plan's cells that have no result yet (all with {@code force}); returns every result, in plan order. */

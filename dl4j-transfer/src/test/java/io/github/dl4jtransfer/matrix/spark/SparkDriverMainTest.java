@@ -7,6 +7,7 @@ import io.github.dl4jtransfer.matrix.CellKey;
 import io.github.dl4jtransfer.matrix.CellResult;
 import io.github.dl4jtransfer.matrix.CellResults;
 import io.github.dl4jtransfer.matrix.DatasetSpec;
+import io.github.dl4jtransfer.matrix.ForkedExecutor;
 import io.github.dl4jtransfer.matrix.PlanFiles;
 import io.github.dl4jtransfer.testing.Fixtures;
 import io.github.dl4jtransfer.train.TrainerConfig;
@@ -123,6 +124,32 @@ class SparkDriverMainTest {
         } finally {
             driver.descendants().forEach(ProcessHandle::destroyForcibly);
             driver.destroyForcibly();
+        }
+    }
+
+    /** The spark-submit command printed for a plan carries the worker's settings in a form the driver reads back. */
+    @Test
+    void theSubmitCommandCarriesTheWorkerSettingsToTheDriver() {
+        ForkedExecutor worker = new ForkedExecutor("/usr/bin/java", "/a.jar:/b.jar", List.of("-Xmx4g", "-Dorg.bytedeco.javacpp.maxbytes=12G"),
+                java.util.Map.of("OMP_NUM_THREADS", "4"), 30, true);
+        SparkSettings settings = new SparkSettings("spark://head:7077", null, java.util.Map.of("spark.executor.memory", "8g"), true, false);
+        List<String> cmd = new SparkDriverProcess("java", "", settings, worker).submitCommand("/lib/dl4j-transfer.jar",
+                List.of("/lib/a.jar", "/lib/b.jar"), Path.of("/out/plan.json"));
+        String line = SparkDriverProcess.shellLine(cmd);
+        assertTrue(line.startsWith("spark-submit --master spark://head:7077 --name 'dl4j-transfer benchmark' --conf spark.executor.memory=8g "
+                + "--class io.github.dl4jtransfer.matrix.spark.SparkDriverMain --jars /lib/a.jar,/lib/b.jar /lib/dl4j-transfer.jar /out/plan.json"), line);
+        int plan = cmd.indexOf("/out/plan.json");
+        System.setProperty("spark.master", "spark://head:7077"); // what spark-submit does
+        try {
+            SparkDriverMain.Args a = SparkDriverMain.Args.parse(cmd.subList(plan, cmd.size()).toArray(String[]::new));
+            assertEquals(List.of("-Xmx4g", "-Dorg.bytedeco.javacpp.maxbytes=12G"), a.workerJvmArgs());
+            assertEquals(java.util.Map.of("OMP_NUM_THREADS", "4"), a.workerEnv());
+            assertEquals(30, a.cellTimeoutMinutes());
+            assertTrue(a.shipModels());
+            assertEquals(null, a.workerClasspath(), "workers run on the jars spark-submit shipped");
+            assertEquals("spark://head:7077", a.master());
+        } finally {
+            System.clearProperty("spark.master");
         }
     }
 
