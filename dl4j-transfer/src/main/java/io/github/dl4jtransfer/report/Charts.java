@@ -18,6 +18,8 @@ import org.jfree.chart.renderer.category.StandardBarPainter;
 import org.jfree.chart.renderer.xy.XYLineAndShapeRenderer;
 import org.jfree.chart.title.TextTitle;
 import org.jfree.chart.ChartFactory;
+import org.jfree.chart.ChartHints;
+import org.jfree.svg.SVGHints;
 import org.jfree.chart.ui.TextAnchor;
 import org.jfree.data.category.DefaultCategoryDataset;
 import org.jfree.data.xy.XYSeries;
@@ -177,6 +179,13 @@ final class Charts {
     static String toSvg(JFreeChart chart, int width, int height, String idPrefix) {
         SVGGraphics2D g2 = new SVGGraphics2D(width, height);
         g2.setDefsKeyPrefix(idPrefix);
+        // Element hints wrap each drawn data item in a <g> that names it (jfreesvg:ref): bars and points can be found
+        // in the page (the browser test counts them) and by anyone scripting the SVG.
+        chart.setElementHinting(true);
+        if (!SVGHints.isBeginGroupKey(ChartHints.KEY_BEGIN_ELEMENT)) {
+            SVGHints.addBeginGroupKey(ChartHints.KEY_BEGIN_ELEMENT);
+            SVGHints.addEndGroupKey(ChartHints.KEY_END_ELEMENT);
+        }
         chart.draw(g2, new Rectangle(0, 0, width, height));
         return g2.getSVGElement(idPrefix, true, new ViewBox(0, 0, width, height), PreserveAspectRatio.XMID_YMID, null);
     }

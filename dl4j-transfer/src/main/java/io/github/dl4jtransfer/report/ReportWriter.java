@@ -68,7 +68,7 @@ public final class ReportWriter {
     public static List<Path> write(List<CellResult> results, Path outDir, ReportOptions options) {
         Aggregates agg = Aggregates.compute(results, options);
         String gainSvg = agg.gains().stream().anyMatch(g -> !Double.isNaN(g.meanGainPercent()))
-                ? Charts.relativeGainSvg(agg.gains(), agg.baseline().label(), ReportTables.metricNote(agg), "gain")
+                ? Charts.relativeGainSvg(agg.gains(), agg.baseline().label(), ReportTables.metricNote(agg), "gain-chart")
                 : null;
         String posterSvg = PosterSvg.render(agg.poster(), ReportTables.metricNote(agg));
         Map<String, String> convergence = new LinkedHashMap<>();
