@@ -1,6 +1,8 @@
 package io.github.dl4jtransfer.matrix;
 
+import java.nio.charset.StandardCharsets;
 import java.util.Objects;
+import java.util.regex.Pattern;
 
 /**
  * One cell of a benchmark matrix: a backbone transferred to a dataset under a scenario with a seed.
@@ -18,9 +20,13 @@ public record CellKey(String model, String dataset, String scenario, long seed) 
         Objects.requireNonNull(scenario, "scenario");
     }
 
-    /** File-name-safe id, unique per cell: {@code model__dataset__scenario__s1}. */
+    /**
+     * File-name-safe id, unique per cell: {@code model__dataset__scenario__s1}. Distinct cells have distinct ids (see
+     * {@link #safe}); ids of names made only of letters, digits, '.', '-' and single inner '_' are the names
+     * themselves, as results written before ids were made injective named them, so those runs still resume.
+     */
     public String id() {
-        return safe(model) + "__" + safe(dataset) + "__" + safe(scenario) + "__s" + seed;
+        return safe(model) + SEPARATOR + safe(dataset) + SEPARATOR + safe(scenario) + SEPARATOR + "s" + seed;
     }
 
     /** "dinov2-vitb14 × aptos × frozen-linear seed 1", for progress lines and errors. */
@@ -28,8 +34,27 @@ public record CellKey(String model, String dataset, String scenario, long seed) 
         return model + " × " + dataset + " × " + scenario + " seed " + seed;
     }
 
-    /** {@code s} with anything but letters, digits, '.', '_' and '-' replaced: safe in file names. */
+    private static final String SEPARATOR = "__";
+    private static final Pattern PLAIN = Pattern.compile("[A-Za-z0-9.-]+(_[A-Za-z0-9.-]+)*");
+
+    /**
+     * {@code s} as a file-name part, injectively: a plain name (letters, digits, '.', '-', and '_' only between
+     * two of those, so never "__" nor at an end) is kept as it is; any other name has every byte of its UTF-8
+     * form outside letters, digits, '.' and '-' written as {@code %XX} ('x/y' → 'x%2Fy', 'a__b' → 'a%5F%5Fb').
+     * Encoded names contain '%', which plain names never do, and no '_' at all, so no two names share a part and
+     * the "__" between the parts of {@link #id()} is never ambiguous. (Replacing characters by '_', as before, sent
+     * 'x/y' and 'x_y' to one file: the second cell overwrote the first.)
+     */
     static String safe(String s) {
-        return s.replaceAll("[^A-Za-z0-9._-]", "_");
+        if (PLAIN.matcher(s).matches()) return s;
+        StringBuilder out = new StringBuilder();
+        for (byte b : s.getBytes(StandardCharsets.UTF_8)) {
+            int c = b & 0xff;
+            if (c < 0x80 && (Character.isLetterOrDigit(c) || c == '.' || c == '-')) out.append((char) c);
+            else out.append('%').append(HEX[c >> 4]).append(HEX[c & 0xf]);
+        }
+        return out.toString();
     }
+
+    private static final char[] HEX = "0123456789ABCDEF".toCharArray();
 }

@@ -16,6 +16,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
@@ -53,6 +54,8 @@ final class PlanValidation {
         List<DatasetSpec> datasets = datasets(b.datasets, protocol);
         List<String> scenarios = scenarios(b.scenarios);
         List<Long> seeds = seeds(b.seeds);
+        fileNames(models.stream().map(ModelSpec::name).toList(), "<models><model><name>", "model");
+        fileNames(datasets.stream().map(DatasetSpec::name).toList(), "<datasets><dataset><name>", "dataset");
         Path tail = deitTail(b.deitTail, scenarios);
         TrainerConfig trainer = TrainerConfig.SETTINGS.apply(b.trainer, TrainerConfig.SETTINGS.parse(b.training, "<training>"), "<training>");
         List<TrainingOverride> overrides = overrides(b.overrides, trainer, models.stream().map(ModelSpec::name).toList(),
@@ -202,6 +205,29 @@ final class PlanValidation {
             out.add(o);
         }
         return out;
+    }
+
+    /** Room in a file name (255 bytes) for a cell id, with {@code .json} and a temporary file's prefix and suffix. */
+    static final int MAX_NAME_CHARS = 80;
+
+    /**
+     * Names become parts of file names ({@code cells/<id>.json}, {@code splits/<dataset>.json}) through {@link CellKey#safe},
+     * which keeps distinct names distinct; but two names differing only in case still share a file on a
+     * case-insensitive file system (macOS, Windows, a results directory copied there), where the second cell would
+     * overwrite the first. Refused before any work, naming both; and a name too long for a file name.
+     */
+    private static void fileNames(List<String> names, String element, String what) {
+        Map<String, String> seen = new LinkedHashMap<>();
+        for (String n : names) {
+            String part = CellKey.safe(n);
+            require(part.length() <= MAX_NAME_CHARS, element,
+                    what + " name '" + n + "' is too long for a file name (" + part.length() + " characters in cell file names, at most "
+                            + MAX_NAME_CHARS + ")", "use a shorter name");
+            String previous = seen.putIfAbsent(part.toLowerCase(Locale.ROOT), n);
+            require(previous == null, element, what + "s '" + previous + "' and '" + n + "' would write the same files under cells/ (names that "
+                            + "differ only in case collide on case-insensitive file systems: macOS, Windows), and one's results would "
+                            + "replace the other's", "rename one of them");
+        }
     }
 
     private static Path absolute(Path p) {
