@@ -11,7 +11,9 @@ import java.util.Objects;
  * How a reader treats the data it finds.
  *
  * @param skipBadImages    skip (and count, see {@link Dataset#skipped()}) missing or undecodable images
- *                         instead of failing; label errors are never skipped, they mean a wrong file or format
+ *                         instead of failing; label errors are never skipped, they mean a wrong file or format.
+ *                         Decodes every image once while reading the dataset (damage inside the pixel data only
+ *                         shows then), remembered per file version within a worker
  * @param verifyImages     read every image's header while reading the dataset (implied by skipBadImages),
  *                         so corrupt files fail before training starts rather than mid-epoch
  * @param uncertainty      CheXpert: what uncertain (-1) labels become

@@ -9,7 +9,11 @@ import io.github.dl4jtransfer.data.image.ImageDecoder;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
-/** The image check every reader applies to a row: exists (always), header readable (when verifying). */
+/**
+ * The image check every reader applies to a row: exists (always), header and end marker readable (verifyImages),
+ * the whole image decodes (skipBadImages: an image skipped as bad must be every image that would fail in training,
+ * not only those with a bad header, or a damaged image with a good header fails the cell despite skipBadImages).
+ */
 final class ImageRows {
 
     private ImageRows() {
@@ -21,7 +25,8 @@ final class ImageRows {
      */
     static boolean accept(Dataset.Builder b, DatasetOptions opts, String id, Path image, Path listFile, int line, String column) {
         String problem = !Files.isRegularFile(image) ? "missing file"
-                : (opts.verifyImages() || opts.skipBadImages()) ? ImageDecoder.headerProblem(image) : null;
+                : opts.skipBadImages() ? ImageDecoder.decodeProblem(image)
+                : opts.verifyImages() ? ImageDecoder.headerProblem(image) : null;
         if (problem == null) {
             b.origin(id, listFile, line);
             return true;

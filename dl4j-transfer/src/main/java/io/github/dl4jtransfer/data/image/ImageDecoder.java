@@ -17,7 +17,11 @@ import java.awt.image.Raster;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Decodes any {@link ImageSource} to an {@link RgbImage} with {@code javax.imageio} (PNG, JPEG, BMP, GIF).
@@ -47,13 +51,21 @@ public final class ImageDecoder {
         return fromArray(a.array(), a.index());
     }
 
+    /**
+     * Decodes an image file. A decoder warning is an error here: javax.imageio's JPEG reader decodes a file cut short
+     * (an interrupted copy) with only a warning ("Premature end of JPEG file") and grey pixels where the rest of the
+     * image was, which would train on silently.
+     */
     public static RgbImage read(Path file) {
+        if (!Files.isRegularFile(file)) {
+            throw new DatasetException("cannot decode image " + file + ": the file does not exist"
+                    + ". Restore the file, or read the dataset with skipBadImages to skip it.");
+        }
         BufferedImage img;
         try {
-            img = ImageIO.read(file.toFile());
+            img = decodeStrictly(file);
         } catch (IOException | RuntimeException e) {
-            String why = Files.isRegularFile(file) ? "the file is corrupt or truncated (" + e.getMessage() + ")" : "the file does not exist";
-            throw new DatasetException("cannot decode image " + file + ": " + why
+            throw new DatasetException("cannot decode image " + file + ": the file is corrupt or truncated (" + e.getMessage() + ")"
                     + ". Replace the file, or read the dataset with skipBadImages to skip it.", e);
         }
         if (img == null) {
@@ -61,6 +73,66 @@ public final class ImageDecoder {
                     + " (PNG, JPEG, BMP, GIF). Convert it, or read the dataset with skipBadImages to skip it.");
         }
         return fromBuffered(img);
+    }
+
+    /** The first image of {@code file}, null when no reader knows its format; a decoder warning is thrown as an IOException. */
+    private static BufferedImage decodeStrictly(Path file) throws IOException {
+        try (ImageInputStream in = ImageIO.createImageInputStream(file.toFile())) {
+            if (in == null) throw new IOException("cannot open the file");
+            Iterator<ImageReader> readers = ImageIO.getImageReaders(in);
+            if (!readers.hasNext()) return null;
+            ImageReader r = readers.next();
+            List<String> warnings = new ArrayList<>();
+            r.addIIOReadWarningListener((source, warning) -> warnings.add(warning));
+            try {
+                r.setInput(in, true, true);
+                BufferedImage img = r.read(0, r.getDefaultReadParam());
+                if (!warnings.isEmpty()) throw new IOException("damaged image data: " + String.join("; ", warnings));
+                return img;
+            } finally {
+                r.dispose();
+            }
+        }
+    }
+
+    /** Verdicts of {@link #decodeProblem}, per file version: a reused worker reads a dataset once per cell. */
+    private static final Map<FileVersion, String> VERDICTS = new ConcurrentHashMap<>();
+
+    private record FileVersion(Path path, long size, long modifiedMillis) {
+    }
+
+    private static final String GOOD = "";
+
+    /**
+     * Null when the whole image decodes without an error or a decoder warning (and, for PNG, every chunk's CRC
+     * holds), else why not: the check {@code skipBadImages} applies, so that an image which would fail in training
+     * is skipped and counted when the dataset is read, not found mid-epoch. It decodes every pixel, so it costs one
+     * decode per image; the verdict is remembered for the file's path, size and modification time.
+     */
+    public static String decodeProblem(Path file) {
+        String cheap = headerProblem(file);
+        if (cheap != null) return cheap;
+        FileVersion version;
+        try {
+            version = new FileVersion(file.toAbsolutePath(), Files.size(file), Files.getLastModifiedTime(file).toMillis());
+        } catch (IOException e) {
+            return "unreadable file (" + e.getMessage() + ")";
+        }
+        String verdict = VERDICTS.computeIfAbsent(version, v -> {
+            String p = fullDecodeProblem(file);
+            return p == null ? GOOD : p;
+        });
+        return verdict.equals(GOOD) ? null : verdict;
+    }
+
+    private static String fullDecodeProblem(Path file) {
+        try {
+            String crc = PngChunks.crcProblem(file);
+            if (crc != null) return crc;
+            return decodeStrictly(file) == null ? "not an image format javax.imageio reads" : null;
+        } catch (IOException | RuntimeException e) {
+            return "corrupt image data (" + e.getMessage() + ")";
+        }
     }
 
     /**
