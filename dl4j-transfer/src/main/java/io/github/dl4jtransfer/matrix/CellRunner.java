@@ -85,6 +85,7 @@ public final class CellRunner {
         ProtocolSettings choices = plan.protocolSettings();
         DatasetSplit split = CellRecipe.split(choices, dataSpec, dataset, manifest);
         String splitHash = Sha256.ofFile(manifest);
+        TrainingLabels.requireTwoClasses(dataSpec, split);
 
         Backbone backbone = BackboneLoader.load(modelSpec.onnx());
         CellRecipe recipe = CellRecipe.of(choices, scenario, split, backbone, dataSpec.options());
