@@ -101,7 +101,12 @@ public final class OnnxGraphTranslator {
         Map<String, Onnx.TensorProto> inits = new HashMap<>();
         for (Onnx.TensorProto t : g.getInitializerList()) inits.put(t.getName(), t);
         for (Onnx.TensorProto t : g.getInitializerList()) {
-            INDArray arr = replacedWeights.containsKey(t.getName()) ? replacedWeights.get(t.getName()) : TensorProtos.toArray(t, modelDir);
+            INDArray arr;
+            try {
+                arr = replacedWeights.containsKey(t.getName()) ? replacedWeights.get(t.getName()) : TensorProtos.toArray(t, modelDir);
+            } catch (UnsupportedOpException e) {
+                throw new OnnxImportException("initializer: " + e.getMessage(), file, e);
+            }
             values.put(t.getName(), initValue(t.getName(), arr));
         }
         List<String> inputNames = new ArrayList<>();

@@ -20,15 +20,36 @@ public final class TensorProtos {
     private TensorProtos() {
     }
 
+    /**
+     * The tensor as an array. Its dims must match the data it holds (checked before anything is allocated: a damaged
+     * or hand-edited file claiming more than it holds gave a bare BufferUnderflowException, or an OutOfMemoryError for
+     * dims claiming gigabytes); a mismatch, like any tensor that cannot be read, is an {@link UnsupportedOpException}
+     * naming the tensor, which the translator reports with the file ({@link OnnxImportException}).
+     */
     public static INDArray toArray(Onnx.TensorProto t, Path modelDir) {
         long[] shape = new long[t.getDimsCount()];
         long n = 1;
         for (int i = 0; i < shape.length; i++) {
             shape[i] = t.getDims(i);
-            n *= shape[i];
+            if (shape[i] < 0) throw damaged(t, "has a negative dimension " + shape[i]);
+            try {
+                n = Math.multiplyExact(n, shape[i]);
+            } catch (ArithmeticException overflow) {
+                n = Long.MAX_VALUE;
+            }
         }
-        int count = Math.toIntExact(n);
-        ByteBuffer raw = rawBytes(t, modelDir);
+        String dims = java.util.Arrays.toString(shape);
+        if (n > Integer.MAX_VALUE - 8) throw damaged(t, "claims " + n + " elements (dims " + dims + "), more than one array holds");
+        int count = (int) n;
+        int width = elementBytes(t);
+        ByteBuffer raw = rawBytes(t, modelDir, width == 0 ? -1 : (long) count * width);
+        if (width > 0 && raw != null && raw.remaining() != (long) count * width) {
+            throw damaged(t, "claims " + count + " elements (dims " + dims + ", " + (long) count * width + " bytes) but holds "
+                    + raw.remaining() + " bytes of data");
+        }
+        if (width > 0 && raw == null && typedCount(t) != count) {
+            throw damaged(t, "claims " + count + " elements (dims " + dims + ") but holds " + typedCount(t) + " values");
+        }
         INDArray out;
         switch (t.getDataType()) {
             case FLOAT -> {
@@ -88,7 +109,34 @@ public final class TensorProtos {
         return sign == 1 ? -v : v;
     }
 
-    private static ByteBuffer rawBytes(Onnx.TensorProto t, Path modelDir) {
+    private static UnsupportedOpException damaged(Onnx.TensorProto t, String problem) {
+        return new UnsupportedOpException("tensor '" + t.getName() + "' " + problem
+                + ": the file is truncated or damaged; export the model again (tools/export/export.py)");
+    }
+
+    /** Bytes per element in raw data; 0 for a data type this reader does not support (reported by {@link #toArray}). */
+    private static int elementBytes(Onnx.TensorProto t) {
+        return switch (t.getDataType()) {
+            case FLOAT, INT32 -> 4;
+            case DOUBLE, INT64 -> 8;
+            case FLOAT16 -> 2;
+            case BOOL, UINT8, INT8 -> 1;
+            default -> 0;
+        };
+    }
+
+    /** Values in the typed field the data type uses when there is no raw data (ONNX: int32_data for the narrow types). */
+    private static long typedCount(Onnx.TensorProto t) {
+        return switch (t.getDataType()) {
+            case FLOAT -> t.getFloatDataCount();
+            case DOUBLE -> t.getDoubleDataCount();
+            case INT64 -> t.getInt64DataCount();
+            default -> t.getInt32DataCount();
+        };
+    }
+
+    /** Raw data (inline or external); an external file must hold the {@code expected} bytes (-1: not known). */
+    private static ByteBuffer rawBytes(Onnx.TensorProto t, Path modelDir, long expected) {
         if (t.getDataLocation() == Onnx.TensorProto.DataLocation.EXTERNAL) {
             String location = null;
             long offset = 0, length = -1;
@@ -110,6 +158,12 @@ public final class TensorProtos {
             }
             try (RandomAccessFile f = new RandomAccessFile(file.toFile(), "r")) {
                 long len = length >= 0 ? length : f.length() - offset;
+                if (offset < 0 || len < 0 || offset > f.length() || len > f.length() - offset) {
+                    throw damaged(t, "stores " + len + " bytes at offset " + offset + " of " + file + ", which holds " + f.length());
+                }
+                if (expected >= 0 && len != expected) {
+                    throw damaged(t, "stores " + len + " bytes in " + file + " where its dims need " + expected);
+                }
                 byte[] bytes = new byte[Math.toIntExact(len)];
                 f.seek(offset);
                 f.readFully(bytes);

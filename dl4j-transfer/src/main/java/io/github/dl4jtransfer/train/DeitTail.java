@@ -4,7 +4,9 @@ import io.github.dl4jtransfer.graph.Dim;
 import io.github.dl4jtransfer.graph.OnnxGraphTranslator;
 import io.github.dl4jtransfer.graph.SameDiffOps;
 import io.github.dl4jtransfer.graph.TranslatedGraph;
+import io.github.dl4jtransfer.graph.OnnxImportException;
 import io.github.dl4jtransfer.graph.TensorProtos;
+import io.github.dl4jtransfer.graph.UnsupportedOpException;
 import io.github.dl4jtransfer.graph.Value;
 import io.github.dl4jtransfer.model.BackboneLoader;
 import io.github.dl4jtransfer.model.BackboneOutput;
@@ -90,7 +92,11 @@ final class DeitTail {
     private static INDArray initializer(Onnx.ModelProto model, String name, Path file) {
         for (Onnx.TensorProto t : model.getGraph().getInitializerList()) {
             if (t.getName().equals(name)) {
-                return TensorProtos.toArray(t, file.toAbsolutePath().getParent());
+                try {
+                    return TensorProtos.toArray(t, file.toAbsolutePath().getParent());
+                } catch (UnsupportedOpException e) {
+                    throw new OnnxImportException("initializer: " + e.getMessage(), file.toString(), e);
+                }
             }
         }
         throw new IllegalArgumentException(file + " has no '" + name + "' initializer; export the DeiT tail with "
