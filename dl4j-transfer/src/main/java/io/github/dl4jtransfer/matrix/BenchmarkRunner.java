@@ -31,7 +31,7 @@ public final class BenchmarkRunner {
         List<CellKey> todo = new ArrayList<>();
         for (CellKey k : cells) {
             if (!plan.force() && Files.isRegularFile(CellResults.fileFor(plan.cellsDir(), k))) {
-                CellResult previous = CellResults.read(CellResults.fileFor(plan.cellsDir(), k));
+                CellResult previous = CellResults.read(CellResults.fileFor(plan.cellsDir(), k), k);
                 if (previous.isDone()) {
                     requireSameProtocol(plan, previous);
                     continue;
@@ -70,7 +70,7 @@ public final class BenchmarkRunner {
             }
         }, log);
         for (CellKey k : cells) {
-            if (Files.isRegularFile(CellResults.fileFor(plan.cellsDir(), k))) results.add(CellResults.read(CellResults.fileFor(plan.cellsDir(), k)));
+            if (Files.isRegularFile(CellResults.fileFor(plan.cellsDir(), k))) results.add(CellResults.read(CellResults.fileFor(plan.cellsDir(), k), k));
         }
         return results;
     }

@@ -222,7 +222,7 @@ public final class ForkedExecutor implements CellExecutor, AutoCloseable {
                     int exit = w.proc.isAlive() ? -1 : w.proc.exitValue();
                     worker = null;
                     if (Files.exists(resultFile) && resultFile.toFile().lastModified() != before) {
-                        return new WorkerOutcome(CellResults.read(resultFile), false);
+                        return new WorkerOutcome(CellResults.read(resultFile, key), false);
                     }
                     String why = exit == 137 || exit == 9 ? "worker JVM was killed (exit " + exit
                             + ", likely out of memory: lower the batch size or raise the memory limit)"
@@ -242,7 +242,7 @@ public final class ForkedExecutor implements CellExecutor, AutoCloseable {
                 worker = null;
             }
         }
-        if (Files.exists(resultFile)) return new WorkerOutcome(CellResults.read(resultFile), false);
+        if (Files.exists(resultFile)) return new WorkerOutcome(CellResults.read(resultFile, key), false);
         return lost(key, "worker reported the cell done but wrote no result to " + resultFile, w.tail());
     }
 
