@@ -124,6 +124,27 @@ public record BenchmarkPlan(List<ModelSpec> models, List<DatasetSpec> datasets, 
                 cacheDirHere == null ? cacheDir : cacheDirHere, featureCache, learningRateGrid, force, protocol, protocolSettings, explicitTraining);
     }
 
+    /**
+     * The plan narrowed by the command-line filters as typed ({@code -Dtransfer.models=a,b}): comma-separated names;
+     * null or blank keeps the axis whole. A list that names nothing ({@code ,,}) is an error rather than "all": a
+     * filter typed wrong must not run the whole axis.
+     */
+    public BenchmarkPlan filterByNames(String models, String datasets, String scenarios) {
+        return filter(names(models, "-Dtransfer.models", "model"), names(datasets, "-Dtransfer.datasets", "dataset"),
+                names(scenarios, "-Dtransfer.scenarios", "scenario"));
+    }
+
+    private static Set<String> names(String csv, String property, String what) {
+        if (csv == null || csv.isBlank()) return null;
+        Set<String> out = new java.util.LinkedHashSet<>();
+        for (String n : csv.split(",", -1)) if (!n.isBlank()) out.add(n.trim());
+        if (out.isEmpty()) {
+            throw new ConfigException(property, "'" + csv + "' names no " + what,
+                    "give comma-separated " + what + " names (e.g. " + property + "=a,b), or leave it out to run every " + what);
+        }
+        return out;
+    }
+
     public BenchmarkPlan withForce(boolean f) {
         return new BenchmarkPlan(models, datasets, scenarios, seeds, trainer, overrides, deitTail, outputDir, cacheDir, featureCache, learningRateGrid, f,
                 protocol, protocolSettings, explicitTraining);

@@ -64,8 +64,10 @@ final class PlanValidation {
             require(r != null && r > 0 && Double.isFinite(r), "<learningRateGrid>", r + " is not a positive number",
                     "write rates such as <rate>1e-3</rate>");
         }
-        Path cache = b.cacheDir == null ? null : absolute(b.cacheDir);
-        return new BenchmarkPlan(models, datasets, scenarios, seeds, trainer, overrides, tail, absolute(b.outputDir), cache,
+        require(b.outputDir != null, "<outputDirectory>", "is missing", "give the folder results go to, e.g. target/transfer-benchmark");
+        Path out = directory(absolute(b.outputDir), "<outputDirectory> / -Dtransfer.outputDirectory");
+        Path cache = b.cacheDir == null ? null : directory(absolute(b.cacheDir), "<cacheDirectory> / -Dtransfer.cacheDirectory");
+        return new BenchmarkPlan(models, datasets, scenarios, seeds, trainer, overrides, tail, out, cache,
                 b.featureCache, b.grid, b.force, protocol, choices, explicit(TrainerConfig.SETTINGS, b.trainer, TrainerConfig.defaults(), b.training));
     }
 
@@ -228,6 +230,21 @@ final class PlanValidation {
                             + "differ only in case collide on case-insensitive file systems: macOS, Windows), and one's results would "
                             + "replace the other's", "rename one of them");
         }
+    }
+
+    /**
+     * A folder results are written to: it, or the nearest of its parents that exists, must be a directory this
+     * process can write to (a regular file in its place used to fail the first write, with no reason given).
+     */
+    private static Path directory(Path dir, String element) {
+        Path existing = dir;
+        while (existing != null && !Files.exists(existing)) existing = existing.getParent();
+        if (existing == null) return dir;
+        String which = existing.equals(dir) ? dir.toString() : existing + " (a parent of " + dir + ")";
+        require(Files.isDirectory(existing), element, which + " is a file, not a directory",
+                "point it at a directory (created when missing), or move the file away");
+        require(Files.isWritable(existing), element, which + " is not writable by this user", "point it at a directory you can write to");
+        return dir;
     }
 
     private static Path absolute(Path p) {

@@ -1,6 +1,11 @@
 package io.github.dl4jtransfer.report;
 
 
+import io.github.dl4jtransfer.config.ConfigException;
+import io.github.dl4jtransfer.matrix.BenchmarkPlan;
+import io.github.dl4jtransfer.matrix.ModelSpec;
+import io.github.dl4jtransfer.train.Scenario;
+
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -46,6 +51,49 @@ public record ReportOptions(String title, Baseline baseline, MetricSplit split, 
         if (posterReference != null && !posterReference.isBlank()) b.posterReference(PosterReference.parse(posterReference));
         if (posterBaselines != null && !posterBaselines.isBlank()) b.posterBaselines(List.of(posterBaselines.split(",")));
         return b.build();
+    }
+
+    /**
+     * Checks the references a user named against the plan about to run, whose cells are all the report will have:
+     * a baseline or poster reference outside it used to be found only when the report was written, after every cell
+     * ran. Parts left to the default rule are not checked (the rule picks among the results).
+     *
+     * @throws ConfigException naming the element, the name that is not in the plan and what is
+     */
+    public void requireIn(BenchmarkPlan plan) {
+        List<String> models = plan.models().stream().map(ModelSpec::name).toList();
+        String fix = "; or leave it unset for the default (docs/report.md)";
+        if (baseline.model() != null) {
+            ConfigException.require(models.contains(baseline.model()), "<baseline> / -Dtransfer.baseline",
+                    "model '" + baseline.model() + "' is not in the plan" + filtered(), "use one of " + models + fix);
+        }
+        if (baseline.scenario() != null) {
+            ConfigException.require(plan.scenarios().contains(scenarioName(baseline.scenario())), "<baseline> / -Dtransfer.baseline",
+                    "scenario '" + baseline.scenario() + "' is not in the plan" + filtered(), "use one of " + plan.scenarios() + fix);
+        }
+        if (posterReference.model() != null) {
+            ConfigException.require(models.contains(posterReference.model()), "<posterReference> / -Dtransfer.posterReference",
+                    "model '" + posterReference.model() + "' is not in the plan" + filtered(), "use one of " + models + fix);
+        }
+        String target = posterReference.target();
+        if (target != null && Poster.classifierNamed(target) == null) {
+            ConfigException.require(plan.scenarios().contains(scenarioName(target)), "<posterReference> / -Dtransfer.posterReference",
+                    "scenario '" + target + "' is not in the plan" + filtered(),
+                    "use one of " + plan.scenarios() + " or a classifier (linear, deit)" + fix);
+        }
+    }
+
+    private static String filtered() {
+        return " (the plan as run, after any -Dtransfer.models / -Dtransfer.scenarios filter)";
+    }
+
+    /** The scenario's canonical name, as the plan holds it; the text itself when it is not one. */
+    private static String scenarioName(String s) {
+        try {
+            return Scenario.parse(s.trim()).name();
+        } catch (IllegalArgumentException e) {
+            return s;
+        }
     }
 
     public static ReportOptions defaults() {

@@ -21,6 +21,8 @@ public abstract class AbstractReportingMojo extends AbstractTransferMojo {
     @Parameter(property = "transfer.posterBaselines")
     private String posterBaselines;
 
+    public void setBaseline(String baseline) { this.baseline = baseline; }
+
     /** The report's options as configured (checked by the library). */
     protected ReportOptions reportOptions() {
         return ReportOptions.fromText(baseline, posterReference, posterBaselines);

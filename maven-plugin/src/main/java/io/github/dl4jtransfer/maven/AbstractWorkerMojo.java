@@ -10,6 +10,7 @@ import io.github.dl4jtransfer.matrix.ForkedExecutor;
 import io.github.dl4jtransfer.matrix.InProcessExecutor;
 import io.github.dl4jtransfer.matrix.spark.SparkDriverProcess;
 import io.github.dl4jtransfer.matrix.spark.SparkRuntime;
+import io.github.dl4jtransfer.matrix.WorkerMemory;
 import io.github.dl4jtransfer.matrix.spark.SparkSettings;
 import org.apache.maven.plugin.MojoFailureException;
 import org.apache.maven.plugin.descriptor.PluginDescriptor;
@@ -177,7 +178,7 @@ public abstract class AbstractWorkerMojo extends AbstractReportingMojo {
     private ForkedExecutor worker() throws MojoFailureException {
         ConfigException.require(jvm == null || jvm.canExecute(), "<jvm>", jvm + " is not an executable java binary", "point it at a JDK's bin/java");
         ConfigException.require(cellTimeoutMinutes >= 0, "<cellTimeoutMinutes>", cellTimeoutMinutes + " must be >= 0", "0 means no limit");
-        List<String> args = new ArrayList<>(List.of("-Xmx" + maxHeap, "-Dorg.bytedeco.javacpp.maxbytes=" + maxOffHeap));
+        List<String> args = new ArrayList<>(new WorkerMemory(maxHeap, maxOffHeap).jvmArgs());
         if (backend == Backend.cuda) {
             // Before resolving hundreds of MB of CUDA natives and before any cell: a GPU without kernels fails here.
             // On Spark the GPUs are the executors': each worker checks its own there, before its first cell.
@@ -215,6 +216,8 @@ public abstract class AbstractWorkerMojo extends AbstractReportingMojo {
     public void setSpark(SparkElement spark) { this.spark = spark; }
     public void setSparkMaster(String sparkMaster) { this.sparkMaster = sparkMaster; }
     public void setFork(boolean fork) { this.fork = fork; }
+    public void setMaxHeap(String maxHeap) { this.maxHeap = maxHeap; }
+    public void setMaxOffHeap(String maxOffHeap) { this.maxOffHeap = maxOffHeap; }
     public void setCellTimeoutMinutes(long minutes) { this.cellTimeoutMinutes = minutes; }
     public void setNvidiaSmi(String nvidiaSmi) { this.nvidiaSmi = nvidiaSmi; }
     public void setEnvironmentVariables(Map<String, String> environmentVariables) { this.environmentVariables = environmentVariables; }

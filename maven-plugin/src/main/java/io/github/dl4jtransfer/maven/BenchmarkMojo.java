@@ -7,6 +7,7 @@ import io.github.dl4jtransfer.matrix.ProtocolSettings;
 import io.github.dl4jtransfer.matrix.CellResult;
 import io.github.dl4jtransfer.matrix.CellResults;
 import io.github.dl4jtransfer.matrix.PlanFiles;
+import io.github.dl4jtransfer.report.ReportOptions;
 import io.github.dl4jtransfer.train.TrainerConfig;
 import org.apache.maven.execution.MavenSession;
 import org.apache.maven.plugin.MojoExecution;
@@ -17,12 +18,9 @@ import org.apache.maven.project.MavenProject;
 
 import java.io.File;
 import java.nio.file.Path;
-import java.util.Arrays;
 import java.util.LinkedHashMap;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 
 /**
  * Runs a benchmark matrix — models × datasets × scenarios × seeds — and writes one JSON result per cell plus the
@@ -145,7 +143,9 @@ public class BenchmarkMojo extends AbstractWorkerMojo {
 
     @Override
     protected void run() throws MojoFailureException {
-        BenchmarkPlan plan = plan().filter(names(modelFilter), names(datasetFilter), names(scenarioFilter));
+        BenchmarkPlan plan = plan().filterByNames(modelFilter, datasetFilter, scenarioFilter);
+        ReportOptions report = reportOptions();
+        report.requireIn(plan); // a baseline the run cannot produce fails now, not after every cell ran
         getLog().info("Benchmark: " + plan.models().size() + " models × " + plan.datasets().size() + " datasets × " + plan.scenarios().size()
                 + " scenarios × " + plan.seeds().size() + " seeds = " + plan.cells().size() + " cells → " + plan.outputDir());
         if (planOnly) {
@@ -156,7 +156,7 @@ public class BenchmarkMojo extends AbstractWorkerMojo {
             return;
         }
         List<CellResult> results = runCells(plan);
-        Reporting.write(results, plan.outputDir(), reportOptions(), getLog());
+        Reporting.write(results, plan.outputDir(), report, getLog());
         String failures = CellResults.failureSummary(results, plan.cellsDir());
         if (failures != null && failOnCellFailure) throw new MojoFailureException(failures);
         if (failures != null) getLog().warn(failures);
@@ -216,13 +216,6 @@ public class BenchmarkMojo extends AbstractWorkerMojo {
         return s;
     }
 
-    private static Set<String> names(String csv) {
-        if (csv == null || csv.isBlank()) return null;
-        Set<String> out = new LinkedHashSet<>();
-        Arrays.stream(csv.split(",")).map(String::trim).filter(s -> !s.isEmpty()).forEach(out::add);
-        return out;
-    }
-
     public void setModels(List<ModelElement> models) { this.models = models; }
     public void setDatasets(List<DatasetElement> datasets) { this.datasets = datasets; }
     public void setScenarios(List<String> scenarios) { this.scenarios = scenarios; }
@@ -237,4 +230,5 @@ public class BenchmarkMojo extends AbstractWorkerMojo {
     public void setLearningRateGrid(List<Double> learningRateGrid) { this.learningRateGrid = learningRateGrid; }
     public void setUseEmbeddedDefault(boolean useEmbeddedDefault) { this.useEmbeddedDefault = useEmbeddedDefault; }
     public void setPlanOnly(boolean planOnly) { this.planOnly = planOnly; }
+    public void setModelFilter(String modelFilter) { this.modelFilter = modelFilter; }
 }
