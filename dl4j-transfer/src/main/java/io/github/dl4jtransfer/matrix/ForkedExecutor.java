@@ -31,6 +31,7 @@ import java.util.function.Consumer;
 public final class ForkedExecutor implements CellExecutor, AutoCloseable {
 
     private static final String EOF = "\u0000eof";
+    private static final long MEMORY_SAMPLE_MILLIS = 250;
 
     private final String javaExecutable;
     private final String classpath;
@@ -104,6 +105,8 @@ public final class ForkedExecutor implements CellExecutor, AutoCloseable {
         final BlockingQueue<String> done = new LinkedBlockingQueue<>();
         final Deque<String> tail = new ArrayDeque<>();
         volatile Consumer<String> log = s -> { };
+        /** The largest resident size sampled, so that a kill can be told apart from running out of memory. */
+        volatile long peakRss;
 
         Worker(Process proc) {
             this.proc = proc;
@@ -111,6 +114,20 @@ public final class ForkedExecutor implements CellExecutor, AutoCloseable {
             Thread pump = new Thread(this::pump, "transfer-worker-output");
             pump.setDaemon(true);
             pump.start();
+            Thread sampler = new Thread(this::sampleMemory, "transfer-worker-memory");
+            sampler.setDaemon(true);
+            sampler.start();
+        }
+
+        private void sampleMemory() {
+            while (proc.isAlive()) {
+                peakRss = Math.max(peakRss, WorkerDeath.residentBytes(proc.pid()));
+                try {
+                    Thread.sleep(MEMORY_SAMPLE_MILLIS);
+                } catch (InterruptedException e) {
+                    return;
+                }
+            }
         }
 
         private void pump() {
@@ -158,6 +175,7 @@ public final class ForkedExecutor implements CellExecutor, AutoCloseable {
         List<String> cmd = new ArrayList<>();
         cmd.add(javaExecutable);
         cmd.addAll(jvmArgs);
+        cmd.add("-D" + WorkerMain.PARENT_PID_PROPERTY + "=" + ProcessHandle.current().pid()); // the worker ends with this JVM
         cmd.add("-cp");
         cmd.add(classpath);
         cmd.add(WorkerMain.class.getName());
@@ -224,10 +242,7 @@ public final class ForkedExecutor implements CellExecutor, AutoCloseable {
                     if (Files.exists(resultFile) && resultFile.toFile().lastModified() != before) {
                         return new WorkerOutcome(CellResults.read(resultFile, key), false);
                     }
-                    String why = exit == 137 || exit == 9 ? "worker JVM was killed (exit " + exit
-                            + ", likely out of memory: lower the batch size or raise the memory limit)"
-                            : "worker JVM died with exit code " + exit + " before writing a result (native crash?)";
-                    return lost(key, why, w.tail());
+                    return lost(key, WorkerDeath.reason(exit, w.peakRss, WorkerDeath.memoryLimitBytes(), w.tail()), w.tail());
                 }
             }
         } catch (InterruptedException e) {

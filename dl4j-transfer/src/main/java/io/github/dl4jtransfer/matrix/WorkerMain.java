@@ -10,6 +10,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * Entry point of a forked worker JVM. Log lines for the parent carry {@link #LOG_PREFIX}; everything else
@@ -32,6 +33,11 @@ public final class WorkerMain {
     static final String LOG_PREFIX = "@@transfer ";
     static final String DONE_PREFIX = "@@transfer-done ";
     static final String SERVE = "--serve";
+    /** The pid of the process whose worker this is ({@link ForkedExecutor} sets it); without it, the parent process. */
+    static final String PARENT_PID_PROPERTY = "transfer.parentPid";
+    /** Exit status of a worker that stopped because its parent ended. */
+    static final int EXIT_PARENT_GONE = 3;
+    private static final long PARENT_POLL_MILLIS = 500;
 
     /** Why this worker's GPUs cannot run its CUDA backend; null where they can, or on the CPU backend. */
     private static String gpuProblem;
@@ -40,6 +46,7 @@ public final class WorkerMain {
     }
 
     public static void main(String[] args) throws IOException {
+        watchParent();
         gpuProblem = gpuProblem();
         if (args.length == 1 && args[0].equals(SERVE)) {
             serve();
@@ -85,6 +92,47 @@ public final class WorkerMain {
         }).run(key);
         CellResults.write(resultsDir, r);
         return key;
+    }
+
+    /**
+     * Stops this worker as soon as the process that started it (Maven, a Spark executor) is gone. A worker outliving a
+     * killed Maven ran its cell to the end and wrote it, while a rerun started meanwhile ran the same cell in a second
+     * JVM. End of input on the request pipe only shows between cells, so a thread polls the parent's liveness (which
+     * {@link ProcessHandle} checks by pid and start time, so a reused pid does not count). The result file being
+     * written, if any, is left as a temporary file, which the next run removes.
+     */
+    private static void watchParent() {
+        long pid = parentPid();
+        if (pid < 0) return; // no parent known (started by hand from a shell that is gone): nothing to watch
+        Optional<ProcessHandle> parent = ProcessHandle.of(pid);
+        Thread watch = new Thread(() -> {
+            while (parent.map(ProcessHandle::isAlive).orElse(false)) {
+                try {
+                    Thread.sleep(PARENT_POLL_MILLIS);
+                } catch (InterruptedException e) {
+                    return;
+                }
+            }
+            System.err.println("transfer worker: parent process " + pid + " ended; stopping this worker (pid "
+                    + ProcessHandle.current().pid() + ")");
+            System.err.flush();
+            Runtime.getRuntime().halt(EXIT_PARENT_GONE);
+        }, "transfer-parent-watch");
+        watch.setDaemon(true);
+        watch.start();
+    }
+
+    /** The pid to watch: {@link #PARENT_PID_PROPERTY}, else the parent process's; -1 when neither is known. */
+    private static long parentPid() {
+        String given = System.getProperty(PARENT_PID_PROPERTY);
+        if (given != null) {
+            try {
+                return Long.parseLong(given.trim());
+            } catch (NumberFormatException e) {
+                System.err.println("transfer worker: ignoring -D" + PARENT_PID_PROPERTY + "=" + given + " (not a pid); watching the parent process");
+            }
+        }
+        return ProcessHandle.current().parent().map(ProcessHandle::pid).orElse(-1L);
     }
 
     private static String gpuProblem() {
