@@ -4,9 +4,12 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.CopyOption;
+import java.nio.file.DirectoryStream;
+import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.security.SecureRandom;
 import java.util.Arrays;
 
 /**
@@ -28,14 +31,14 @@ public final class AtomicFiles {
 
     /**
      * Creates the target's folder if needed, has {@code content} write a temporary file next to the target
-     * ({@code .<name>…tmp}), and renames it over the target. The temporary file is deleted when writing fails.
+     * ({@code .<name>.<random>.tmp}, with the folder's default permissions), and renames it over the target. The temporary file is deleted when writing fails.
      *
      * @return {@code target}
      */
     public static Path write(Path target, Content content) throws IOException {
         Path dir = target.toAbsolutePath().getParent();
         Files.createDirectories(dir);
-        Path tmp = Files.createTempFile(dir, "." + target.getFileName(), ".tmp");
+        Path tmp = newTemp(dir, target.getFileName().toString());
         try {
             content.writeTo(tmp);
             move(tmp, target, StandardCopyOption.REPLACE_EXISTING);
@@ -48,6 +51,42 @@ public final class AtomicFiles {
             throw e;
         }
         return target;
+    }
+
+    private static final String TMP_SUFFIX = ".tmp";
+    private static final SecureRandom RANDOM = new SecureRandom();
+
+    /**
+     * A new empty file {@code .<name>.<random>.tmp} in {@code dir}, with the permissions any new file gets there (the
+     * umask's: usually group- and world-readable). {@code Files.createTempFile} makes it owner-only (0600), and the
+     * rename kept that, so the results on a shared cluster directory were unreadable to the rest of the group.
+     */
+    private static Path newTemp(Path dir, String name) throws IOException {
+        while (true) {
+            Path tmp = dir.resolve("." + name + "." + Long.toUnsignedString(RANDOM.nextLong(), 36) + TMP_SUFFIX);
+            try {
+                return Files.createFile(tmp);
+            } catch (FileAlreadyExistsException taken) {
+                // another writer drew the same name: draw again
+            }
+        }
+    }
+
+    /**
+     * Deletes the temporary files {@link #write} leaves in {@code dir} when its process is killed mid-write (they are
+     * never renamed, and would stay forever). Only for a folder no live process writes to: the caller holds the folder's
+     * lock. Returns how many were deleted; an absent folder has none.
+     */
+    public static int deleteStaleTemps(Path dir) throws IOException {
+        if (!Files.isDirectory(dir)) return 0;
+        int n = 0;
+        try (DirectoryStream<Path> temps = Files.newDirectoryStream(dir, p -> {
+            String f = p.getFileName().toString();
+            return f.startsWith(".") && f.endsWith(TMP_SUFFIX) && Files.isRegularFile(p);
+        })) {
+            for (Path t : temps) if (Files.deleteIfExists(t)) n++;
+        }
+        return n;
     }
 
     public static Path write(Path target, byte[] bytes) throws IOException {

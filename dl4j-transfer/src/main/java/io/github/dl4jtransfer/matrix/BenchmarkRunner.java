@@ -1,8 +1,12 @@
 package io.github.dl4jtransfer.matrix;
 
 import io.github.dl4jtransfer.config.ConfigException;
+import io.github.dl4jtransfer.io.AtomicFiles;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -24,8 +28,30 @@ public final class BenchmarkRunner {
         this.log = log;
     }
 
-    /** All results of the plan (run now or found from earlier runs), in plan order. */
+    /**
+     * All results of the plan (run now or found from earlier runs), in plan order. Holds the output directory's
+     * {@link OutputLock} throughout: a second run on the same directory is refused.
+     */
     public List<CellResult> run(BenchmarkPlan plan) {
+        try (OutputLock lock = OutputLock.acquire(plan.outputDir(), log)) {
+            deleteStaleTemps(plan);
+            return runLocked(plan);
+        }
+    }
+
+    /** Temporary files of writes that a killed process never finished; no live process writes here while we hold the lock. */
+    private void deleteStaleTemps(BenchmarkPlan plan) {
+        for (Path dir : List.of(plan.cellsDir(), plan.outputDir().resolve("splits"))) {
+            try {
+                int n = AtomicFiles.deleteStaleTemps(dir);
+                if (n > 0) log.accept("Deleted " + n + " temporary file(s) left in " + dir + " by a run that was killed while writing");
+            } catch (IOException e) {
+                throw new UncheckedIOException("cannot clean temporary files in " + dir, e);
+            }
+        }
+    }
+
+    private List<CellResult> runLocked(BenchmarkPlan plan) {
         List<CellKey> cells = plan.cells();
         List<CellResult> results = new ArrayList<>();
         List<CellKey> todo = new ArrayList<>();
