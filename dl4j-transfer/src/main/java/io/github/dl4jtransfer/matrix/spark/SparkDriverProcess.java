@@ -153,7 +153,7 @@ public final class SparkDriverProcess {
         List<CellResult> results = new ArrayList<>();
         for (CellKey k : plan.cells()) {
             Path f = CellResults.fileFor(plan.cellsDir(), k);
-            if (Files.isRegularFile(f)) results.add(CellResults.read(f));
+            if (Files.isRegularFile(f)) results.add(CellResults.read(f, k));
         }
         return results;
     }
