@@ -2,6 +2,7 @@ package io.github.dl4jtransfer.matrix;
 
 import io.github.dl4jtransfer.config.ConfigException;
 import io.github.dl4jtransfer.config.Protocol;
+import io.github.dl4jtransfer.data.split.TrainSubset;
 import io.github.dl4jtransfer.data.DatasetOptions;
 import io.github.dl4jtransfer.train.TrainerConfig;
 
@@ -9,6 +10,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -35,11 +37,14 @@ import java.util.function.Function;
  * @param explicitTraining   the training settings the user gave ({@code <training>}, properties, a non-default
  *                           {@link Builder#optTrainer}): the protocol's per-dataset values ({@link ProtocolDefaults})
  *                           apply to the others
+ * @param trainSubsets       the label-efficiency axis: how much of each training set the cells train on, as
+ *                           {@link TrainSubset#id()}s ({@code all}, {@code f0.1}, {@code k5}); {@code [all]} unless set
  */
 public record BenchmarkPlan(List<ModelSpec> models, List<DatasetSpec> datasets, List<String> scenarios, List<Long> seeds,
                             TrainerConfig trainer, List<TrainingOverride> overrides, Path deitTail, Path outputDir,
                             Path cacheDir, boolean featureCache, List<Double> learningRateGrid, boolean force,
-                            Protocol protocol, ProtocolSettings protocolSettings, Set<String> explicitTraining) {
+                            Protocol protocol, ProtocolSettings protocolSettings, Set<String> explicitTraining,
+                            List<String> trainSubsets) {
 
     public BenchmarkPlan {
         models = List.copyOf(models);
@@ -54,6 +59,10 @@ public record BenchmarkPlan(List<ModelSpec> models, List<DatasetSpec> datasets, 
         if (protocol == null) protocol = Protocol.STUDY;
         if (protocolSettings == null) protocolSettings = ProtocolSettings.of(protocol);
         explicitTraining = explicitTraining == null ? Set.of() : Set.copyOf(explicitTraining);
+        // One spelling per subset, in the order given; a plan written before the axis existed trains on all of it.
+        Set<String> subsets = new LinkedHashSet<>();
+        if (trainSubsets != null) for (String t : trainSubsets) subsets.add(TrainSubset.parse(t).id());
+        trainSubsets = subsets.isEmpty() ? List.of(TrainSubset.ALL.id()) : List.copyOf(subsets);
     }
 
     public static Builder builder(Path outputDir) {
@@ -66,7 +75,9 @@ public record BenchmarkPlan(List<ModelSpec> models, List<DatasetSpec> datasets, 
         for (ModelSpec m : models) {
             for (DatasetSpec d : datasets) {
                 for (String s : scenarios) {
-                    for (long seed : seeds) out.add(new CellKey(m.name(), d.name(), s, seed));
+                    for (long seed : seeds) {
+                        for (String t : trainSubsets) out.add(new CellKey(m.name(), d.name(), s, seed, t));
+                    }
                 }
             }
         }
@@ -111,7 +122,7 @@ public record BenchmarkPlan(List<ModelSpec> models, List<DatasetSpec> datasets, 
         List<DatasetSpec> d = pick(datasets, onlyDatasets, DatasetSpec::name, "dataset");
         List<String> s = pick(scenarios, onlyScenarios, x -> x, "scenario");
         return new BenchmarkPlan(m, d, s, seeds, trainer, overrides, deitTail, outputDir, cacheDir, featureCache, learningRateGrid, force,
-                protocol, protocolSettings, explicitTraining);
+                protocol, protocolSettings, explicitTraining, trainSubsets);
     }
 
     /**
@@ -121,7 +132,7 @@ public record BenchmarkPlan(List<ModelSpec> models, List<DatasetSpec> datasets, 
     public BenchmarkPlan withLocalFiles(Map<String, Path> onnxByModel, Path deitTailHere, Path cacheDirHere) {
         List<ModelSpec> m = models.stream().map(x -> onnxByModel.containsKey(x.name()) ? new ModelSpec(x.name(), onnxByModel.get(x.name())) : x).toList();
         return new BenchmarkPlan(m, datasets, scenarios, seeds, trainer, overrides, deitTailHere == null ? deitTail : deitTailHere, outputDir,
-                cacheDirHere == null ? cacheDir : cacheDirHere, featureCache, learningRateGrid, force, protocol, protocolSettings, explicitTraining);
+                cacheDirHere == null ? cacheDir : cacheDirHere, featureCache, learningRateGrid, force, protocol, protocolSettings, explicitTraining, trainSubsets);
     }
 
     /**
@@ -147,7 +158,7 @@ public record BenchmarkPlan(List<ModelSpec> models, List<DatasetSpec> datasets, 
 
     public BenchmarkPlan withForce(boolean f) {
         return new BenchmarkPlan(models, datasets, scenarios, seeds, trainer, overrides, deitTail, outputDir, cacheDir, featureCache, learningRateGrid, f,
-                protocol, protocolSettings, explicitTraining);
+                protocol, protocolSettings, explicitTraining, trainSubsets);
     }
 
     private static <T> List<T> pick(List<T> all, Set<String> only, Function<T, String> name, String what) {
@@ -176,6 +187,9 @@ public record BenchmarkPlan(List<ModelSpec> models, List<DatasetSpec> datasets, 
         /** Each override as given, read when the plan is built (told where it stands, for its messages). */
         final List<Function<String, TrainingOverride>> overrides = new ArrayList<>();
         final List<Double> grid = new ArrayList<>();
+        /** The label-efficiency axis as given (checked by {@link #build()}). */
+        final List<Double> trainFractions = new ArrayList<>();
+        final List<Integer> shots = new ArrayList<>();
         TrainerConfig trainer = TrainerConfig.defaults();
         Map<String, String> training = Map.of();
         Path deitTail;
@@ -240,6 +254,14 @@ public record BenchmarkPlan(List<ModelSpec> models, List<DatasetSpec> datasets, 
          * protocol's own, e.g. {@code splits=modern} to run the study with our patient-disjoint splits.
          */
         public Builder optProtocolSettings(Map<String, String> settings) { protocolSettings.putAll(settings); return this; }
+
+        /**
+         * A point of the label-efficiency axis: train on this fraction of each training set (stratified; each class
+         * keeps at least one image); 1.0 is the whole set. Subsets are nested per seed (the 1% set inside the 10% set).
+         */
+        public Builder addTrainFraction(Double f) { trainFractions.add(f); return this; }
+        /** A point of the label-efficiency axis: train on {@code k} images per class (per label for multi-label tasks). */
+        public Builder addShots(Integer k) { shots.add(k); return this; }
 
         /** The validated plan, or a {@link ConfigException} naming what to fix. */
         public BenchmarkPlan build() {

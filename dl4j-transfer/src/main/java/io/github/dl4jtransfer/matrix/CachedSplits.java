@@ -32,7 +32,9 @@ record CachedSplits(FeatureCache.Entry trainEntry, BatchSource train, BatchSourc
         boolean tokens = output == BackboneOutput.TOKENS;
         FeatureCache cache = new FeatureCache(cacheDir);
         int batch = cell.config().batchSize();
-        FeatureCache.Entry tr = get(cache, cell, Split.TRAIN, tokens);
+        // The cache holds the whole training split (its key does not know the subset); a cell on part of it trains on
+        // its subset's rows.
+        FeatureCache.Entry tr = get(cache, cell, Split.TRAIN, tokens).subset(cell.trainIds());
         FeatureCache.Entry va = get(cache, cell, Split.VAL, tokens);
         FeatureCache.Entry te = get(cache, cell, Split.TEST, tokens);
         long featureMillis = (tr.hit() ? 0 : tr.millis()) + (va.hit() ? 0 : va.millis()) + (te.hit() ? 0 : te.millis());

@@ -1,5 +1,7 @@
 package io.github.dl4jtransfer.matrix;
 
+import io.github.dl4jtransfer.data.split.TrainSubset;
+
 import java.nio.charset.StandardCharsets;
 import java.util.Objects;
 import java.util.regex.Pattern;
@@ -11,27 +13,44 @@ import java.util.regex.Pattern;
  * @param dataset  dataset name as the plan gives it ("aptos")
  * @param scenario scenario name ("frozen-linear", "unfrozen-deit", "last2-linear"…)
  * @param seed     training seed (head initialisation, shuffling, augmentation)
+ * @param subset   how much of the training set the cell trains on, as {@link TrainSubset#id()}: {@code all}
+ *                 (also for results written before the label-efficiency axis), {@code f0.1}, {@code k5}
  */
-public record CellKey(String model, String dataset, String scenario, long seed) {
+public record CellKey(String model, String dataset, String scenario, long seed, String subset) {
 
     public CellKey {
         Objects.requireNonNull(model, "model");
         Objects.requireNonNull(dataset, "dataset");
         Objects.requireNonNull(scenario, "scenario");
+        subset = TrainSubset.parse(subset).id(); // one spelling per subset ("f0.10" → "f0.1"), "all" when absent
+    }
+
+    /** A cell on the whole training set. */
+    public CellKey(String model, String dataset, String scenario, long seed) {
+        this(model, dataset, scenario, seed, TrainSubset.ALL.id());
+    }
+
+    /** The training subset this cell trains on. */
+    public TrainSubset trainSubset() {
+        return TrainSubset.parse(subset);
     }
 
     /**
-     * File-name-safe id, unique per cell: {@code model__dataset__scenario__s1}. Distinct cells have distinct ids (see
-     * {@link #safe}); ids of names made only of letters, digits, '.', '-' and single inner '_' are the names
-     * themselves, as results written before ids were made injective named them, so those runs still resume.
+     * File-name-safe id, unique per cell: {@code model__dataset__scenario__s1}, plus {@code __f0.1} / {@code __k5} for
+     * a cell on part of the training set (a cell on all of it keeps the id it had before that axis existed). Distinct
+     * cells have distinct ids (see {@link #safe}); ids of names made only of letters, digits, '.', '-' and single inner
+     * '_' are the names themselves, as results written before ids were made injective named them, so those runs
+     * still resume.
      */
     public String id() {
-        return safe(model) + SEPARATOR + safe(dataset) + SEPARATOR + safe(scenario) + SEPARATOR + "s" + seed;
+        String base = safe(model) + SEPARATOR + safe(dataset) + SEPARATOR + safe(scenario) + SEPARATOR + "s" + seed;
+        return trainSubset().isAll() ? base : base + SEPARATOR + subset;
     }
 
-    /** "dinov2-vitb14 × aptos × frozen-linear seed 1", for progress lines and errors. */
+    /** "dinov2-vitb14 × aptos × frozen-linear seed 1" (+ " on 10% of the training set"), for progress lines and errors. */
     public String describe() {
-        return model + " × " + dataset + " × " + scenario + " seed " + seed;
+        String base = model + " × " + dataset + " × " + scenario + " seed " + seed;
+        return trainSubset().isAll() ? base : base + " on " + trainSubset().describe();
     }
 
     private static final String SEPARATOR = "__";

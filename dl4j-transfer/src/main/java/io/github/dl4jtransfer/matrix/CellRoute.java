@@ -17,6 +17,7 @@ import io.github.dl4jtransfer.train.TransferModel;
 
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.function.Consumer;
 
 /**
@@ -32,7 +33,12 @@ interface CellRoute {
     /** What a route trains from: the cell and what {@link CellRunner} loaded for it. */
     record Cell(CellKey key, TrainerConfig config, Scenario scenario, Dataset dataset, DatasetSplit split, String splitHash,
                 Backbone backbone, Preprocessing prep, Optional<Augmentation> augmentation, TrainingGraphOptions graphOptions,
-                HeadSpec head, Scorer scorer, Consumer<String> log) {
+                HeadSpec head, Scorer scorer, Consumer<String> log, Set<String> trainIds) {
+
+        /** The split the cell trains on: {@code split} with its training set narrowed to {@code trainIds} (null: all). */
+        DatasetSplit trainSplit() {
+            return split.withTrainOnly(trainIds);
+        }
 
         /** The progress line of one epoch. */
         void logEpoch(EpochRecord r) {

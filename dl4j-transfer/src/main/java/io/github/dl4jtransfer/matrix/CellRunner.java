@@ -6,7 +6,9 @@ import io.github.dl4jtransfer.data.formats.Datasets;
 import io.github.dl4jtransfer.data.image.Preprocessing;
 import io.github.dl4jtransfer.data.Task;
 import io.github.dl4jtransfer.data.TaskType;
+import io.github.dl4jtransfer.data.SplitStrategy;
 import io.github.dl4jtransfer.data.split.DatasetSplit;
+import io.github.dl4jtransfer.data.split.TrainSubset;
 import io.github.dl4jtransfer.eval.EvalTask;
 import io.github.dl4jtransfer.eval.Evaluator;
 import io.github.dl4jtransfer.eval.MetricKind;
@@ -32,6 +34,7 @@ import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.function.Consumer;
 
 /**
@@ -86,6 +89,7 @@ public final class CellRunner {
         DatasetSplit split = CellRecipe.split(choices, dataSpec, dataset, manifest);
         String splitHash = Sha256.ofFile(manifest);
         TrainingLabels.requireTwoClasses(dataSpec, split);
+        Set<String> trainIds = trainSubset(key, split);
 
         Backbone backbone = BackboneLoader.load(modelSpec.onnx());
         CellRecipe recipe = CellRecipe.of(choices, scenario, split, backbone, dataSpec.options());
@@ -105,6 +109,9 @@ public final class CellRunner {
         Scorer scorer = Scorer.of(evalTask.primary(), (logits, labels) -> score(evalTask, aucRule, logits, labels));
 
         Map<String, Object> cfg = configMap(config, scenario, recipe, split, dataSpec, backbone);
+        if (trainIds != null) {
+            cfg.put("trainSubset", Map.of("subset", key.subset(), "images", trainIds.size(), "of", split.train().size()));
+        }
         p.provenance = new CellResult.Provenance(modelSpec.onnx().toString(), backbone.sha256(), null, dataSpec.format(),
                 dataSpec.path().toString(), dataset.contentHash(), splitHash, cfg, key.seed(), Environment.versions(),
                 Environment.backend(), Environment.host(), startedAt, dataset.skippedCount());
@@ -112,7 +119,7 @@ public final class CellRunner {
 
         CellRoute route = CellRoutes.choose(plan, scenario, recipe, backbone, split, log);
         CellRoute.Trained t = route.train(new CellRoute.Cell(key, config, scenario, dataset, split, splitHash, backbone, prep,
-                recipe.augmentation(), choices.trainingForward(backbone), head, scorer, log));
+                recipe.augmentation(), choices.trainingForward(backbone), head, scorer, log, trainIds));
         cfg.putAll(t.config());
         p.history = t.outcome().history();
 
@@ -127,6 +134,20 @@ public final class CellRunner {
                 new CellResult.Timings((System.nanoTime() - start) / 1_000_000, t.featureMillis(), t.trainMillis(), testMillis,
                         imagesPerSecond, t.cacheHit()),
                 Environment.peakRssBytes(), t.model().trainableParameterCount(), t.frozenParameters(), prov);
+    }
+
+    /**
+     * The ids of the training samples a cell on part of the training set keeps (nested per seed, stratified, whole
+     * groups where the split keeps groups together), or null for a cell on all of it.
+     */
+    private Set<String> trainSubset(CellKey key, DatasetSplit split) {
+        TrainSubset subset = key.trainSubset();
+        if (subset.isAll()) return null;
+        boolean groups = split.spec().strategy() == SplitStrategy.STRATIFIED_GROUPS;
+        Set<String> ids = subset.select(split.train(), key.seed(), groups);
+        log.accept("  training subset: " + subset.describe() + ": " + ids.size() + " of " + split.train().size() + " images"
+                + (groups ? " (whole groups)" : "") + ", drawn for seed " + key.seed());
+        return ids;
     }
 
     static double score(EvalTask task, UndefinedLabelAuc rule, INDArray logits, INDArray labels) {

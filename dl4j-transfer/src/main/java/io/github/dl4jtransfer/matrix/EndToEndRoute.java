@@ -29,7 +29,7 @@ final class EndToEndRoute implements CellRoute {
         int batch = cell.config().batchSize();
         TransferModel model = TransferModel.build(cell.backbone(), cell.scenario(), cell.head(), deitTail, cell.key().seed(),
                 cell.graphOptions());
-        BatchSource train = ImagePipeline.train(cell.split(), cell.prep(), cell.augmentation(), batch, cell.key().seed());
+        BatchSource train = ImagePipeline.train(cell.trainSplit(), cell.prep(), cell.augmentation(), batch, cell.key().seed());
         BatchSource val = ImagePipeline.eval(cell.split(), Split.VAL, cell.prep(), batch);
         BatchSource test = ImagePipeline.eval(cell.split(), Split.TEST, cell.prep(), batch);
         long start = System.nanoTime();

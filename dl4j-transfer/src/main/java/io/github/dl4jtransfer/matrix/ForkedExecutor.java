@@ -212,7 +212,7 @@ public final class ForkedExecutor implements CellExecutor, AutoCloseable {
         w.log = log;
         try {
             String request = String.join("\t", planFile.toAbsolutePath().toString(), key.model(), key.dataset(), key.scenario(),
-                    Long.toString(key.seed()), resultsDir.toAbsolutePath().toString());
+                    Long.toString(key.seed()), key.subset(), resultsDir.toAbsolutePath().toString());
             try {
                 w.stdin.write(request);
                 w.stdin.newLine();

@@ -1,5 +1,6 @@
 package io.github.dl4jtransfer.matrix;
 
+import io.github.dl4jtransfer.data.split.TrainSubset;
 import io.github.dl4jtransfer.config.ConfigException;
 import io.github.dl4jtransfer.config.Protocol;
 import io.github.dl4jtransfer.config.RecordSettings;
@@ -68,7 +69,8 @@ final class PlanValidation {
         Path out = directory(absolute(b.outputDir), "<outputDirectory> / -Dtransfer.outputDirectory");
         Path cache = b.cacheDir == null ? null : directory(absolute(b.cacheDir), "<cacheDirectory> / -Dtransfer.cacheDirectory");
         return new BenchmarkPlan(models, datasets, scenarios, seeds, trainer, overrides, tail, out, cache,
-                b.featureCache, b.grid, b.force, protocol, choices, explicit(TrainerConfig.SETTINGS, b.trainer, TrainerConfig.defaults(), b.training));
+                b.featureCache, b.grid, b.force, protocol, choices, explicit(TrainerConfig.SETTINGS, b.trainer, TrainerConfig.defaults(), b.training),
+                trainSubsets(b.trainFractions, b.shots));
     }
 
     private static List<ModelSpec> models(List<RawModel> raw) {
@@ -175,6 +177,22 @@ final class PlanValidation {
             require(seen.add(s), "<seeds><seed>", s + " appears twice", "each seed runs once");
         }
         return List.copyOf(seen);
+    }
+
+    /** The label-efficiency axis: fractions in (0, 1], then shots >= 1, each once; none given: the whole set. */
+    private static List<String> trainSubsets(List<Double> fractions, List<Integer> shots) {
+        Set<String> out = new LinkedHashSet<>();
+        for (Double f : fractions) {
+            require(f != null && f > 0 && f <= 1, "<trainFractions><fraction>", (f == null ? "empty" : f) + " is not a fraction in (0, 1]",
+                    "write e.g. <fraction>0.1</fraction> for 10% of each training set, 1.0 for all of it");
+            require(out.add(TrainSubset.fraction(f).id()), "<trainFractions><fraction>", f + " appears twice", "each fraction runs once");
+        }
+        for (Integer k : shots) {
+            require(k != null && k >= 1, "<shots><shot>", (k == null ? "empty" : k) + " is not a number of images per class >= 1",
+                    "write e.g. <shot>5</shot> for 5 training images per class");
+            require(out.add(TrainSubset.shots(k).id()), "<shots><shot>", k + " appears twice", "each shot count runs once");
+        }
+        return List.copyOf(out);
     }
 
     private static Path deitTail(Path given, List<String> scenarios) {

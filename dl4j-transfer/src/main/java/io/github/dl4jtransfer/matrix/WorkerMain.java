@@ -16,11 +16,12 @@ import java.util.Optional;
  * Entry point of a forked worker JVM. Log lines for the parent carry {@link #LOG_PREFIX}; everything else
  * (library chatter) stays out of the build log unless the worker dies, when the parent shows its last lines.
  * <ul>
- *   <li>{@code WorkerMain PLAN.json MODEL DATASET SCENARIO SEED}: runs one cell, writes its result file, exits;</li>
+ *   <li>{@code WorkerMain PLAN.json MODEL DATASET SCENARIO SEED [SUBSET]}: runs one cell, writes its result file
+ *       into the plan's {@code cells/}, exits;</li>
  *   <li>{@code WorkerMain --serve}: reads one request per line from standard input
- *       ({@code PLAN.json<TAB>MODEL<TAB>DATASET<TAB>SCENARIO<TAB>SEED[<TAB>RESULTS_DIR]}), runs the cell, writes its
- *       result file (into the plan's {@code cells/}, or into RESULTS_DIR when given: a scratch folder of a Spark task,
- *       whose driver commits the result) and
+ *       ({@code PLAN.json<TAB>MODEL<TAB>DATASET<TAB>SCENARIO<TAB>SEED<TAB>SUBSET<TAB>RESULTS_DIR}), runs the cell, writes
+ *       its result file into RESULTS_DIR (the plan's {@code cells/}, or a scratch folder of a Spark task, whose driver
+ *       commits the result) and
  *       answers {@link #DONE_PREFIX}{@code <cell id>}; ends at end of input. A reused worker keeps its JIT-compiled
  *       code and loaded natives between cells, which on small cells is most of the time.</li>
  * </ul>
@@ -52,8 +53,8 @@ public final class WorkerMain {
             serve();
             System.exit(0);
         }
-        if (args.length != 5) {
-            System.err.println("usage: WorkerMain PLAN.json MODEL DATASET SCENARIO SEED | WorkerMain --serve");
+        if (args.length != 5 && args.length != 6) {
+            System.err.println("usage: WorkerMain PLAN.json MODEL DATASET SCENARIO SEED [SUBSET] | WorkerMain --serve");
             System.exit(2);
         }
         runCell(args);
@@ -67,7 +68,7 @@ public final class WorkerMain {
         while ((line = in.readLine()) != null) {
             if (line.isBlank()) continue;
             String[] parts = line.split("\t", -1);
-            if (parts.length != 5 && parts.length != 6) {
+            if (parts.length != 7) {
                 System.err.println("bad request: " + line);
                 System.exit(2);
             }
@@ -79,8 +80,8 @@ public final class WorkerMain {
 
     private static CellKey runCell(String[] a) {
         BenchmarkPlan plan = PlanFiles.read(Path.of(a[0]));
-        CellKey key = new CellKey(a[1], a[2], a[3], Long.parseLong(a[4]));
-        Path resultsDir = a.length > 5 ? Path.of(a[5]) : plan.cellsDir();
+        CellKey key = new CellKey(a[1], a[2], a[3], Long.parseLong(a[4]), a.length > 5 ? a[5] : null);
+        Path resultsDir = a.length > 6 ? Path.of(a[6]) : plan.cellsDir();
         if (gpuProblem != null) {
             CellResults.write(resultsDir, CellResult.failed(key, gpuProblem, null, List.of(), 0, 0, null));
             return key;

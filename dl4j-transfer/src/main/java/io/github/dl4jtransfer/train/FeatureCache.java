@@ -86,6 +86,27 @@ public final class FeatureCache {
         public int size() {
             return ids.size();
         }
+
+        /**
+         * The rows of the samples in {@code keep}, in this entry's order (a cell on part of the training set trains
+         * on the rows of its subset; the cache itself always holds the whole split). Null keeps every row.
+         */
+        public Entry subset(java.util.Set<String> keep) {
+            if (keep == null || keep.containsAll(ids)) return this;
+            List<Integer> rows = new ArrayList<>();
+            for (int i = 0; i < ids.size(); i++) if (keep.contains(ids.get(i))) rows.add(i);
+            if (rows.isEmpty()) throw new IllegalArgumentException("none of the " + ids.size() + " cached samples is in the training subset");
+            int[] r = rows.stream().mapToInt(Integer::intValue).toArray();
+            List<String> keptIds = rows.stream().map(ids::get).toList();
+            return new Entry(rows(features, r), tokens == null ? null : rows(tokens, r), rows(labels, r), keptIds, hit, millis);
+        }
+
+        private static INDArray rows(INDArray a, int[] rows) {
+            INDArray[] picked = new INDArray[rows.length];
+            for (int i = 0; i < rows.length; i++) picked[i] = a.get(org.nd4j.linalg.indexing.NDArrayIndex.point(rows[i]));
+            // point() drops the first axis: stack the rows back along a new one
+            return Nd4j.stack(0, picked).castTo(a.dataType());
+        }
     }
 
     private final Path dir;

@@ -55,6 +55,17 @@ public class BenchmarkMojo extends AbstractWorkerMojo {
     @Parameter
     private List<Long> seeds;
 
+    /**
+     * The label-efficiency axis: fractions of each training set to train on ({@code <fraction>0.01</fraction>}…;
+     * 1.0 is all of it), stratified and nested per seed. Empty (with no {@code <shots>}): the whole training set.
+     */
+    @Parameter(property = "transfer.trainFractions")
+    private List<Double> trainFractions;
+
+    /** The label-efficiency axis in images per class: {@code <shot>1</shot><shot>5</shot>}; nested per seed. */
+    @Parameter(property = "transfer.shots")
+    private List<Integer> shots;
+
     /** Training settings by name ({@code <epochs>}, {@code <learningRate>}…; docs/configuration.md lists them). Unset: the study's. */
     @Parameter
     private Map<String, String> training;
@@ -188,6 +199,8 @@ public class BenchmarkMojo extends AbstractWorkerMojo {
         List<String> scen = scenarios == null || scenarios.isEmpty() ? EmbeddedDefault.SCENARIOS : scenarios;
         scen.forEach(b::addScenario);
         if (seeds != null) seeds.forEach(b::addSeed);
+        if (trainFractions != null) trainFractions.forEach(b::addTrainFraction);
+        if (shots != null) shots.forEach(b::addShots);
         if (deitTail != null) b.optDeitTail(deitTail.toPath());
         else if (embeddedModels) b.optDeitTail(EmbeddedDefault.deitTail(embedded.resolve("models")));
         Map<String, String> settings = trainingSettings();
@@ -220,6 +233,8 @@ public class BenchmarkMojo extends AbstractWorkerMojo {
     public void setDatasets(List<DatasetElement> datasets) { this.datasets = datasets; }
     public void setScenarios(List<String> scenarios) { this.scenarios = scenarios; }
     public void setSeeds(List<Long> seeds) { this.seeds = seeds; }
+    public void setTrainFractions(List<Double> trainFractions) { this.trainFractions = trainFractions; }
+    public void setShots(List<Integer> shots) { this.shots = shots; }
     public void setTraining(Map<String, String> training) { this.training = training; }
     public void setOverrides(List<OverrideElement> overrides) { this.overrides = overrides; }
     public void setProtocol(String protocol) { this.protocol = protocol; }

@@ -202,6 +202,17 @@ public final class DatasetSplit {
         return dataset;
     }
 
+    /**
+     * This split with its training set narrowed to {@code keep} (a label-efficiency subset, {@link TrainSubset});
+     * validation and test unchanged; null keeps it whole. The training samples left out belong to no split.
+     */
+    public DatasetSplit withTrainOnly(Set<String> keep) {
+        if (keep == null) return this;
+        Map<String, Split> a = new java.util.HashMap<>(assignment);
+        a.entrySet().removeIf(e -> e.getValue() == Split.TRAIN && !keep.contains(e.getKey()));
+        return new DatasetSplit(dataset, spec, a);
+    }
+
     public SplitSpec spec() {
         return spec;
     }

@@ -125,13 +125,13 @@ public final class SparkExecutor implements CellExecutor, AutoCloseable {
     }
 
     /** A cell key that travels to executors ({@link CellKey} is not Serializable). */
-    record Cell(String model, String dataset, String scenario, long seed) implements java.io.Serializable {
+    record Cell(String model, String dataset, String scenario, long seed, String subset) implements java.io.Serializable {
         static Cell of(CellKey k) {
-            return new Cell(k.model(), k.dataset(), k.scenario(), k.seed());
+            return new Cell(k.model(), k.dataset(), k.scenario(), k.seed(), k.subset());
         }
 
         CellKey key() {
-            return new CellKey(model, dataset, scenario, seed);
+            return new CellKey(model, dataset, scenario, seed, subset);
         }
     }
 

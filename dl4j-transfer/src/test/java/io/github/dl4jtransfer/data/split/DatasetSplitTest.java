@@ -87,6 +87,18 @@ class DatasetSplitTest {
     }
 
     @Test
+    void aTrainingSubsetNarrowsTrainOnlyAndLeavesValidationAndTestAsTheyWere() {
+        DatasetSplit s = DatasetSplit.of(patients(0), SplitSpec.aptos());
+        java.util.Set<String> keep = TrainSubset.fraction(0.1).select(s.train(), 1, true);
+        DatasetSplit narrowed = s.withTrainOnly(keep);
+        assertEquals(keep, new java.util.HashSet<>(narrowed.train().stream().map(Sample::id).toList()));
+        assertEquals(s.val(), narrowed.val());
+        assertEquals(s.test(), narrowed.test());
+        assertTrue(narrowed.train().size() < s.train().size() / 5, narrowed.train().size() + " of " + s.train().size());
+        assertTrue(s.withTrainOnly(null) == s, "null keeps the split as it is");
+    }
+
+    @Test
     void sameSeedSameSplitWhateverTheReadingOrderAnotherSeedAnotherSplit() {
         Map<String, Split> a = assignment(DatasetSplit.of(patients(0), SplitSpec.aptos()));
         assertEquals(a, assignment(DatasetSplit.of(patients(0), SplitSpec.aptos())));
