@@ -5,6 +5,7 @@ import org.jfree.chart.LegendItem;
 import org.jfree.chart.LegendItemCollection;
 import org.jfree.chart.axis.AxisLocation;
 import org.jfree.chart.axis.CategoryAxis;
+import org.jfree.chart.axis.LogAxis;
 import org.jfree.chart.axis.NumberAxis;
 import org.jfree.chart.labels.ItemLabelAnchor;
 import org.jfree.chart.labels.ItemLabelPosition;
@@ -152,6 +153,36 @@ final class Charts {
         }
         plot.setRenderer(renderer);
         ((NumberAxis) plot.getDomainAxis()).setStandardTickUnits(NumberAxis.createIntegerTickUnits());
+        ((NumberAxis) plot.getRangeAxis()).setAutoRangeIncludesZero(false);
+        return toSvg(chart, WIDTH, 420, idPrefix);
+    }
+
+    /**
+     * Label efficiency on one dataset: test headline metric (mean over seeds) against the share of the training set,
+     * log x axis, a line per backbone × classifier.
+     */
+    static String labelEfficiencySvg(String dataset, String metric, Map<String, List<LabelEfficiency.Point>> curves, String idPrefix) {
+        XYSeriesCollection data = new XYSeriesCollection();
+        for (Map.Entry<String, List<LabelEfficiency.Point>> e : curves.entrySet()) {
+            XYSeries s = new XYSeries(e.getKey(), true, true);
+            for (LabelEfficiency.Point p : e.getValue()) if (p.share() > 0 && Double.isFinite(p.mean())) s.add(p.share(), p.mean());
+            if (s.getItemCount() > 0) data.addSeries(s);
+        }
+        JFreeChart chart = ChartFactory.createXYLineChart(dataset + " — test " + metric + " by training-set share", "share of the training set",
+                "test " + metric, data, PlotOrientation.VERTICAL, true, false, false);
+        style(chart);
+        XYPlot plot = chart.getXYPlot();
+        XYLineAndShapeRenderer renderer = new XYLineAndShapeRenderer(true, true);
+        for (int i = 0; i < data.getSeriesCount(); i++) {
+            renderer.setSeriesPaint(i, PALETTE[i % PALETTE.length]);
+            renderer.setSeriesStroke(i, new BasicStroke(2f));
+        }
+        plot.setRenderer(renderer);
+        LogAxis x = new LogAxis("share of the training set (log scale)");
+        x.setBase(10);
+        x.setNumberFormatOverride(new DecimalFormat("0.###%"));
+        x.setSmallestValue(1e-4);
+        plot.setDomainAxis(x);
         ((NumberAxis) plot.getRangeAxis()).setAutoRangeIncludesZero(false);
         return toSvg(chart, WIDTH, 420, idPrefix);
     }

@@ -31,7 +31,8 @@ final class HtmlReport {
     }
 
     static String render(String title, String generated, List<CellResult> cells, Aggregates agg, String posterSvg,
-                         String gainSvg, Map<String, String> convergenceSvgs) {
+                         String gainSvg, Map<String, String> convergenceSvgs, LabelEfficiency efficiency,
+                         Map<String, String> efficiencySvgs) {
         StringBuilder h = new StringBuilder(64 * 1024);
         h.append("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n")
                 .append("<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n")
@@ -59,6 +60,17 @@ final class HtmlReport {
         h.append("<p>").append(Html.escape(MarkdownReport.gainExplanation(agg))).append("</p>\n");
         if (gainSvg != null) h.append("<div class=\"chart\">\n").append(gainSvg).append("\n</div>\n");
         h.append(ReportTables.relativeGain(agg).toHtml("gain"));
+
+        if (!efficiency.isEmpty()) {
+            h.append("<h2 id=\"label-efficiency\">Label efficiency</h2>\n");
+            h.append("<p>").append(Html.escape(LabelEfficiency.EXPLANATION)).append("</p>\n");
+            for (String d : efficiency.curves().keySet()) {
+                h.append("<h3>").append(Html.escape(d)).append("</h3>\n");
+                String svg = efficiencySvgs.get(d);
+                if (svg != null) h.append("<div class=\"chart\">\n").append(svg).append("\n</div>\n");
+                h.append(efficiency.table(d).toHtml("efficiency"));
+            }
+        }
 
         h.append("<h2 id=\"tasks\">Per-task results</h2>\n");
         h.append("<p>Mean ± sample standard deviation over seeds (— where one seed gives no spread). "

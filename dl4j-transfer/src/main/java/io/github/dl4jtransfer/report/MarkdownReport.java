@@ -11,7 +11,7 @@ final class MarkdownReport {
     }
 
     static String render(String title, String generated, List<CellResult> cells, Aggregates agg, boolean hasGainChart,
-                         boolean hasPosterChart) {
+                         boolean hasPosterChart, LabelEfficiency efficiency) {
         StringBuilder m = new StringBuilder(16 * 1024);
         long done = cells.stream().filter(CellResult::isDone).count();
         m.append("# ").append(Table.md(title)).append("\n\n");
@@ -31,6 +31,14 @@ final class MarkdownReport {
         if (hasGainChart) m.append("![relative performance gain](").append(ReportWriter.GAIN_SVG).append(")\n\n");
         m.append(ReportTables.relativeGain(agg).toMarkdown()).append('\n');
 
+        if (!efficiency.isEmpty()) {
+            m.append("## Label efficiency\n\n").append(Table.md(LabelEfficiency.EXPLANATION)).append("\n\n");
+            int i = 0;
+            for (String d : efficiency.curves().keySet()) {
+                m.append("### ").append(Table.md(d)).append("\n\n![label efficiency on ").append(Table.md(d)).append("](label-efficiency-")
+                        .append(i++).append(".svg)\n\n").append(efficiency.table(d).toMarkdown()).append("\n");
+            }
+        }
         m.append("## Per-task results\n\nMean ± sample standard deviation over seeds (— where one seed gives no spread). "
                 + "Best epoch: the 1-based epoch whose checkpoint was tested, per seed.\n\n");
         for (String d : agg.datasets()) {

@@ -66,7 +66,12 @@ public final class ReportWriter {
      * @throws IllegalArgumentException when {@code options} name a baseline the results do not contain
      */
     public static List<Path> write(List<CellResult> results, Path outDir, ReportOptions options) {
-        Aggregates agg = Aggregates.compute(results, options);
+        // The tables and bar charts compare backbones on whole training sets; cells on part of one (the
+        // label-efficiency axis) have their own section.
+        List<CellResult> whole = results.stream().filter(r -> r.key().trainSubset().isAll()).toList();
+        Aggregates agg = Aggregates.compute(whole.isEmpty() ? results : whole, options);
+        LabelEfficiency efficiency = LabelEfficiency.of(results);
+        Map<String, String> efficiencySvgs = efficiency.charts();
         String gainSvg = agg.gains().stream().anyMatch(g -> !Double.isNaN(g.meanGainPercent()))
                 ? Charts.relativeGainSvg(agg.gains(), agg.baseline().label(), ReportTables.metricNote(agg), "gain-chart")
                 : null;
@@ -89,9 +94,11 @@ public final class ReportWriter {
             Files.createDirectories(outDir);
             List<Path> written = new ArrayList<>();
             written.add(writeString(outDir.resolve(HTML), HtmlReport.render(options.title(), generated, results, agg, posterSvg, gainSvg,
-                    convergence)));
+                    convergence, efficiency, efficiencySvgs)));
             written.add(writeString(outDir.resolve(MARKDOWN), MarkdownReport.render(options.title(), generated, results, agg, gainSvg != null,
-                    posterSvg != null)));
+                    posterSvg != null, efficiency)));
+            int e = 0;
+            for (String svg : efficiencySvgs.values()) written.add(writeString(outDir.resolve("label-efficiency-" + (e++) + ".svg"), svg));
             written.add(writeString(outDir.resolve(CSV), csv(results)));
             ResultsDocument doc = new ResultsDocument(options.title(), agg, results);
             written.add(AtomicFiles.write(outDir.resolve(JSON), tmp -> Json.MAPPER.writeValue(tmp.toFile(), doc)));
@@ -128,7 +135,7 @@ public final class ReportWriter {
 
     // ---------------------------------------------------------------------------------------------- CSV
 
-    static final List<String> CSV_LEAD = List.of("cell_id", "model", "dataset", "scenario", "seed", "status", "task",
+    static final List<String> CSV_LEAD = List.of("cell_id", "model", "dataset", "scenario", "seed", "train_subset", "status", "task",
             "task_type", "metric", "val_primary", "test_primary");
     static final List<String> CSV_TAIL = List.of("best_epoch", "epochs_run", "stopped_early", "total_ms", "feature_ms",
             "train_ms", "test_ms", "train_images_per_s", "feature_cache_hit", "peak_memory_bytes",
@@ -156,6 +163,7 @@ public final class ReportWriter {
             row.add(r.key().dataset());
             row.add(r.key().scenario());
             row.add(Long.toString(r.key().seed()));
+            row.add(r.key().subset());
             row.add(r.status().name());
             row.add(task == null ? "" : task.name());
             row.add(task == null ? "" : task.type());
