@@ -158,7 +158,10 @@ public class BenchmarkMojo extends AbstractWorkerMojo {
         ReportOptions report = reportOptions();
         report.requireIn(plan); // a baseline the run cannot produce fails now, not after every cell ran
         getLog().info("Benchmark: " + plan.models().size() + " models × " + plan.datasets().size() + " datasets × " + plan.scenarios().size()
-                + " scenarios × " + plan.seeds().size() + " seeds = " + plan.cells().size() + " cells → " + plan.outputDir());
+                + " scenarios × " + plan.seeds().size() + " seeds"
+                + (plan.trainSubsets().size() > 1 || !plan.trainSubsets().get(0).equals("all")
+                        ? " × " + plan.trainSubsets().size() + " training subsets " + plan.trainSubsets() : "")
+                + " = " + plan.cells().size() + " cells → " + plan.outputDir());
         if (planOnly) {
             Path planFile = PlanFiles.write(plan, plan.outputDir().resolve("plan.json"));
             getLog().info("Plan written (no cell runs with -Dtransfer.planOnly): " + planFile);
