@@ -24,6 +24,9 @@ import java.util.Map;
  * multi-label tasks. Probabilities in double saturate to 1.0 once a logit margin passes ~37, which would turn
  * confident, correctly ordered predictions into ties.
  *
+ * <p>Scores that are already probabilities ({@link ScoreKind#PROBABILITIES}, {@link #withScores}: a kNN probe's
+ * vote fractions) are ranked as they are: the binary AUC on p1, one-vs-rest on each p_c, the arg-max unchanged.
+ *
  * <p>Metrics that are undefined on the data (see {@link UndefinedMetricException}) land in
  * {@link MetricReport#unavailable()} with the reason; malformed input fails in {@code add}. Not thread-safe.
  */
@@ -31,19 +34,22 @@ public final class Evaluator {
 
     private final EvalTask task;
     private final UndefinedLabelAuc undefinedLabelAuc;
+    private final ScoreKind scoreKind;
     private final List<double[]> logits = new ArrayList<>();
     private final List<int[]> multiTargets = new ArrayList<>();
     private int[] classes = new int[64];
 
     public Evaluator(EvalTask task) {
-        this(task, UndefinedLabelAuc.SKIP);
+        this(task, UndefinedLabelAuc.SKIP, ScoreKind.LOGITS);
     }
 
-    private Evaluator(EvalTask task, UndefinedLabelAuc undefinedLabelAuc) {
+    private Evaluator(EvalTask task, UndefinedLabelAuc undefinedLabelAuc, ScoreKind scoreKind) {
         if (task == null) throw new IllegalArgumentException("task is null");
         if (undefinedLabelAuc == null) throw new IllegalArgumentException("undefinedLabelAuc is null");
+        if (scoreKind == null) throw new IllegalArgumentException("scoreKind is null");
         this.task = task;
         this.undefinedLabelAuc = undefinedLabelAuc;
+        this.scoreKind = scoreKind;
     }
 
     public static Evaluator of(EvalTask task) {
@@ -60,7 +66,7 @@ public final class Evaluator {
 
     /** A fresh, empty evaluator for the same task with the primary metric named {@code metricName}. */
     public Evaluator withPrimary(String metricName) {
-        return new Evaluator(task.withPrimary(metricName), undefinedLabelAuc);
+        return new Evaluator(task.withPrimary(metricName), undefinedLabelAuc, scoreKind);
     }
 
     /**
@@ -68,7 +74,16 @@ public final class Evaluator {
      * {@code rule}: {@link UndefinedLabelAuc#SKIP} (the default) or the study's {@link UndefinedLabelAuc#HALF}.
      */
     public Evaluator withUndefinedLabelAuc(UndefinedLabelAuc rule) {
-        return new Evaluator(task, rule);
+        return new Evaluator(task, rule, scoreKind);
+    }
+
+    /** A fresh, empty evaluator that reads the scores it is given as {@code kind} (logits unless told). */
+    public Evaluator withScores(ScoreKind kind) {
+        return new Evaluator(task, undefinedLabelAuc, kind);
+    }
+
+    public ScoreKind scoreKind() {
+        return scoreKind;
     }
 
     public UndefinedLabelAuc undefinedLabelAuc() {
@@ -118,9 +133,41 @@ public final class Evaluator {
         return this;
     }
 
+    /** Adds single-label rows given as arrays: per-class scores and the class index of each row. */
+    public Evaluator add(double[][] scores, int[] targetClasses) {
+        if (task.isMultiLabel()) {
+            throw new IllegalArgumentException("class-index targets given to " + task + "; pass (B, L) 0/1 targets");
+        }
+        if (targetClasses == null) throw new IllegalArgumentException("targets are null");
+        addSingle(checkedRows(scores), targetClasses.clone());
+        return this;
+    }
+
+    /** Adds multi-label rows given as arrays: per-label scores and 0/1 targets. */
+    public Evaluator add(double[][] scores, int[][] targets) {
+        if (!task.isMultiLabel()) throw new IllegalArgumentException("0/1 target rows given to " + task + "; pass class indices");
+        if (targets == null) throw new IllegalArgumentException("targets are null");
+        double[][] t = new double[targets.length][];
+        for (int i = 0; i < t.length; i++) t[i] = java.util.Arrays.stream(targets[i]).asDoubleStream().toArray();
+        addMulti(checkedRows(scores), t);
+        return this;
+    }
+
+    /** A fresh, empty evaluator with this one's task, AUC rule and score kind. */
+    public Evaluator empty() {
+        return new Evaluator(task, undefinedLabelAuc, scoreKind);
+    }
+
+    /** What was added so far, as arrays: the per-image scores and targets that metrics (and resamples of them) read. */
+    public ScoredImages scored() {
+        double[][] z = logits.toArray(new double[0][]);
+        return task.isMultiLabel() ? ScoredImages.multiLabel(z, multiTargets.toArray(new int[0][]))
+                : ScoredImages.singleLabel(z, Arrays.copyOf(classes, logits.size()));
+    }
+
     /** One-shot evaluation of a single batch, independent of anything accumulated. */
     public MetricReport evaluate(INDArray batchLogits, INDArray targets) {
-        return new Evaluator(task, undefinedLabelAuc).add(batchLogits, targets).report();
+        return new Evaluator(task, undefinedLabelAuc, scoreKind).add(batchLogits, targets).report();
     }
 
     /** Computes every metric of the task over all samples added so far. */
@@ -163,11 +210,14 @@ public final class Evaluator {
         attempt(MetricKind.QUADRATIC_KAPPA, values, unavailable, () -> Metrics.quadraticWeightedKappa(y, pred, c));
         if (c == 2) {
             double[] margin = new double[n];
-            for (int i = 0; i < n; i++) margin[i] = logits.get(i)[1] - logits.get(i)[0];
+            boolean p = scoreKind == ScoreKind.PROBABILITIES;
+            for (int i = 0; i < n; i++) margin[i] = p ? logits.get(i)[1] : logits.get(i)[1] - logits.get(i)[0];
             attempt(MetricKind.ROC_AUC, values, unavailable, () -> Metrics.rocAuc(y, margin));
         } else {
             double[][] logProbs = new double[n][];
-            for (int i = 0; i < n; i++) logProbs[i] = logSoftmax(logits.get(i));
+            for (int i = 0; i < n; i++) {
+                logProbs[i] = scoreKind == ScoreKind.PROBABILITIES ? logits.get(i).clone() : logSoftmax(logits.get(i));
+            }
             attempt(MetricKind.MACRO_ROC_AUC_OVR, values, unavailable, () -> Metrics.rocAucOvrScores(y, logProbs));
         }
         return new MetricReport(task, n, values, unavailable, Metrics.confusionMatrix(y, pred, c), null, null);
@@ -279,6 +329,22 @@ public final class Evaluator {
                             + "); the model output is not finite");
                 }
             }
+        }
+        return z;
+    }
+
+    private double[][] checkedRows(double[][] scores) {
+        if (scores == null) throw new IllegalArgumentException("scores are null");
+        double[][] z = new double[scores.length][];
+        for (int i = 0; i < z.length; i++) {
+            if (scores[i].length != task.outputs()) {
+                throw new IllegalArgumentException("score row " + i + " has " + scores[i].length + " columns, expected "
+                        + task.outputs() + " for " + task);
+            }
+            for (int j = 0; j < scores[i].length; j++) {
+                if (Double.isNaN(scores[i][j])) throw new IllegalArgumentException("scores contain NaN at (" + i + ", " + j + ")");
+            }
+            z[i] = scores[i].clone();
         }
         return z;
     }

@@ -28,9 +28,10 @@ import java.util.Map;
 record CachedSplits(FeatureCache.Entry trainEntry, BatchSource train, BatchSource val, BatchSource test, long featureMillis,
                     boolean hit, long frozenParameters) {
 
+    /** @param cacheDir the feature cache, or null to compute the outputs for this cell only, storing nothing */
     static CachedSplits load(Path cacheDir, CellRoute.Cell cell, BackboneOutput output) {
         boolean tokens = output == BackboneOutput.TOKENS;
-        FeatureCache cache = new FeatureCache(cacheDir);
+        FeatureCache cache = cacheDir == null ? null : new FeatureCache(cacheDir);
         int batch = cell.config().batchSize();
         // The cache holds the whole training split (its key does not know the subset); a cell on part of it trains on
         // its subset's rows.
@@ -51,11 +52,18 @@ record CachedSplits(FeatureCache.Entry trainEntry, BatchSource train, BatchSourc
                 : b.outputName(BackboneOutput.FEATURES) + "," + (tokens ? b.outputName(BackboneOutput.TOKENS) : "");
         FeatureCache.Key key = new FeatureCache.Key(b.sha256(), cell.dataset().contentHash(), split.name().toLowerCase(),
                 cell.splitHash(), cell.prep().fingerprint(), tokens, outputs);
-        return cache.getOrCompute(key, cell.backbone(), ImagePipeline.eval(cell.split(), split, cell.prep(), cell.config().batchSize()));
+        BatchSource source = ImagePipeline.eval(cell.split(), split, cell.prep(), cell.config().batchSize());
+        return cache == null ? FeatureCache.compute(cell.backbone(), source, tokens, System.nanoTime())
+                : cache.getOrCompute(key, cell.backbone(), source);
     }
 
     /** The route's result for a model trained on these splits since {@code trainStartNanos}. */
     CellRoute.Trained trained(TransferModel model, TrainingOutcome outcome, long trainStartNanos, Map<String, Object> config) {
+        return trained(CellModel.of(model), outcome, trainStartNanos, config);
+    }
+
+    /** Likewise for a model that is not a {@link TransferModel} (the kNN probe). */
+    CellRoute.Trained trained(CellModel model, TrainingOutcome outcome, long trainStartNanos, Map<String, Object> config) {
         return new CellRoute.Trained(model, outcome, val, test, trainEntry.size(), (System.nanoTime() - trainStartNanos) / 1_000_000,
                 featureMillis, hit, frozenParameters, config);
     }

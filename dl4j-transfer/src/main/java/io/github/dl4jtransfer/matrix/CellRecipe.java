@@ -70,7 +70,8 @@ record CellRecipe(Preprocessing preprocessing, Optional<Augmentation> augmentati
             if (oneChannel) prep = prep.withStats(new ChannelStats(new double[]{prep.mean()[0]}, new double[]{prep.std()[0]}));
         }
         if (oneChannel) prep = prep.withGrayscaleInput(GrayscaleInput.R_CHANNEL);
-        boolean augmented = !scenario.cacheable() || choices.augmentFrozen();
+        // kNN fits nothing, so there is no training view to augment: its training images are looked up as they are.
+        boolean augmented = scenario.trains() && (!scenario.cacheable() || choices.augmentFrozen());
         Augmentation aug = choices.augmentation() == Protocol.STUDY ? Augmentation.studyPipeline() : Augmentation.study();
         return new CellRecipe(prep, augmented ? Optional.of(aug) : Optional.empty());
     }

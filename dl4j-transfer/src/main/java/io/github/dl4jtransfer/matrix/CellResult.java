@@ -4,6 +4,8 @@ import com.fasterxml.jackson.annotation.JsonIgnore;
 
 import io.github.dl4jtransfer.data.Task;
 import io.github.dl4jtransfer.data.TaskType;
+import io.github.dl4jtransfer.eval.Bootstrap;
+import io.github.dl4jtransfer.eval.ConfidenceInterval;
 import io.github.dl4jtransfer.model.BackboneWeights;
 import io.github.dl4jtransfer.train.EpochRecord;
 
@@ -30,13 +32,34 @@ import java.util.Map;
  * @param trainableParameters parameters the optimiser updated (head and DeiT classifier included)
  * @param frozenParameters   backbone parameters held constant
  * @param provenance         hashes, configuration, seed, versions, backend
+ * @param testInterval       bootstrap 95 % interval of the headline test metric over test images ({@link Bootstrap}:
+ *                           1,000 resamples, stratified by class for single-label tasks), computed from
+ *                           {@code testPredictions}; null for FAILED cells, results written before it was recorded,
+ *                           and when the metric is undefined on every resample
+ * @param testPredictions    every test image's scores and target, compactly ({@link TestPredictions}): what paired
+ *                           comparisons between cells resample; null where {@code testInterval} is
  */
 public record CellResult(CellKey key, Status status, String error, TaskInfo task, Map<String, Double> valMetrics,
                          Map<String, Double> testMetrics, List<EpochRecord> history, int bestEpoch, boolean stoppedEarly,
                          Timings timings, long peakMemoryBytes, long trainableParameters, long frozenParameters,
-                         Provenance provenance) {
+                         Provenance provenance, ConfidenceInterval testInterval, TestPredictions testPredictions) {
 
     public enum Status { DONE, FAILED }
+
+    /** Without test interval and predictions (set them with {@link #withTestPredictions}). */
+    public CellResult(CellKey key, Status status, String error, TaskInfo task, Map<String, Double> valMetrics,
+                      Map<String, Double> testMetrics, List<EpochRecord> history, int bestEpoch, boolean stoppedEarly,
+                      Timings timings, long peakMemoryBytes, long trainableParameters, long frozenParameters,
+                      Provenance provenance) {
+        this(key, status, error, task, valMetrics, testMetrics, history, bestEpoch, stoppedEarly, timings, peakMemoryBytes,
+                trainableParameters, frozenParameters, provenance, null, null);
+    }
+
+    /** The same result with its test interval and the predictions it was computed from. */
+    public CellResult withTestPredictions(ConfidenceInterval interval, TestPredictions predictions) {
+        return new CellResult(key, status, error, task, valMetrics, testMetrics, history, bestEpoch, stoppedEarly, timings,
+                peakMemoryBytes, trainableParameters, frozenParameters, provenance, interval, predictions);
+    }
 
     /**
      * A FAILED result: no metrics and no best epoch, but what was known when the cell failed (its task, the

@@ -13,7 +13,6 @@ import io.github.dl4jtransfer.train.Scorer;
 import io.github.dl4jtransfer.train.TrainerConfig;
 import io.github.dl4jtransfer.train.TrainingGraphOptions;
 import io.github.dl4jtransfer.train.TrainingOutcome;
-import io.github.dl4jtransfer.train.TransferModel;
 
 import java.util.Map;
 import java.util.Optional;
@@ -22,7 +21,7 @@ import java.util.function.Consumer;
 
 /**
  * One way of training a cell's model: on cached features ({@link CachedProbeRoute}), on cached tokens
- * ({@link CachedTailRoute}) or through the backbone ({@link EndToEndRoute}). {@link CellRoutes#choose} picks
+ * ({@link CachedTailRoute}) or through the backbone ({@link EndToEndRoute}); or of fitting none ({@link KnnRoute}). {@link CellRoutes#choose} picks
  * it; {@link CellRunner} loads what every route needs, and evaluates and records what the route returns.
  */
 interface CellRoute {
@@ -50,7 +49,7 @@ interface CellRoute {
     /**
      * What a route hands back.
      *
-     * @param model            trained, holding its best checkpoint
+     * @param model            trained, holding its best checkpoint (or the kNN probe)
      * @param outcome          its history and best epoch
      * @param val              the validation data the model reads (cached outputs or images)
      * @param test             the test data, likewise
@@ -61,7 +60,7 @@ interface CellRoute {
      * @param frozenParameters backbone parameters held constant
      * @param config           settings the route chose, for the provenance (the grid's learning rate)
      */
-    record Trained(TransferModel model, TrainingOutcome outcome, BatchSource val, BatchSource test, int trainImages,
+    record Trained(CellModel model, TrainingOutcome outcome, BatchSource val, BatchSource test, int trainImages,
                    long trainMillis, long featureMillis, boolean cacheHit, long frozenParameters, Map<String, Object> config) {
     }
 }

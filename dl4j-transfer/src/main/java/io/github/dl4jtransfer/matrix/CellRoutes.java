@@ -23,10 +23,12 @@ final class CellRoutes {
      * on (linear heads on features with the learning-rate grid, the DeiT classifier on tokens while they fit in
      * memory); every other cell trains through the backbone — frozen ones on the same un-augmented images, so the
      * route never changes what a cell learns from. Under the study's protocol frozen cells see augmented images,
-     * so they never use the cache.
+     * so they never use the cache. {@code frozen-knn} always reads un-augmented features, through the cache when it
+     * is on.
      */
     static CellRoute choose(BenchmarkPlan plan, Scenario scenario, CellRecipe recipe, Backbone backbone, DatasetSplit split,
                             Consumer<String> log) {
+        if (scenario.head() == HeadKind.KNN) return new KnnRoute(plan.featureCache() ? plan.cacheDir() : null);
         if (plan.featureCache() && scenario.cacheable() && recipe.augmentation().isEmpty()) {
             if (scenario.head() == HeadKind.LINEAR) return new CachedProbeRoute(plan.cacheDir(), plan.learningRateGrid());
             if (tokensFitInMemory(backbone, split, log)) return new CachedTailRoute(plan.cacheDir(), plan.deitTail());

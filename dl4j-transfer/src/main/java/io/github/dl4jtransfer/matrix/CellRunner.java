@@ -9,6 +9,8 @@ import io.github.dl4jtransfer.data.TaskType;
 import io.github.dl4jtransfer.data.SplitStrategy;
 import io.github.dl4jtransfer.data.split.DatasetSplit;
 import io.github.dl4jtransfer.data.split.TrainSubset;
+import io.github.dl4jtransfer.eval.Bootstrap;
+import io.github.dl4jtransfer.eval.ConfidenceInterval;
 import io.github.dl4jtransfer.eval.EvalTask;
 import io.github.dl4jtransfer.eval.Evaluator;
 import io.github.dl4jtransfer.eval.MetricKind;
@@ -26,7 +28,6 @@ import io.github.dl4jtransfer.train.Scenario;
 import io.github.dl4jtransfer.train.Scorer;
 import io.github.dl4jtransfer.train.Trainer;
 import io.github.dl4jtransfer.train.TrainerConfig;
-import io.github.dl4jtransfer.train.TransferModel;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
 import java.nio.file.Path;
@@ -124,8 +125,14 @@ public final class CellRunner {
         p.history = t.outcome().history();
 
         long testStart = System.nanoTime();
-        MetricReport val = evaluate(evalTask, aucRule, t.model(), t.val());
-        MetricReport test = evaluate(evalTask, aucRule, t.model(), t.test());
+        Evaluator evaluator = Evaluator.of(evalTask).withUndefinedLabelAuc(aucRule).withScores(t.model().scoreKind());
+        MetricReport val = evaluate(evaluator, t.model(), t.val());
+        Trainer.Predictions testOut = t.model().predict(t.test());
+        Evaluator testEval = evaluator.empty().add(testOut.logits(), testOut.labels());
+        MetricReport test = testEval.report();
+        // The interval is computed from the predictions as stored (float32), so anyone can recompute it from the file.
+        TestPredictions stored = TestPredictions.of(testEval.scored(), t.model().scoreKind(), testOut.ids(), evalTask.outputs());
+        ConfidenceInterval interval = Bootstrap.interval(stored.decode(), evaluator);
         long testMillis = (System.nanoTime() - testStart) / 1_000_000;
         double imagesPerSecond = t.trainImages() * (double) t.outcome().history().size() / Math.max(1e-9, t.trainMillis() / 1000.0);
         CellResult.Provenance prov = p.provenance.withDeitTailSha256(t.model().deitTailSha256());
@@ -133,7 +140,8 @@ public final class CellRunner {
                 t.outcome().bestEpoch(), t.outcome().stoppedEarly(),
                 new CellResult.Timings((System.nanoTime() - start) / 1_000_000, t.featureMillis(), t.trainMillis(), testMillis,
                         imagesPerSecond, t.cacheHit()),
-                Environment.peakRssBytes(), t.model().trainableParameterCount(), t.frozenParameters(), prov);
+                Environment.peakRssBytes(), t.model().trainableParameterCount(), t.frozenParameters(), prov)
+                .withTestPredictions(Double.isNaN(interval.low()) ? null : interval, stored);
     }
 
     /**
@@ -155,9 +163,9 @@ public final class CellRunner {
         return r.value(task.primary()).orElse(Double.NaN);
     }
 
-    private static MetricReport evaluate(EvalTask task, UndefinedLabelAuc rule, TransferModel model, BatchSource source) {
-        Trainer.Predictions p = Trainer.predict(model, source);
-        return Evaluator.of(task).withUndefinedLabelAuc(rule).add(p.logits(), p.labels()).report();
+    private static MetricReport evaluate(Evaluator evaluator, CellModel model, BatchSource source) {
+        Trainer.Predictions p = model.predict(source);
+        return evaluator.empty().add(p.logits(), p.labels()).report();
     }
 
     private static Map<String, Double> metrics(MetricReport r) {

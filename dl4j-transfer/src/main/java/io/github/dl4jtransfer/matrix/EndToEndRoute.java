@@ -37,7 +37,7 @@ final class EndToEndRoute implements CellRoute {
         long trainMillis = (System.nanoTime() - start) / 1_000_000;
         long frozen = cell.backbone().parameterCount() - backboneTrainable(model, cell.backbone());
         TrainingGraphOptions used = model.trainingGraphOptions();
-        return new Trained(model, outcome, val, test, train.sampleCount(), trainMillis, 0, false, frozen,
+        return new Trained(CellModel.of(model), outcome, val, test, train.sampleCount(), trainMillis, 0, false, frozen,
                 Map.of("trainingForward", Map.of("batchNormTraining", used.batchNormTraining(), "dropPathRate", used.dropPathRate())));
     }
 

@@ -54,9 +54,13 @@ final class Labels {
         return freeze + " + " + classifier(s.head());
     }
 
-    /** "linear" or "DeiT" (the appended DeiT-B blocks), as in the scenario labels. */
+    /** "linear", "DeiT" (the appended DeiT-B blocks) or "kNN", as in the scenario labels. */
     static String classifier(HeadKind head) {
-        return head == HeadKind.LINEAR ? "linear" : "DeiT";
+        return switch (head) {
+            case LINEAR -> "linear";
+            case DEIT -> "DeiT";
+            case KNN -> "kNN";
+        };
     }
 
     static String of(String model, String scenario, Map<String, String> overrides) {

@@ -93,6 +93,7 @@ public record Poster(Reference reference, String selection, List<String> baselin
 
         List<Row> rows = new ArrayList<>();
         Set<String> skippedPartial = new LinkedHashSet<>();
+        boolean skippedKnn = false;
         for (Map.Entry<String, ModelInfo> e : infos.entrySet()) {
             String model = e.getKey();
             ModelInfo info = e.getValue();
@@ -100,6 +101,10 @@ public record Poster(Reference reference, String selection, List<String> baselin
             for (HeadKind head : HeadKind.values()) {
                 List<Aggregates.GroupSummary> candidates = candidates(groups, model, head);
                 if (candidates.isEmpty()) continue;
+                if (head == HeadKind.KNN) {
+                    skippedKnn = true; // the poster has trained classifiers only; the relative-gain chart shows kNN
+                    continue;
+                }
                 if (isBaseline && head != HeadKind.LINEAR) {
                     notes.add(Labels.model(model, options.modelLabels()) + " is a baseline: its " + Labels.classifier(head)
                             + "-classifier cells are left out of the poster chart (baselines get the linear classifier only)");
@@ -114,6 +119,10 @@ public record Poster(Reference reference, String selection, List<String> baselin
         if (!skippedPartial.isEmpty()) {
             notes.add("partial unfreezing (" + String.join(", ", skippedPartial) + ") is not a candidate for the poster "
                     + "chart's better-of-frozen/unfrozen rule");
+        }
+        if (skippedKnn) {
+            notes.add("frozen-knn is not drawn on the poster chart (its bars are trained classifiers); the relative-gain "
+                    + "chart and the per-task tables show it");
         }
         if (reference.meanByDataset().isEmpty() && !results.isEmpty()) {
             notes.add("the poster reference has no finished cell; no poster gains are computed");

@@ -8,5 +8,10 @@ public enum HeadKind {
      * The study's appended DeiT classifier: patch {@code tokens} → Linear(C→768) + LayerNorm → an
      * ImageNet-pretrained DeiT-B body (own CLS token, interpolated position embedding) → linear head on its CLS.
      */
-    DEIT
+    DEIT,
+    /**
+     * No trained classifier: cosine-similarity k-nearest-neighbour votes over the training split's frozen
+     * {@code features} ({@link KnnProbe}), the {@code frozen-knn} scenario.
+     */
+    KNN
 }

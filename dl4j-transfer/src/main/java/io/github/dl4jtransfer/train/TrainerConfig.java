@@ -10,7 +10,9 @@ import static io.github.dl4jtransfer.config.ConfigException.require;
  * iterations for large sets), up to 100 epochs, cosine decay after warm-up, gradient clipping at 1.0,
  * validation every epoch, best checkpoint by the task's metric. {@code microBatchSize} (0 = off) computes each
  * batch's gradient in slices of that many images and sums them before the one optimiser step (gradient
- * accumulation): the update of the whole batch with the activation memory of a slice.
+ * accumulation): the update of the whole batch with the activation memory of a slice. {@code knnK} and
+ * {@code knnTemperature} are the {@code frozen-knn} scenario's (it trains nothing, so the optimiser settings do not
+ * apply to it): they sit here so that they are set, overridden per cell and recorded like every other setting.
  *
  * <p>The study's code warms up differently ({@code utils/_utils.py:116-165} of the study): from 1e-8, one
  * increment of (peak − 1e-8)/W per step accumulated in double, one increment more than W (so it settles at
@@ -22,7 +24,8 @@ import static io.github.dl4jtransfer.config.ConfigException.require;
 public record TrainerConfig(double learningRate, double weightDecay, int batchSize, int epochs, int warmupEpochs,
                             int warmupIterationsCap, int warmupIterations, double warmupStartLearningRate,
                             boolean warmupOvershoot, Schedule schedule, double minLearningRate, double clipNorm, int patience,
-                            long seed, double beta1, double beta2, double epsilon, int microBatchSize) {
+                            long seed, double beta1, double beta2, double epsilon, int microBatchSize, int knnK,
+                            double knnTemperature) {
 
     public enum Schedule { COSINE, CONSTANT }
 
@@ -54,6 +57,9 @@ public record TrainerConfig(double learningRate, double weightDecay, int batchSi
         require(beta2 >= 0 && beta2 < 1, "<beta2>", beta2 + " must be in [0, 1)", "e.g. 0.999");
         require(epsilon > 0 && Double.isFinite(epsilon), "<epsilon>", epsilon + " must be a positive number", "e.g. 1e-8");
         require(microBatchSize >= 0, "<microBatchSize>", microBatchSize + " must be >= 0", "0 computes each batch whole");
+        require(knnK >= 1, "<knnK>", knnK + " must be at least 1", "e.g. 11 (MedMNIST+'s choice), 20 (DINO's)");
+        require(knnTemperature >= 0 && Double.isFinite(knnTemperature), "<knnTemperature>", knnTemperature + " must be >= 0",
+                "0 counts one vote per neighbour; DINO's kNN weighs by exp(similarity / 0.07)");
     }
 
     public static Builder builder() {
@@ -114,6 +120,8 @@ public record TrainerConfig(double learningRate, double weightDecay, int batchSi
         b.beta1 = beta1;
         b.beta2 = beta2;
         b.epsilon = epsilon;
+        b.knnK = knnK;
+        b.knnTemperature = knnTemperature;
         return b;
     }
 
@@ -136,6 +144,8 @@ public record TrainerConfig(double learningRate, double weightDecay, int batchSi
         private double beta1 = 0.9;
         private double beta2 = 0.999;
         private double epsilon = 1e-8;
+        private int knnK = 11;
+        private double knnTemperature = 0;
 
         public Builder optLearningRate(double v) { learningRate = v; return this; }
         public Builder optWeightDecay(double v) { weightDecay = v; return this; }
@@ -162,10 +172,15 @@ public record TrainerConfig(double learningRate, double weightDecay, int batchSi
         public Builder optBeta1(double v) { beta1 = v; return this; }
         public Builder optBeta2(double v) { beta2 = v; return this; }
         public Builder optEpsilon(double v) { epsilon = v; return this; }
+        /** Neighbours that vote in {@code frozen-knn} cells; default 11 (MedMNIST+). */
+        public Builder optKnnK(int v) { knnK = v; return this; }
+        /** {@code frozen-knn} votes weighted by exp(cosine / T) as in DINO's kNN evaluation (T = 0.07 there); 0 = one vote each. */
+        public Builder optKnnTemperature(double v) { knnTemperature = v; return this; }
 
         public TrainerConfig build() {
             return new TrainerConfig(learningRate, weightDecay, batchSize, epochs, warmupEpochs, warmupIterationsCap,
-                    warmupIterations, warmupStartLearningRate, warmupOvershoot, schedule, minLearningRate, clipNorm, patience, seed, beta1, beta2, epsilon, microBatchSize);
+                    warmupIterations, warmupStartLearningRate, warmupOvershoot, schedule, minLearningRate, clipNorm, patience, seed, beta1, beta2, epsilon, microBatchSize,
+                    knnK, knnTemperature);
         }
     }
 }

@@ -76,6 +76,7 @@ public final class TransferModel {
             throw new IllegalStateException("backbone " + backbone.source() + " is already part of a model; load it again for each model");
         }
         if (options == null) throw new IllegalArgumentException("options must not be null; use TrainingGraphOptions.NONE");
+        if (!scenario.trains()) throw new IllegalArgumentException("scenario " + scenario.name() + " has no model to train; use KnnProbe");
         TrainingGraph training = scenario.freeze() instanceof FreezePolicy.Unfrozen ? TrainingGraph.attach(backbone, options, seed) : null;
         SplittableRandom rnd = new SplittableRandom(seed);
         Map<String, SDVariable> added = new LinkedHashMap<>();
