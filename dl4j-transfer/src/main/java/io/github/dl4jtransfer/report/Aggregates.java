@@ -1,5 +1,6 @@
 package io.github.dl4jtransfer.report;
 
+import io.github.dl4jtransfer.eval.ConfidenceInterval;
 import io.github.dl4jtransfer.matrix.CellResult;
 import io.github.dl4jtransfer.eval.MetricKind;
 import io.github.dl4jtransfer.model.BackboneWeights;
@@ -62,11 +63,14 @@ public record Aggregates(String split, String protocol, BaselineInfo baseline, L
      *                      that reached that epoch; NaN where none has a value
      * @param done          finished seeds
      * @param failed        failed seeds
+     * @param testInterval  bootstrap 95 % interval of the mean headline test metric, over test images and (with
+     *                      several) seeds ({@link PairedBootstrap}); null without stored test predictions
      */
     public record GroupSummary(String dataset, String model, String scenario, String label, String task,
                                String metric, SeedStats primary, Map<String, SeedStats> testMetrics,
                                List<Integer> bestEpochs, SeedStats epochsToBest, SeedStats epochsRun,
-                               int stoppedEarly, List<Double> meanValCurve, int done, int failed) {
+                               int stoppedEarly, List<Double> meanValCurve, int done, int failed,
+                               ConfidenceInterval testInterval) {
     }
 
     /**
@@ -77,9 +81,17 @@ public record Aggregates(String split, String protocol, BaselineInfo baseline, L
      * @param gainByDataset   per dataset: (mean − baseline mean) / |baseline mean| × 100, sign flipped for
      *                        lower-is-better metrics so that positive always means better
      * @param isBaseline      this is the reference group (its gains are 0 by construction)
+     * @param interval        paired bootstrap 95 % interval of {@code meanGainPercent} ({@link PairedBootstrap}); null on
+     *                        the validation split and where a task lacks stored test predictions
      */
     public record RelativeGain(String model, String scenario, String label, double meanGainPercent,
-                               Map<String, Double> gainByDataset, boolean isBaseline) {
+                               Map<String, Double> gainByDataset, boolean isBaseline, ConfidenceInterval interval) {
+
+        /** The interval lies wholly on one side of 0: the gain is more than the test images' and seeds' noise. */
+        public boolean significant() {
+            return interval != null && interval.excludes(0.0);
+        }
+
         public int datasets() {
             return gainByDataset.size();
         }
@@ -121,9 +133,10 @@ public record Aggregates(String split, String protocol, BaselineInfo baseline, L
                     k -> new ArrayList<>()).add(r);
         }
 
+        PairedBootstrap boot = PairedBootstrap.of(results);
         List<GroupSummary> groups = new ArrayList<>();
         for (Map.Entry<GroupKey, List<CellResult>> e : byGroup.entrySet()) {
-            groups.add(summarise(e.getKey(), e.getValue(), test, options, randomModels));
+            groups.add(summarise(e.getKey(), e.getValue(), test, options, randomModels, boot));
         }
 
         long failed = results.stream().filter(r -> !r.isDone()).count();
@@ -131,7 +144,7 @@ public record Aggregates(String split, String protocol, BaselineInfo baseline, L
                 + "and left out of every mean");
 
         BaselineInfo baseline = resolveBaseline(results, groups, options, warnings, randomModels);
-        List<RelativeGain> gains = relativeGains(groups, baseline, options, warnings, randomModels);
+        List<RelativeGain> gains = relativeGains(groups, baseline, options, warnings, randomModels, test ? boot : null);
         Poster poster = Poster.compute(results, groups, baseline, options);
         return new Aggregates(test ? "test" : "val", protocol(results, warnings), baseline, List.copyOf(datasets), groups, gains, poster,
                 warnings);
@@ -151,7 +164,7 @@ public record Aggregates(String split, String protocol, BaselineInfo baseline, L
     }
 
     private static GroupSummary summarise(GroupKey key, List<CellResult> cells, boolean test, ReportOptions options,
-                                          Set<String> randomModels) {
+                                          Set<String> randomModels, PairedBootstrap boot) {
         List<CellResult> done = cells.stream().filter(CellResult::isDone).toList();
         CellResult.TaskInfo task = cells.stream().map(CellResult::task).filter(t -> t != null).findFirst().orElse(null);
         String metric = task == null ? null : task.metric();
@@ -175,7 +188,14 @@ public record Aggregates(String split, String protocol, BaselineInfo baseline, L
         return new GroupSummary(key.dataset(), key.model(), key.scenario(),
                 label(key.model(), key.scenario(), options, randomModels), task == null ? null : task.name(), metric,
                 SeedStats.of(primary), testMetrics, bestEpochs, SeedStats.of(bestEpochs), epochsRun, stopped,
-                meanCurve(done), done.size(), cells.size() - done.size());
+                meanCurve(done), done.size(), cells.size() - done.size(), testInterval(key, done, boot));
+    }
+
+    /** The group's interval from the stored predictions; else, for a single seed, the one its cell recorded. */
+    private static ConfidenceInterval testInterval(GroupKey key, List<CellResult> done, PairedBootstrap boot) {
+        ConfidenceInterval ci = boot.group(key.dataset(), key.model(), key.scenario());
+        if (ci == null && done.size() == 1) ci = done.get(0).testInterval();
+        return ci;
     }
 
     /** Mean over seeds of the validation metric at each epoch; a seed that stopped early simply stops adding. */
@@ -256,7 +276,10 @@ public record Aggregates(String split, String protocol, BaselineInfo baseline, L
     }
 
     private static List<RelativeGain> relativeGains(List<GroupSummary> groups, BaselineInfo baseline,
-                                                    ReportOptions options, List<String> warnings, Set<String> randomModels) {
+                                                    ReportOptions options, List<String> warnings, Set<String> randomModels,
+                                                    PairedBootstrap boot) {
+        Map<String, String> metricByDataset = new LinkedHashMap<>();
+        for (GroupSummary g : groups) if (g.metric() != null) metricByDataset.putIfAbsent(g.dataset(), g.metric());
         Map<ModelScenario, Map<String, Double>> byPair = new LinkedHashMap<>();
         Set<String> noBaseline = new LinkedHashSet<>();
         for (GroupSummary g : groups) {
@@ -289,9 +312,18 @@ public record Aggregates(String split, String protocol, BaselineInfo baseline, L
             Map<String, Double> perDataset = e.getValue();
             double mean = perDataset.values().stream().mapToDouble(Double::doubleValue).average().orElse(Double.NaN);
             boolean isBase = e.getKey().model().equals(baseline.model()) && e.getKey().scenario().equals(baseline.scenario());
+            ConfidenceInterval ci = null;
+            if (boot != null && !perDataset.isEmpty()) {
+                Map<String, String> bar = new LinkedHashMap<>(), ref = new LinkedHashMap<>();
+                for (String d : perDataset.keySet()) {
+                    bar.put(d, e.getKey().scenario());
+                    ref.put(d, baseline.scenario());
+                }
+                ci = boot.gain(e.getKey().model(), bar, baseline.model(), ref, metricByDataset);
+            }
             gains.add(new RelativeGain(e.getKey().model(), e.getKey().scenario(),
                     label(e.getKey().model(), e.getKey().scenario(), options, randomModels), mean,
-                    java.util.Collections.unmodifiableMap(new LinkedHashMap<>(perDataset)), isBase));
+                    java.util.Collections.unmodifiableMap(new LinkedHashMap<>(perDataset)), isBase, ci));
         }
         // Best first; groups without a comparable dataset sink to the bottom instead of sorting as NaN does.
         gains.sort(Comparator.comparing((RelativeGain g) -> Double.isNaN(g.meanGainPercent()))

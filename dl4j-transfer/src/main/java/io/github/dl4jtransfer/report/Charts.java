@@ -3,6 +3,7 @@ package io.github.dl4jtransfer.report;
 import org.jfree.chart.JFreeChart;
 import org.jfree.chart.LegendItem;
 import org.jfree.chart.LegendItemCollection;
+import org.jfree.chart.annotations.CategoryLineAnnotation;
 import org.jfree.chart.axis.AxisLocation;
 import org.jfree.chart.axis.CategoryAxis;
 import org.jfree.chart.axis.LogAxis;
@@ -72,6 +73,7 @@ final class Charts {
                                   String idPrefix) {
         DefaultCategoryDataset data = new DefaultCategoryDataset();
         List<String> scenarioOfColumn = new ArrayList<>();
+        List<Aggregates.RelativeGain> drawn = new ArrayList<>();
         Set<String> used = new HashSet<>();
         for (Aggregates.RelativeGain g : gains) {
             if (Double.isNaN(g.meanGainPercent())) continue;
@@ -83,13 +85,16 @@ final class Charts {
             }
             data.addValue(g.meanGainPercent(), "gain", label);
             scenarioOfColumn.add(g.scenario());
+            drawn.add(g);
         }
         Map<String, Color> scenarioColours = new LinkedHashMap<>();
         for (String s : scenarioOfColumn) scenarioColours.computeIfAbsent(s, k -> PALETTE[scenarioColours.size() % PALETTE.length]);
 
         JFreeChart chart = ChartFactory.createBarChart(null, null, "relative performance gain (%)", data,
                 PlotOrientation.HORIZONTAL, false, false, false);
-        chart.addSubtitle(new TextTitle("vs " + baselineLabel + " · mean over tasks · " + metricNote,
+        boolean intervals = drawn.stream().anyMatch(g -> g.interval() != null);
+        chart.addSubtitle(new TextTitle("vs " + baselineLabel + " · mean over tasks · " + metricNote
+                + (intervals ? " · whiskers: paired bootstrap 95 % CI, " + ReportTables.SIGNIFICANT + " where it excludes 0" : ""),
                 new Font(Font.SANS_SERIF, Font.PLAIN, 13)));
         style(chart);
         CategoryPlot plot = chart.getCategoryPlot();
@@ -102,7 +107,14 @@ final class Charts {
         renderer.setBarPainter(new StandardBarPainter());
         renderer.setShadowVisible(false);
         renderer.setMaximumBarWidth(0.08);
-        renderer.setDefaultItemLabelGenerator(new StandardCategoryItemLabelGenerator("{2} %", new DecimalFormat("+0.0;−0.0")));
+        // The value, and the marker on bars whose paired interval excludes 0.
+        renderer.setDefaultItemLabelGenerator(new StandardCategoryItemLabelGenerator("{2} %", new DecimalFormat("+0.0;−0.0")) {
+            @Override
+            public String generateLabel(org.jfree.data.category.CategoryDataset dataset, int row, int column) {
+                String text = super.generateLabel(dataset, row, column);
+                return drawn.get(column).significant() ? text + " " + ReportTables.SIGNIFICANT : text;
+            }
+        });
         renderer.setDefaultItemLabelsVisible(true);
         // Value at the bar's end, outside it: a 0 % (baseline) bar has no inside to hold a label.
         renderer.setDefaultPositiveItemLabelPosition(new ItemLabelPosition(ItemLabelAnchor.OUTSIDE3, TextAnchor.CENTER_LEFT));
@@ -123,8 +135,29 @@ final class Charts {
         // Room for the value labels at the bar ends, on both sides of zero.
         range.setUpperMargin(0.15);
         range.setLowerMargin(0.15);
+        if (intervals) whiskers(plot, range, data, drawn);
         int height = 140 + 30 * Math.max(1, data.getColumnCount());
         return toSvg(chart, WIDTH, height, idPrefix);
+    }
+
+    /**
+     * Each bar's interval as a line along its middle, and a value axis wide enough to show them all (the automatic
+     * range knows the bars only).
+     */
+    private static void whiskers(CategoryPlot plot, NumberAxis range, DefaultCategoryDataset data, List<Aggregates.RelativeGain> drawn) {
+        double lo = 0, hi = 0;
+        for (int c = 0; c < drawn.size(); c++) {
+            Aggregates.RelativeGain g = drawn.get(c);
+            lo = Math.min(lo, g.meanGainPercent());
+            hi = Math.max(hi, g.meanGainPercent());
+            if (g.interval() == null) continue;
+            lo = Math.min(lo, g.interval().low());
+            hi = Math.max(hi, g.interval().high());
+            plot.addAnnotation(new CategoryLineAnnotation(data.getColumnKey(c), g.interval().low(), data.getColumnKey(c),
+                    g.interval().high(), new Color(0x333333), new BasicStroke(1.6f)));
+        }
+        double pad = Math.max(1e-9, (hi - lo) * 0.18);
+        range.setRange(lo - pad, hi + pad);
     }
 
     /**

@@ -73,8 +73,7 @@ final class HtmlReport {
         }
 
         h.append("<h2 id=\"tasks\">Per-task results</h2>\n");
-        h.append("<p>Mean ± sample standard deviation over seeds (— where one seed gives no spread). "
-                + "Best epoch: the 1-based epoch whose checkpoint was tested, per seed.</p>\n");
+        h.append("<p>").append(Html.escape(MarkdownReport.TASKS)).append("</p>\n");
         for (String d : agg.datasets()) {
             List<Aggregates.GroupSummary> groups = ReportTables.groupsOf(agg, d);
             h.append("<h3>").append(Html.escape(d)).append("</h3>\n<p class=\"meta\">")

@@ -39,8 +39,7 @@ final class MarkdownReport {
                         .append(i++).append(".svg)\n\n").append(efficiency.table(d).toMarkdown()).append("\n");
             }
         }
-        m.append("## Per-task results\n\nMean ± sample standard deviation over seeds (— where one seed gives no spread). "
-                + "Best epoch: the 1-based epoch whose checkpoint was tested, per seed.\n\n");
+        m.append("## Per-task results\n\n").append(TASKS).append("\n\n");
         for (String d : agg.datasets()) {
             List<Aggregates.GroupSummary> groups = ReportTables.groupsOf(agg, d);
             m.append("### ").append(Table.md(d)).append("\n\n").append(Table.md(taskLine(groups))).append("\n\n");
@@ -66,6 +65,17 @@ final class MarkdownReport {
         return m.toString();
     }
 
+    /** What the per-task tables show. */
+    static final String TASKS = "Mean ± sample standard deviation over seeds (— where one seed gives no spread). 95 % CI: "
+            + "bootstrap over the test images (1,000 resamples, stratified by class for single-label tasks) and, with "
+            + "several seeds, over the seeds. Best epoch: the 1-based epoch whose checkpoint was tested, per seed.";
+
+    /** How the intervals of the gain chart and tables are made. */
+    static final String INTERVALS = "95 % CI (paired): a bootstrap over the test images, 1,000 resamples shared by the "
+            + "bar and the baseline (the same images for both), seeds drawn with replacement where there are several; "
+            + "the chart draws it as a whisker, and " + ReportTables.SIGNIFICANT + " marks a gain whose interval excludes 0. "
+            + "— where a task has no stored test predictions, or on the val split.";
+
     /** What the gain numbers mean, with the baseline named. */
     static String gainExplanation(Aggregates agg) {
         Aggregates.BaselineInfo b = agg.baseline();
@@ -74,7 +84,7 @@ final class MarkdownReport {
                 + "|baseline's mean| × 100, then averaged over the tasks where both have results. Baseline: "
                 + b.label() + " (" + b.model() + " × " + b.scenario() + ", "
                 + (b.explicit() ? "as configured" : "chosen by the default rule: frozen-linear if present, first model with it")
-                + "). Positive means better than the baseline.";
+                + "). Positive means better than the baseline. " + INTERVALS;
     }
 
     /** What the poster chart shows and against what. */

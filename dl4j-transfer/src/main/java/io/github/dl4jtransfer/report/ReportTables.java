@@ -1,5 +1,6 @@
 package io.github.dl4jtransfer.report;
 
+import io.github.dl4jtransfer.eval.ConfidenceInterval;
 import io.github.dl4jtransfer.matrix.CellResult;
 
 import java.util.ArrayList;
@@ -18,7 +19,7 @@ final class ReportTables {
 
     /** Rank, label, mean gain and the per-dataset gains behind it. */
     static Table relativeGain(Aggregates a) {
-        Table.Builder t = Table.builder("#", "backbone · classifier", "mean gain").textColumn(1);
+        Table.Builder t = Table.builder("#", "backbone · classifier", "mean gain", "95 % CI (paired)").textColumn(1);
         for (String d : a.datasets()) t.column(d, true);
         t.column("tasks", true);
         int rank = 0;
@@ -27,6 +28,8 @@ final class ReportTables {
             row.add(Double.isNaN(g.meanGainPercent()) ? "—" : Integer.toString(++rank));
             row.add(g.label() + (g.isBaseline() ? " (baseline)" : ""));
             row.add(gain(g.meanGainPercent()));
+            row.add(g.interval() == null ? "—" : "[" + gain(g.interval().low()) + ", " + gain(g.interval().high()) + "]"
+                    + (g.significant() ? " " + SIGNIFICANT : ""));
             for (String d : a.datasets()) {
                 Double v = g.gainByDataset().get(d);
                 row.add(v == null ? "—" : gain(v));
@@ -85,12 +88,14 @@ final class ReportTables {
 
         Table.Builder t = Table.builder("backbone · classifier").textColumn(0);
         t.column((metric == null ? "headline" : metric) + " (" + a.split() + ")", true);
+        t.column("95 % CI (test)", true);
         for (String m : otherMetrics) t.column(m + " (test)", true);
         t.column("n seeds", true).column("failed", true).column("best epoch", true);
         for (Aggregates.GroupSummary g : groups) {
             List<String> row = new ArrayList<>();
             row.add(g.label());
             row.add(g.done() == 0 ? "failed" : g.primary().format(4));
+            row.add(interval(g.testInterval(), 4));
             for (String m : otherMetrics) {
                 SeedStats s = g.testMetrics().get(m);
                 row.add(s == null ? "—" : s.format(4));
@@ -157,6 +162,15 @@ final class ReportTables {
         if (error == null || error.isBlank()) return "(no error text recorded)";
         String line = error.strip().lines().findFirst().orElse("");
         return line.length() > 300 ? line.substring(0, 297) + "…" : line;
+    }
+
+    /** Marks a gain whose paired interval excludes 0, in the tables and on the chart's bars. */
+    static final String SIGNIFICANT = "*";
+
+    /** "[0.7800, 0.8400]", or "—" without an interval. */
+    static String interval(ConfidenceInterval ci, int decimals) {
+        if (ci == null || !Double.isFinite(ci.low())) return "—";
+        return "[" + SeedStats.fmt(ci.low(), decimals) + ", " + SeedStats.fmt(ci.high(), decimals) + "]";
     }
 
     static String gain(double percent) {

@@ -136,14 +136,15 @@ public final class ReportWriter {
     // ---------------------------------------------------------------------------------------------- CSV
 
     static final List<String> CSV_LEAD = List.of("cell_id", "model", "dataset", "scenario", "seed", "train_subset", "status", "task",
-            "task_type", "metric", "val_primary", "test_primary");
+            "task_type", "metric", "val_primary", "test_primary", "test_primary_ci_low", "test_primary_ci_high");
     static final List<String> CSV_TAIL = List.of("best_epoch", "epochs_run", "stopped_early", "total_ms", "feature_ms",
             "train_ms", "test_ms", "train_images_per_s", "feature_cache_hit", "peak_memory_bytes",
             "trainable_parameters", "frozen_parameters", "model_sha256", "deit_tail_sha256", "dataset_hash",
             "split_hash", "error");
 
     /**
-     * One row per cell. Test metrics get one column each ({@code test_<metric>}, union over all cells, empty
+     * One row per cell, with the bootstrap 95 % interval of the headline test metric (empty where the cell has none).
+     * Test metrics get one column each ({@code test_<metric>}, union over all cells, empty
      * where a cell's task does not have it). Numbers are written in full precision, NaN as an empty field.
      */
     static String csv(List<CellResult> results) {
@@ -170,6 +171,8 @@ public final class ReportWriter {
             row.add(task == null ? "" : task.metric());
             row.add(num(r.primaryValMetric()));
             row.add(num(r.primaryTestMetric()));
+            row.add(r.testInterval() == null ? "" : num(r.testInterval().low()));
+            row.add(r.testInterval() == null ? "" : num(r.testInterval().high()));
             for (String m : metrics) {
                 Double v = r.testMetrics() == null ? null : r.testMetrics().get(m);
                 row.add(v == null ? "" : num(v));

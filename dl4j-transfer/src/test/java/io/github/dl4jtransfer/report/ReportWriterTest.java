@@ -137,11 +137,11 @@ class ReportWriterTest {
         ReportWriter.write(ReportFixtures.matrix(), out, DEIT_BASELINE);
         String md = Files.readString(out.resolve(ReportWriter.MARKDOWN));
         assertTrue(md.startsWith("# Study replication\n"));
-        assertTrue(md.contains("| # | backbone · classifier | mean gain | aptos | isic | tasks |"), md);
-        assertTrue(md.contains("| 1 | DINOv2 ViT-B/14 · unfrozen + linear | +22.29 % | +15.49 % | +29.09 % | 2 |"), md);
-        assertTrue(md.contains("| 4 | DeiT-B/16 · frozen + linear (baseline) | +0.00 % | +0.00 % | +0.00 % | 2 |"), md);
-        assertTrue(md.contains("| backbone · classifier | quadratic_kappa (test) | accuracy (test) | macro_f1 (test) | n seeds | failed | best epoch |"), md);
-        assertTrue(md.contains("| DINOv2 ViT-B/14 · unfrozen + linear | 0.8200 ± 0.0141 |"), md);
+        assertTrue(md.contains("| # | backbone · classifier | mean gain | 95 % CI (paired) | aptos | isic | tasks |"), md);
+        assertTrue(md.contains("| 1 | DINOv2 ViT-B/14 · unfrozen + linear | +22.29 % | — | +15.49 % | +29.09 % | 2 |"), md);
+        assertTrue(md.contains("| 4 | DeiT-B/16 · frozen + linear (baseline) | +0.00 % | — | +0.00 % | +0.00 % | 2 |"), md);
+        assertTrue(md.contains("| backbone · classifier | quadratic_kappa (test) | 95 % CI (test) | accuracy (test) | macro_f1 (test) | n seeds | failed | best epoch |"), md);
+        assertTrue(md.contains("| DINOv2 ViT-B/14 · unfrozen + linear | 0.8200 ± 0.0141 | — |"), md);
         assertTrue(md.contains("- dinov2-vitb14 × isic × unfrozen-linear seed 3: `java.lang.OutOfMemoryError: off-heap, limit 12G`"), md);
         assertTrue(md.contains("![relative performance gain](relative-gain.svg)"));
         assertTrue(md.contains("## Cost"));
