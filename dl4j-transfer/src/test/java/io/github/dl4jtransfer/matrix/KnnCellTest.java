@@ -9,7 +9,9 @@ import io.github.dl4jtransfer.eval.EvalTask;
 import io.github.dl4jtransfer.eval.Evaluator;
 import io.github.dl4jtransfer.eval.ScoreKind;
 import io.github.dl4jtransfer.eval.ScoredImages;
+import io.github.dl4jtransfer.io.Json;
 import io.github.dl4jtransfer.report.ReportWriter;
+import io.github.dl4jtransfer.report.ResultsDocument;
 import io.github.dl4jtransfer.testing.Fixtures;
 import io.github.dl4jtransfer.train.TrainerConfig;
 import org.junit.jupiter.api.BeforeAll;
@@ -97,7 +99,19 @@ class KnnCellTest {
         assertEquals(results.stream().filter(r -> r.key().id().equals(knn.key().id())).findFirst().orElseThrow().testInterval(),
                 knn.testInterval());
 
+        // What keeping the predictions costs on disk (docs/report.md quotes it).
+        for (CellResult r : results) {
+            int with = Json.MAPPER.writeValueAsBytes(r).length, without = Json.MAPPER.writeValueAsBytes(r.withTestPredictions(null, null)).length;
+            System.out.printf("cell %s: %d bytes, %d without interval and predictions (+%d, %d test images x %d columns)%n",
+                    r.key().id(), with, without, with - without, r.testPredictions().images(), r.testPredictions().columns());
+        }
+
         ReportWriter.render(out, out);
+        // The report's group interval of a one-seed kNN cell is the cell's own.
+        ResultsDocument doc = ReportWriter.readResultsJson(out.resolve(ReportWriter.JSON));
+        assertEquals(knn.testInterval(), doc.aggregates().groups().stream()
+                .filter(g -> g.scenario().equals("frozen-knn") && g.dataset().equals("ddsm")).findFirst().orElseThrow().testInterval());
+        assertTrue(doc.aggregates().gains().stream().allMatch(g -> g.interval() != null), "every bar has its paired interval");
         String md = Files.readString(out.resolve(ReportWriter.MARKDOWN));
         assertTrue(md.contains("frozen + kNN"), md);
         String csv = Files.readString(out.resolve(ReportWriter.CSV));
