@@ -14,7 +14,8 @@ import java.util.Locale;
  * A cell's per-image test outputs, kept in its result so that confidence intervals can be recomputed, and two models
  * compared on the same resampled test images, long after the models are gone. Compact: the scores as float32
  * (little-endian, row-major, Base64: 5.3 characters per image and class), the targets as one byte per image
- * (single-label class index, Base64) or one bit per label (multi-label rows, each padded to whole bytes).
+ * (single-label class index, Base64; four bytes above 256 classes) or one bit per label (multi-label rows, each
+ * padded to whole bytes).
  * Trained heads' logits are float32 already, so nothing is lost for them; a kNN probe's vote fractions round to
  * float32, which keeps equal votes equal and their order.
  *
@@ -42,10 +43,14 @@ public record TestPredictions(String scoreKind, int images, int columns, boolean
             for (int i = 0; i < n; i++) {
                 for (int l = 0; l < columns; l++) if (data.targets()[i][l] == 1) t[i * stride + l / 8] |= (byte) (1 << (l % 8));
             }
-        } else {
-            if (columns > 256) throw new IllegalArgumentException("more than 256 classes do not fit one byte per image");
+        } else if (columns <= 256) {
             t = new byte[n];
             for (int i = 0; i < n; i++) t[i] = (byte) data.classes()[i];
+        } else {
+            // More classes than a byte holds: four bytes (little-endian) per image; the length tells decode which.
+            ByteBuffer wide = ByteBuffer.allocate(n * 4).order(ByteOrder.LITTLE_ENDIAN);
+            for (int i = 0; i < n; i++) wide.putInt(data.classes()[i]);
+            t = wide.array();
         }
         Base64.Encoder b64 = Base64.getEncoder();
         return new TestPredictions(kind.name().toLowerCase(Locale.ROOT), n, columns, data.multiLabel(), idsHash(ids),
@@ -68,7 +73,12 @@ public record TestPredictions(String scoreKind, int images, int columns, boolean
         byte[] t = Base64.getDecoder().decode(targets);
         if (!multiLabel) {
             int[] y = new int[images];
-            for (int i = 0; i < images; i++) y[i] = t[i] & 0xFF;
+            if (columns <= 256) {
+                for (int i = 0; i < images; i++) y[i] = t[i] & 0xFF;
+            } else {
+                ByteBuffer wide = ByteBuffer.wrap(t).order(ByteOrder.LITTLE_ENDIAN);
+                for (int i = 0; i < images; i++) y[i] = wide.getInt();
+            }
             return ScoredImages.singleLabel(z, y);
         }
         int stride = (columns + 7) / 8;
