@@ -10,6 +10,7 @@ import java.io.RandomAccessFile;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.file.Files;
+import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 
 /** Reads ONNX {@code TensorProto}s (inline, raw or external data) into ND4J arrays. */
@@ -135,6 +136,15 @@ public final class TensorProtos {
         };
     }
 
+    /** An external-data offset or length: a number (a bare NumberFormatException named neither tensor nor file; found by OnnxFieldsFuzzTest). */
+    private static long externalNumber(Onnx.TensorProto t, Onnx.StringStringEntryProto e) {
+        try {
+            return Long.parseLong(e.getValue());
+        } catch (NumberFormatException bad) {
+            throw damaged(t, "has external data " + e.getKey() + " '" + e.getValue() + "', not a whole number");
+        }
+    }
+
     /** Raw data (inline or external); an external file must hold the {@code expected} bytes (-1: not known). */
     private static ByteBuffer rawBytes(Onnx.TensorProto t, Path modelDir, long expected) {
         if (t.getDataLocation() == Onnx.TensorProto.DataLocation.EXTERNAL) {
@@ -143,15 +153,20 @@ public final class TensorProtos {
             for (Onnx.StringStringEntryProto e : t.getExternalDataList()) {
                 switch (e.getKey()) {
                     case "location" -> location = e.getValue();
-                    case "offset" -> offset = Long.parseLong(e.getValue());
-                    case "length" -> length = Long.parseLong(e.getValue());
+                    case "offset" -> offset = externalNumber(t, e);
+                    case "length" -> length = externalNumber(t, e);
                     default -> { }
                 }
             }
             if (location == null) {
                 throw new UnsupportedOpException("tensor '" + t.getName() + "' has external data without a location");
             }
-            Path file = modelDir.resolve(location);
+            Path file;
+            try {
+                file = modelDir.resolve(location);
+            } catch (InvalidPathException bad) {
+                throw damaged(t, "names external data '" + location.replace("\0", "\\0") + "', not a usable file name (" + bad.getReason() + ")");
+            }
             if (!Files.isRegularFile(file)) {
                 throw new UnsupportedOpException("tensor '" + t.getName() + "' stores its data in " + file
                         + ", which does not exist; keep the external data file next to the .onnx file");

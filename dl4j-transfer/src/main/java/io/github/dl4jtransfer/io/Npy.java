@@ -80,9 +80,17 @@ public final class Npy {
         String h = new String(header, StandardCharsets.US_ASCII);
         Matcher d = DESCR.matcher(h), f = FORTRAN.matcher(h), s = SHAPE.matcher(h);
         if (!d.find() || !f.find() || !s.find()) throw new IllegalArgumentException(name + ": unreadable .npy header " + h);
-        long[] shape = Arrays.stream(s.group(1).split(",")).map(String::trim).filter(p -> !p.isEmpty())
-                .mapToLong(Long::parseLong).toArray();
-        return new Header(d.group(1), d.group(3).charAt(0), Integer.parseInt(d.group(4)),
+        long[] shape;
+        int itemSize;
+        try {
+            shape = Arrays.stream(s.group(1).split(",")).map(String::trim).filter(p -> !p.isEmpty())
+                    .mapToLong(Long::parseLong).toArray();
+            itemSize = Integer.parseInt(d.group(4));
+        } catch (NumberFormatException e) {
+            // was a bare "For input string" naming no file (found by MedMnistFuzzTest)
+            throw new IllegalArgumentException(name + ": unreadable .npy header (shape or item size is not a number) " + h, e);
+        }
+        return new Header(d.group(1), d.group(3).charAt(0), itemSize,
                 d.group(2).equals(">") ? ByteOrder.BIG_ENDIAN : ByteOrder.LITTLE_ENDIAN, f.group(1).equals("True"), shape);
     }
 

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.PropertyNamingStrategies;
 import io.github.dl4jtransfer.config.Protocol;
+import io.github.dl4jtransfer.data.DatasetException;
 import io.github.dl4jtransfer.data.image.Interpolation;
 import io.github.dl4jtransfer.data.image.Preprocessing;
 
@@ -150,10 +151,15 @@ public record Sidecar(String family, String name, String variant, String inputNa
         }
         double[] m = mean != null ? mean : Preprocessing.imagenetMean();
         double[] s = std != null ? std : Preprocessing.imagenetStd();
-        if (c == 1 && m.length == 3) {
+        if (c == 1 && m.length == 3 && s.length == 3) {
             m = new double[]{m[0]};
             s = new double[]{s[0]};
         }
-        return new Preprocessing(resize, h, w, c, m, s, Interpolation.of(interpolation));
+        try {
+            return new Preprocessing(resize, h, w, c, m, s, Interpolation.of(interpolation));
+        } catch (IllegalArgumentException | DatasetException e) {
+            // Preprocessing and Interpolation name the value, not where it came from (found by SidecarFuzzTest)
+            throw new IllegalArgumentException("sidecar of " + name + ": " + e.getMessage() + "; re-export it", e);
+        }
     }
 }

@@ -51,6 +51,7 @@ public final class Aptos2019Reader implements DatasetReader {
                 throw DatasetException.at(csv.file, r.line(), "diagnosis", "expected a grade 0-4, found '" + dx + "'",
                         "APTOS grades are 0 (no DR), 1 (mild), 2 (moderate), 3 (severe), 4 (proliferative DR)");
             }
+            Readers.image(images, id + ".png", csv.file, r.line(), "id_code"); // a name the file system can hold
             Path image = imageOf(images, id);
             if (ImageRows.accept(b, opts, id, image, csv.file, r.line(), "id_code")) {
                 b.add(Sample.single(id, new ImageSource.FileImage(image), grade, null));

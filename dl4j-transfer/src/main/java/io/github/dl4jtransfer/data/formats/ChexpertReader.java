@@ -70,7 +70,7 @@ public final class ChexpertReader implements DatasetReader {
             float[] y = new float[cols.length];
             for (int k = 0; k < cols.length; k++) y[k] = value(csv, r, cols[k], LABELS.get(k), opts);
             if (opts.noFindingWhenAllZero() && allZero(y)) y[NO_FINDING] = 1f;
-            Path image = id.startsWith(prefix) ? dir.getParent().resolve(id) : dir.resolve(id);
+            Path image = Readers.image(id.startsWith(prefix) ? dir.getParent() : dir, id, csv.file, r.line(), "Path");
             if (ImageRows.accept(b, opts, id, image, csv.file, r.line(), "Path")) {
                 b.add(Sample.multi(id, new ImageSource.FileImage(image), y, m.group()));
             }

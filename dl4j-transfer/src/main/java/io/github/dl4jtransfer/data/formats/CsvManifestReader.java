@@ -142,7 +142,7 @@ public final class CsvManifestReader implements DatasetReader {
         String column = csv.header.get(pathCol);
         if (pathCell.isEmpty()) throw DatasetException.at(csv.file, r.line(), column, "empty path", "Every row needs the image path");
         String id = pathCell.replace('\\', '/');
-        Path image = dir.resolve(pathCell);
+        Path image = Readers.image(dir, pathCell, csv.file, r.line(), column);
         Split split = null;
         if (splitCol >= 0) {
             String s = r.get(splitCol).toLowerCase(Locale.ROOT);

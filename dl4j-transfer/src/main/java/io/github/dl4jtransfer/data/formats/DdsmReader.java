@@ -114,7 +114,7 @@ public final class DdsmReader implements DatasetReader {
                     throw DatasetException.at(list, lineNo, "path", "image " + id + " already listed at " + prev,
                             "An image may appear in one list only, once");
                 }
-                Path image = images.resolve(path);
+                Path image = Readers.image(images, path, list, lineNo, "path");
                 if (ImageRows.accept(b, opts, id, image, list, lineNo, "path")) {
                     Matcher m = CASE.matcher(id);
                     b.add(Sample.single(id, new ImageSource.FileImage(image), label, m.find() ? m.group(1) : null), split);

@@ -76,7 +76,7 @@ public final class Isic2019Reader implements DatasetReader {
                 throw DatasetException.at(gt.file, r.line(), null, "no positive among " + String.join(",", CLASSES),
                         "Each row needs a 1.0 in exactly one diagnosis column");
             }
-            Path image = input.resolve(id + ".jpg");
+            Path image = Readers.image(input, id + ".jpg", gt.file, r.line(), "image");
             if (ImageRows.accept(b, opts, id, image, gt.file, r.line(), "image")) {
                 b.add(Sample.single(id, new ImageSource.FileImage(image), label, lesions.get(id)));
             }

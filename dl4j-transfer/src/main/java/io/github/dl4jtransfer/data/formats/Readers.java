@@ -1,7 +1,9 @@
 package io.github.dl4jtransfer.data.formats;
 
+import io.github.dl4jtransfer.data.DatasetException;
 import io.github.dl4jtransfer.data.DatasetOptions;
 
+import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 import java.util.Locale;
 import java.util.Set;
@@ -41,6 +43,20 @@ final class Readers {
     /** {@code p} relative to {@code base}, with forward slashes on every OS (ids must be portable). */
     static String relativeId(Path base, Path p) {
         return base.relativize(p).toString().replace('\\', '/');
+    }
+
+    /**
+     * The image a list row names, {@code name} resolved against {@code dir}. A name the file system cannot hold (a NUL
+     * byte from a damaged or binary file) is an error naming the list, line and column (it was an
+     * InvalidPathException naming nothing).
+     */
+    static Path image(Path dir, String name, Path listFile, int line, String column) {
+        try {
+            return dir.resolve(name);
+        } catch (InvalidPathException e) {
+            throw DatasetException.at(listFile, line, column, "'" + name.replace("\0", "\\0")
+                    + "' is not a usable file name (" + e.getReason() + ")", "Fix the row; is the file damaged, or not text?");
+        }
     }
 
     static String stem(Path p) {
