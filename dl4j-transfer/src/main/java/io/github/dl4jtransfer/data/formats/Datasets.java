@@ -67,6 +67,13 @@ public final class Datasets {
             throw new DatasetException(path.toAbsolutePath() + ": no such file or folder; format '" + r.format()
                     + "' expects " + r.layout());
         }
-        return r.read(path, options);
+        try {
+            return r.read(path, options);
+        } catch (IllegalArgumentException e) {
+            // A task the files describe that cannot be (duplicate or blank class names from a header, a <metric> the task
+            // cannot be scored with): Task says what is wrong, not where (found by CsvManifestFuzzTest).
+            throw new DatasetException(path.toAbsolutePath() + ": " + e.getMessage() + "; check the dataset's label columns"
+                    + " and its <metric>", e);
+        }
     }
 }
