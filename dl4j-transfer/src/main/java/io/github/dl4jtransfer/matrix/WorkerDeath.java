@@ -3,6 +3,7 @@ package io.github.dl4jtransfer.matrix;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 
@@ -19,6 +20,9 @@ final class WorkerDeath {
     private static final Map<Integer, String> SIGNALS = Map.of(1, "SIGHUP", 2, "SIGINT", 6, "SIGABRT", 9, "SIGKILL",
             11, "SIGSEGV", 15, "SIGTERM");
 
+    /** How the JDK words a write refused for want of room (ENOSPC, EDQUOT, EFBIG). */
+    private static final List<String> FULL_DISK = List.of("No space left on device", "Disk quota exceeded", "File too large");
+
     private WorkerDeath() {
     }
 
@@ -32,6 +36,12 @@ final class WorkerDeath {
         if (output != null && output.contains("Could not create the Java Virtual Machine")) {
             String first = output.lines().filter(l -> !l.isBlank()).findFirst().orElse("");
             return "the worker JVM could not start (" + first.trim() + "): check <jvmArgs>, <maxHeap> and <maxOffHeap>";
+        }
+        String full = output == null ? null : output.lines().filter(l -> FULL_DISK.stream().anyMatch(l::contains)).findFirst().orElse(null);
+        if (full != null) {
+            // A write failed for want of room (a full disk, a quota, a file-size limit): say so, not "native crash?".
+            return "the worker JVM could not write a file (" + full.trim() + "): the disk is full or a quota or file-size limit "
+                    + "was reached; free space, or point <outputDirectory> / <cacheDirectory> at a volume with room, then rerun";
         }
         if (exit <= 128 || exit >= 128 + 64) {
             return "worker JVM died with exit code " + exit + " before writing a result (native crash?)";

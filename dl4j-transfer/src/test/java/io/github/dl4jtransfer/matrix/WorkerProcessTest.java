@@ -38,6 +38,11 @@ class WorkerProcessTest {
         assertTrue(WorkerDeath.reason(1, 0, 0, "Invalid maximum heap size: -Xmxlots\nError: Could not create the Java Virtual Machine.")
                 .contains("could not start (Invalid maximum heap size: -Xmxlots)"));
         assertTrue(WorkerDeath.reason(1, 0, 0, "boom").contains("exit code 1"));
+        // A write refused for want of room is named as such, not as a crash (the fault-injection IT does it for real).
+        String full = WorkerDeath.reason(1, 0, 0, "Exception in thread \"main\" java.io.UncheckedIOException: cannot write cells/x.json\n"
+                + "Caused by: java.io.IOException: File too large");
+        assertTrue(full.startsWith("the worker JVM could not write a file (Caused by: java.io.IOException: File too large): the disk is full"), full);
+        assertTrue(WorkerDeath.reason(1, 0, 0, "java.io.IOException: No space left on device").contains("disk is full"));
     }
 
     @Test
