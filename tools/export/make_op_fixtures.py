@@ -398,6 +398,23 @@ class InterpolatedPosEmbed(nn.Module):
         return self.head(x + torch.cat((self.pos_embed[:, :1], patch), dim=1))
 
 
+class MaxPoolCeil(nn.Module):
+    """GoogLeNet's and SqueezeNet's ceil-mode max pools: the partial last window (8 -> 4, not 3), with padding
+    (4 -> 3, not 2), and a 2x2/2 pool on an odd size (3 -> 2); after a 1x1 conv so the gradient passes through each."""
+
+    def __init__(self):
+        super().__init__()
+        self.conv = nn.Conv2d(3, 4, 1)
+        self.pool1 = nn.MaxPool2d(3, 2, ceil_mode=True)
+        self.pool2 = nn.MaxPool2d(3, 2, padding=1, ceil_mode=True)
+        self.pool3 = nn.MaxPool2d(2, 2, ceil_mode=True)
+
+    def forward(self, x):
+        a = self.pool1(self.conv(x))
+        b = self.pool2(a)
+        return torch.cat([a.flatten(1), b.flatten(1), self.pool3(b).flatten(1)], 1)
+
+
 CASES = {
     "gemm_bias": ("nn.Linear(8, 6) on (B, 8): a Gemm with transB=1 and the bias as input C", GemmBias, (8,), {}),
     "matmul_3d_2d": ("nn.Linear(8, 6) on (B, 5, 8): MatMul with a pre-transposed (8, 6) weight initializer "
@@ -474,6 +491,10 @@ CASES = {
     "interpolated_pos_embed": ("DINOv2's position embedding (4x4 grid) resized bicubically in the graph to a 6x6 "
                                "patch grid", InterpolatedPosEmbed, (3, 12, 12),
                                {"expect": ["Resize"], "batches": (1, 5), "grad": True}),
+    # what the torchvision sweep added
+    "maxpool_ceil": ("MaxPool2d(3, 2, ceil_mode=True) on 8x8, MaxPool2d(3, 2, 1, ceil_mode=True), MaxPool2d(2, 2, "
+                     "ceil_mode=True) on 3x3", MaxPoolCeil, (3, 8, 8),
+                     {"expect": ["MaxPool"], "batches": (1, 5), "grad": True}),
 }
 
 

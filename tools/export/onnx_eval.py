@@ -131,6 +131,17 @@ def _pool(x, at, kind):
     sh, sw = at.get("strides", [1, 1])
     pads = at.get("pads", [0, 0, 0, 0])
     fill = -np.inf if kind == "max" else 0.0
+    if at.get("ceil_mode", 0):
+        # ONNX: ceil((in + pads - k) / s) + 1 outputs, less the last if it starts past the input and the begin pad
+        if kind != "max":
+            raise NotImplementedError("AveragePool with ceil_mode")
+        pads = list(pads)
+        for a, (k, s, n) in enumerate(((kh, sh, x.shape[2]), (kw, sw, x.shape[3]))):
+            span = n + pads[a] + pads[a + 2] - k
+            out = -(-span // s) + 1
+            if (out - 1) * s >= n + pads[a]:
+                out -= 1
+            pads[a + 2] += max(0, (out - 1) * s - span)
     x = np.pad(x, ((0, 0), (0, 0), (pads[0], pads[2]), (pads[1], pads[3])), constant_values=fill)
     oh = (x.shape[2] - kh) // sh + 1
     ow = (x.shape[3] - kw) // sw + 1

@@ -44,6 +44,25 @@ final class ConvRules {
         Dim outW(Dim w) {
             return Dim.of((w.value() + pads[1] + pads[3] - dW * (kW - 1) - 1) / sW + 1);
         }
+
+        /**
+         * The same window with ceil_mode's output size as extra end padding: ceil((size + pads - extent) / stride) + 1
+         * outputs, less the last one when it would start in the end padding (ONNX's and torch's rule), so that
+         * the floor formula of a VALID pool over the padded input gives it.
+         */
+        Window ceilMode(Dim h, Dim w) {
+            long[] p = pads.clone();
+            p[2] += ceilExtra(h.value(), pads[0], pads[2], kH, sH, dH);
+            p[3] += ceilExtra(w.value(), pads[1], pads[3], kW, sW, dW);
+            return new Window(kH, kW, sH, sW, dH, dW, p);
+        }
+
+        private static long ceilExtra(long size, long begin, long end, long k, long s, long d) {
+            long span = size + begin + end - d * (k - 1) - 1;
+            long out = Math.floorDiv(span + s - 1, s) + 1;
+            if ((out - 1) * s >= size + begin) out--;
+            return Math.max(0, (out - 1) * s - span);
+        }
     }
 
     private static Window window(NodeContext c, long[] kernel, Dim[] in) {
@@ -153,9 +172,17 @@ final class ConvRules {
     private static List<Value> pool(NodeContext c, boolean max) {
         Dim[] in = c.shape(0);
         if (in.length != 4) throw new UnsupportedOpException("only 2-D pooling is supported, got rank " + in.length);
-        if (c.attrInt("ceil_mode", 0) != 0) throw new UnsupportedOpException("ceil_mode=1 is not supported");
         long[] kernel = c.attrInts("kernel_shape");
         Window w = window(c, kernel, in);
+        if (c.attrInt("ceil_mode", 0) != 0) {
+            // GoogLeNet, SqueezeNet: the partial last window as -inf end padding. An average pool would have to
+            // leave that padding out of its divisor, which libnd4j cannot do per window: refused unless it is empty.
+            Window ceil = w.ceilMode(in[2], in[3]);
+            if (!max && !Arrays.equals(ceil.pads, w.pads)) {
+                throw new UnsupportedOpException("ceil_mode=1 average pooling with a partial last window is not supported");
+            }
+            w = ceil;
+        }
         SDVariable x = c.var(0);
         long pH = w.pads[0], pW = w.pads[1];
         boolean includePad = c.attrInt("count_include_pad", 0) != 0;
