@@ -6,18 +6,28 @@ import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 
+import java.io.IOException;
 import java.io.PrintStream;
+import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
 
 /**
  * Imports one backbone and describes it: outputs and shapes, parameter groups and counts, op counts,
- * and — where reference {@code input_bN.npy} / {@code <output>_bN.npy} files lie next to the model —
- * the relative L2 error against them. Backs the plugin's {@code inspect} goal.
+ * and — where reference {@code input_bN.npy} / {@code <output>_bN.npy} files lie next to the model, for any
+ * batch size N — the relative L2 error against them, saying which batch sizes it compared. Backs the plugin's
+ * {@code inspect} goal.
  */
 public final class BackboneInspector {
+
+    /** A reference input at batch N (not SEEM's {@code gray_input_bN.npy}, which belongs to the 1-channel graph). */
+    private static final Pattern REFERENCE_INPUT = Pattern.compile("input_b([1-9][0-9]{0,5})\\.npy");
 
     private BackboneInspector() {
     }
@@ -42,21 +52,41 @@ public final class BackboneInspector {
         }
         double worst = 0;
         if (referenceDir == null) return worst;
-        for (int batch : new int[]{1, 2, 4, 8}) {
+        List<Integer> batches = referenceBatches(referenceDir);
+        if (batches.isEmpty()) {
+            out.printf("  no references (input_bN.npy) in %s: nothing compared%n", referenceDir);
+            return worst;
+        }
+        out.printf("  comparing with the references in %s at batch %s%n", referenceDir,
+                batches.stream().map(String::valueOf).collect(Collectors.joining(", ")));
+        for (int batch : batches) {
             Path input = referenceDir.resolve("input_b" + batch + ".npy");
-            if (!Files.exists(input)) continue;
             long t0 = System.nanoTime();
             Map<String, INDArray> res = b.forward(Npy.read(input));
             double ms = (System.nanoTime() - t0) / 1e6;
             for (String o : b.outputNames()) {
                 Path ref = referenceDir.resolve(o + "_b" + batch + ".npy");
-                if (!Files.exists(ref)) continue;
+                if (!Files.exists(ref)) {
+                    out.printf("  batch %d %-10s no reference (%s)%n", batch, o, ref.getFileName());
+                    continue;
+                }
                 double err = relativeL2(res.get(o), Npy.read(ref));
                 worst = Math.max(worst, err);
                 out.printf("  batch %d %-10s relative L2 %.3e (forward %.0f ms)%n", batch, o, err, ms);
             }
         }
         return worst;
+    }
+
+    /** The batch sizes N of the {@code input_bN.npy} files in {@code dir}, ascending. */
+    static List<Integer> referenceBatches(Path dir) {
+        if (!Files.isDirectory(dir)) return List.of();
+        try (Stream<Path> files = Files.list(dir)) {
+            return files.map(p -> REFERENCE_INPUT.matcher(p.getFileName().toString()))
+                    .filter(Matcher::matches).map(m -> Integer.parseInt(m.group(1))).sorted().toList();
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot list the references in " + dir, e);
+        }
     }
 
     /**

@@ -33,7 +33,7 @@ public final class BackboneLoader {
             throw new IllegalArgumentException("no sidecar " + sidecarFile + " next to " + onnx
                     + "; export with tools/export/export.py, which writes both, or call load(onnx, sidecar)");
         }
-        return load(onnx, Sidecar.read(sidecarFile));
+        return load(onnx, Sidecar.read(sidecarFile), sidecarFile);
     }
 
     /**
@@ -51,7 +51,7 @@ public final class BackboneLoader {
                     + "; the 1-channel variant is named in it (study.grayscale)");
         }
         Sidecar sidecar = Sidecar.read(sidecarFile).forGrayscaleVariant();
-        return load(onnx.resolveSibling(sidecar.grayscale().file()), sidecar);
+        return load(onnx.resolveSibling(sidecar.grayscale().file()), sidecar, sidecarFile);
     }
 
     /** Whether the sidecar next to {@code onnx} names a 1-channel variant ({@link #loadGrayscale(Path)}). */
@@ -60,8 +60,16 @@ public final class BackboneLoader {
         return Files.isRegularFile(sidecarFile) && Sidecar.read(sidecarFile).grayscale() != null;
     }
 
-    /** Loads an ONNX file; {@code sidecar} may be null for a plain graph (then inputs must be static but for the batch). */
+    /**
+     * Loads an ONNX file; {@code sidecar} may be null for a plain graph (then inputs must be static but for the batch).
+     * A sidecar must fit the graph: its input name and image size, and every output it names.
+     */
     public static Backbone load(Path onnx, Sidecar sidecar) {
+        return load(onnx, sidecar, Sidecar.besides(onnx));
+    }
+
+    /** {@link #load(Path, Sidecar)}, naming {@code sidecarFile} when the sidecar does not fit the graph. */
+    private static Backbone load(Path onnx, Sidecar sidecar, Path sidecarFile) {
         long start = System.nanoTime();
         String name = onnx.getFileName().toString();
         if (name.endsWith(".pb")) {
@@ -69,6 +77,7 @@ public final class BackboneLoader {
                     + "(tf2onnx) and load the .onnx file", onnx.toString(), null);
         }
         ParsedModel parsed = parse(onnx);
+        if (sidecar != null) SidecarCheck.againstGraph(sidecar, sidecarFile, parsed.model().getGraph(), onnx);
         Map<String, long[]> staticShapes = new HashMap<>();
         if (sidecar != null && sidecar.inputShape() != null) staticShapes.put(sidecar.inputName(), sidecar.inputShape());
         TranslatedGraph graph = new OnnxGraphTranslator(parsed.model(), onnx).translate(staticShapes);

@@ -41,17 +41,21 @@ public record Sidecar(String family, String name, String variant, String inputNa
             .setPropertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE)
             .configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false);
 
+    /**
+     * Reads and checks a sidecar: {@code input_name}, {@code image_size}, {@code outputs}, {@code mean}, {@code std}
+     * and {@code interpolation} must be there and consistent (nothing is defaulted), else the error names the field
+     * and the file. {@link BackboneLoader} checks it against the graph as well.
+     */
     public static Sidecar read(Path file) {
+        Sidecar s;
         try {
-            Sidecar s = JSON.readValue(file.toFile(), Sidecar.class);
-            if (s.inputName() == null) {
-                throw new IllegalArgumentException("sidecar " + file + " has no 'input_name'; regenerate it with tools/export/export.py");
-            }
-            return s;
+            s = JSON.readValue(file.toFile(), Sidecar.class);
         } catch (IOException e) {
             throw new IllegalArgumentException("cannot read backbone sidecar " + file + ": " + e.getMessage()
                     + " (expected the JSON written by tools/export/export.py)", e);
         }
+        SidecarCheck.fields(s, file);
+        return s;
     }
 
     /** The sidecar next to an ONNX file: {@code model.json} for {@code model.onnx}. */
@@ -130,8 +134,8 @@ public record Sidecar(String family, String name, String variant, String inputNa
 
     /**
      * What the backbone expects of an image: {@code resize}, {@code crop} (or the image size's H, W when
-     * they are not square), {@code mean}, {@code std} (ImageNet's when absent; the first value of each for a
-     * 1-channel input), {@code interpolation}. A sidecar without an image input (the DeiT tail takes tokens)
+     * they are not square), {@code mean}, {@code std} (the first value of each for a 1-channel input),
+     * {@code interpolation}; {@link #read} has checked that they are there. A sidecar without an image input (the DeiT tail takes tokens)
      * has none and is an error.
      *
      * <p>The mapping lives here, not in {@code data.image}, so that the data packages never depend on
@@ -149,8 +153,12 @@ public record Sidecar(String family, String name, String variant, String inputNa
             throw new IllegalArgumentException("sidecar of " + name + ": crop " + crop + " disagrees with image_size "
                     + Arrays.toString(size) + "; re-export it");
         }
-        double[] m = mean != null ? mean : Preprocessing.imagenetMean();
-        double[] s = std != null ? std : Preprocessing.imagenetStd();
+        if (mean == null || std == null || interpolation == null) {
+            throw new IllegalArgumentException("sidecar of " + name + " has no " + (mean == null ? "'mean'" : std == null
+                    ? "'std'" : "'interpolation'") + "; nothing is assumed in its place (re-export it)");
+        }
+        double[] m = mean;
+        double[] s = std;
         if (c == 1 && m.length == 3 && s.length == 3) {
             m = new double[]{m[0]};
             s = new double[]{s[0]};
