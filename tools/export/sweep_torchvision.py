@@ -4,6 +4,7 @@
     /usr/bin/python3 tools/export/sweep_torchvision.py --list
     /usr/bin/python3 tools/export/sweep_torchvision.py [--out DIR] [BUILDER ...]     full size (default: all)
     /usr/bin/python3 tools/export/sweep_torchvision.py --tiny [--out DIR] [NAME ...]  the committed tiny variants
+    /usr/bin/python3 tools/export/sweep_torchvision.py --table [--out DIR]            docs/import.md's table
 
 Full size: ``torchvision.models.get_model_builder(name)(weights=None)``, seeded random weights (below), exported by
 ``torch.onnx.export`` at opset 17 with a dynamic batch and torch's default (EVAL: BatchNorm folded into the convs)
@@ -476,11 +477,54 @@ def tiny(names, out_root):
         assert total < 800 * 1024, f"{name}: {total} bytes; keep committed fixtures small"
 
 
+def table(out_root):
+    """docs/import.md's table: index.json (what was exported), sweep.json (ops, floor) and import.json, which
+    TorchvisionSweepTest writes next to each export (status, import time, relative L2 per output and batch)."""
+    with open(os.path.join(out_root, "index.json")) as f:
+        index = json.load(f)
+    rows, families = [], collections.OrderedDict()
+    print("| model | input | parameters | ONNX nodes → SameDiff ops | rel-L2 batch 1 | rel-L2 batch 5 | torch f32 vs f64 | import |")
+    print("|---|---|---|---|---|---|---|---|")
+    for name in sorted(index, key=lambda n: (family_of(n)[0], n)):
+        e = index[name]
+        if e["status"] != "exported":
+            print(f"| {name} | | {e.get('parameters', 0) / 1e6:.1f} M | not exported | | | | {e['status']}: {e['why'][:90]} |"
+                  if e.get("parameters") else f"| {name} | | | not exported | | | | {e['status']}: {e['why'][:90]} |")
+            continue
+        d = os.path.join(out_root, name)
+        with open(os.path.join(d, "sweep.json")) as f:
+            info = json.load(f)
+        families.setdefault(family_of(name)[0], collections.Counter()).update(info["op_types"].keys())
+        imp = None
+        if os.path.exists(os.path.join(d, "import.json")):
+            with open(os.path.join(d, "import.json")) as f:
+                imp = json.load(f)
+        size = f"{info['image_size'][1]}"
+        params = f"{info['parameters'] / 1e6:.1f} M"
+        floor = max(info["noise_floor"].values())
+        if imp is None:
+            print(f"| {name} | {size} | {params} | {info['onnx_nodes']} → | | | {floor:.1e} | not run |")
+        elif imp["status"] != "ok":
+            print(f"| {name} | {size} | {params} | {info['onnx_nodes']} → | | | {floor:.1e} | **fails**: {imp['error'][:120]} |")
+        else:
+            err = imp["rel_l2"]
+            b1 = max(v for k, v in err.items() if k.endswith("@1"))
+            b5 = max(v for k, v in err.items() if k.endswith("@5"))
+            print(f"| {name} | {size} | {params} | {info['onnx_nodes']} → {imp['samediff_ops']} | {b1:.1e} | {b5:.1e} | "
+                  f"{floor:.1e} | {imp['import_ms'] / 1000:.1f} s |")
+    print()
+    print("| family | ONNX op types |")
+    print("|---|---|")
+    for fam, ops in families.items():
+        print(f"| {fam} | {', '.join(sorted(ops))} |")
+
+
 def main(argv=None):
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--tiny", action="store_true", help="the committed tiny variants instead of the full builders")
     ap.add_argument("--out", help="output root")
     ap.add_argument("--list", action="store_true")
+    ap.add_argument("--table", action="store_true", help="print docs/import.md's table from DIR's results")
     ap.add_argument("names", nargs="*")
     args = ap.parse_args(argv)
     torch.set_num_threads(int(os.environ.get("SWEEP_THREADS", "1")))
@@ -489,6 +533,9 @@ def main(argv=None):
     if args.list:
         for b in all_builders:
             print(b)
+        return 0
+    if args.table:
+        table(os.path.abspath(args.out or DEFAULT_FULL_OUT))
         return 0
     if args.tiny:
         names = args.names or list(TINY)
