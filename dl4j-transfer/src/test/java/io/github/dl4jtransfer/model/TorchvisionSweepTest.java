@@ -20,7 +20,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
  * docs/import.md's table is written.
  * <pre>/usr/bin/python3 tools/export/sweep_torchvision.py && mvn -Pslow test -pl dl4j-transfer -Dtest=TorchvisionSweepTest</pre>
  * {@code -Dtransfer.torchvisionSweep=/absolute/dir} reads the exports elsewhere; {@code -Dtransfer.sweepModels=a,b}
- * checks only those.
+ * checks only those, in that order.
  */
 @Tag("slow")
 class TorchvisionSweepTest {
@@ -32,8 +32,8 @@ class TorchvisionSweepTest {
     @TestFactory
     List<DynamicTest> everyExportedBuilderImportsAndMatchesTorch() {
         List<String> only = List.of(System.getProperty("transfer.sweepModels", "").split(","));
-        List<Path> dirs = TorchvisionExports.dirs(exportsDir()).stream()
-                .filter(d -> only.equals(List.of("")) || only.contains(d.getFileName().toString())).toList();
+        List<Path> dirs = only.equals(List.of("")) ? TorchvisionExports.dirs(exportsDir())
+                : only.stream().map(exportsDir()::resolve).toList();   // in the order given
         assertFalse(dirs.isEmpty(), "no exports under " + exportsDir().toAbsolutePath());
         return dirs.stream().map(dir -> DynamicTest.dynamicTest(dir.getFileName().toString(), () -> {
             Path record = dir.resolve("import.json");
