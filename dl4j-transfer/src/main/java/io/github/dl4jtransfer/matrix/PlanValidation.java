@@ -86,6 +86,7 @@ final class PlanValidation {
             Path sidecar = Sidecar.besides(onnx);
             require(Files.isRegularFile(sidecar), "<models><model><onnx>", "no sidecar " + sidecar + " next to " + onnx + " (model '" + m.name() + "')",
                     "tools/export/export.py writes both files, keep them together");
+            readable(sidecar, "<models><model><onnx>", " (model '" + m.name() + "')");
             require(names.add(m.name()), "<models><model><name>", "'" + m.name() + "' appears twice", UNIQUE);
             out.add(new ModelSpec(m.name(), onnx));
         }
@@ -195,12 +196,22 @@ final class PlanValidation {
         return List.copyOf(out);
     }
 
+    /** A sidecar that lacks a field fails the plan, before any cell runs (the graph checks come when a cell loads it). */
+    private static void readable(Path sidecar, String element, String which) {
+        try {
+            Sidecar.read(sidecar);
+        } catch (IllegalArgumentException e) {
+            throw new ConfigException(element, e.getMessage() + which, "");
+        }
+    }
+
     private static Path deitTail(Path given, List<String> scenarios) {
         if (given != null) {
             Path tail = absolute(given);
             require(Files.isRegularFile(tail), "<deitTail>", tail + " does not exist", EXPORT + " --family deit-tail");
             require(Files.isRegularFile(Sidecar.besides(tail)), "<deitTail>", "no sidecar " + Sidecar.besides(tail) + " next to " + tail,
                     "tools/export/export.py writes both files, keep them together");
+            readable(Sidecar.besides(tail), "<deitTail>", "");
             return tail;
         }
         List<String> deit = scenarios.stream().filter(s -> Scenario.parse(s).head() == HeadKind.DEIT).toList();

@@ -54,6 +54,9 @@ class InvalidConfigurationTest {
         c.add(new Case("onnx without its sidecar", "<models><model><onnx>: no sidecar",
                 (m, d) -> m.setModels(List.of(new ModelElement("lone", lone(d).toFile()))),
                 (b, d) -> b.addModel("lone", lone(d))));
+        c.add(new Case("model whose sidecar has no mean", "<models><model><onnx>: sidecar ",
+                (m, d) -> m.setModels(List.of(new ModelElement("nomean", withoutMean(d).toFile()))),
+                (b, d) -> b.addModel("nomean", withoutMean(d))));
         c.add(new Case("model named twice", "<models><model><name>: 'deit-b16' appears twice; names must be unique",
                 (m, d) -> m.setModels(List.of(new ModelElement("deit-b16", DEIT.toFile()), new ModelElement("deit-b16", DEIT.toFile()))),
                 (b, d) -> b.addModel("deit-b16", DEIT).addModel("deit-b16", DEIT)));
@@ -159,6 +162,20 @@ class InvalidConfigurationTest {
         OverrideElement o = new OverrideElement();
         for (int i = 0; i < kv.length; i += 2) o.put(kv[i], kv[i + 1]);
         return o;
+    }
+
+    /** The tiny DeiT with a sidecar that has no "mean": the plan names the field and the file. */
+    private static Path withoutMean(Path d) {
+        try {
+            Path f = d.resolve("nomean/model.onnx");
+            Files.createDirectories(f.getParent());
+            Files.copy(DEIT, f, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+            String json = Files.readString(DEIT.resolveSibling("model.json")).replaceFirst("\"mean\"", "\"mean_removed\"");
+            Files.writeString(f.resolveSibling("model.json"), json);
+            return f;
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
     }
 
     /** An ONNX file with no model.json beside it. */
