@@ -135,8 +135,8 @@ public record Sidecar(String family, String name, String variant, String inputNa
     /**
      * What the backbone expects of an image: {@code resize}, {@code crop} (or the image size's H, W when
      * they are not square), {@code mean}, {@code std} (the first value of each for a 1-channel input),
-     * {@code interpolation}; {@link #read} has checked that they are there. A sidecar without an image input (the DeiT tail takes tokens)
-     * has none and is an error.
+     * {@code interpolation}; {@link #read} has checked that they are there. A sidecar without an image input
+     * (the DeiT tail takes tokens) has none and is an error.
      *
      * <p>The mapping lives here, not in {@code data.image}, so that the data packages never depend on
      * {@code model}: a backbone carries its preprocessing ({@link Backbone#preprocessing()}), and
