@@ -8,7 +8,7 @@
 
 Full size: ``torchvision.models.get_model_builder(name)(weights=None)``, seeded random weights (below), exported by
 ``torch.onnx.export`` at opset 17 with a dynamic batch and torch's default (EVAL: BatchNorm folded into the convs)
-into ``DIR/<builder>/`` (default ``target/torchvision-sweep``; about 20 GB for all of them, not committed). Tiny:
+into ``DIR/<builder>/`` (default ``target/torchvision-sweep``; about 16 GB, not committed). Tiny:
 the same model classes built through their constructors' own knobs (width and depth multipliers, block lists,
 channel counts, the block factories GoogLeNet and Inception v3 take) so that the everyday test suite holds every op
 pattern the sweep meets, in ``dl4j-transfer/src/test/resources/fixtures/torchvision/<name>/`` (a few hundred KB).
