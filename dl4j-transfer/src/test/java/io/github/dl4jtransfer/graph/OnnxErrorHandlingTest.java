@@ -60,8 +60,10 @@ class OnnxErrorHandlingTest {
     void unsupportedAttributeFormIsNamedToo() throws Exception {
         Onnx.GraphProto g = Onnx.GraphProto.newBuilder().setName("g")
                 .addInput(tensorInfo("x", "batch", 3, 8, 8))
-                .addNode(Onnx.NodeProto.newBuilder().setOpType("MaxPool").setName("pool").addInput("x").addOutput("y")
-                        .addAttribute(Onnx.AttributeProto.newBuilder().setName("kernel_shape").addInts(2).addInts(2).setType(Onnx.AttributeProto.AttributeType.INTS))
+                // ceil-mode max pooling is supported (GoogLeNet); an average pool whose last window is partial is not
+                .addNode(Onnx.NodeProto.newBuilder().setOpType("AveragePool").setName("pool").addInput("x").addOutput("y")
+                        .addAttribute(Onnx.AttributeProto.newBuilder().setName("kernel_shape").addInts(3).addInts(3).setType(Onnx.AttributeProto.AttributeType.INTS))
+                        .addAttribute(Onnx.AttributeProto.newBuilder().setName("strides").addInts(2).addInts(2).setType(Onnx.AttributeProto.AttributeType.INTS))
                         .addAttribute(Onnx.AttributeProto.newBuilder().setName("ceil_mode").setI(1).setType(Onnx.AttributeProto.AttributeType.INT)))
                 .addOutput(tensorInfo("y", "batch"))
                 .build();
