@@ -11,6 +11,7 @@ def cmdline = { ProcessHandle p ->
     try { new File("/proc/${p.pid()}/cmdline").text.replace('\u0000' as char, ' ' as char) } catch (e) { '' }
 }
 def note = { String s -> synchronized (log) { log << "${System.currentTimeMillis()} ${s}\n" } }
+def first = new File(basedir, 'target/transfer-benchmark/cells/deit-b16__ddsm__frozen-linear__s1.json')
 
 Thread t = new Thread({
     Set handled = [] as Set
@@ -21,11 +22,13 @@ Thread t = new Thread({
             def m = cmd =~ /-Dfault=(kill-worker|kill-maven)/
             if (!m.find() || !cmd.contains('plexus-classworlds') || handled.contains(maven.pid())) return
             String fault = m.group(1)
-            // the worker: a descendant running WorkerMain, alive long enough to be inside its cell's training
+            // the worker: a descendant running WorkerMain, inside the second cell (unfrozen-linear, 8 epochs): the first
+            // cell's result was written by this build at least a second ago
             def worker = maven.descendants().find { cmdline(it).contains('WorkerMain') }
             if (worker == null) return
-            def started = worker.info().startInstant().orElse(null)
-            if (started == null || java.time.Duration.between(started, java.time.Instant.now()).toMillis() < 8000) return
+            long buildStart = maven.info().startInstant().map { it.toEpochMilli() }.orElse(Long.MAX_VALUE)
+            long firstDone = first.lastModified()
+            if (firstDone < buildStart || System.currentTimeMillis() - firstDone < 1000) return
             handled << maven.pid()
             if (fault == 'kill-worker') {
                 worker.destroyForcibly()
