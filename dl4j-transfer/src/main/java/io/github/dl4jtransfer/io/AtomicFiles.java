@@ -113,4 +113,17 @@ public final class AtomicFiles {
             Files.move(source, target, options);
         }
     }
+
+    /**
+     * Deletes {@code path} and everything under it, best effort: what cannot be deleted stays (a scratch or temporary
+     * folder left behind is harmless to the callers, which never read one back).
+     */
+    public static void deleteTreeQuietly(Path path) {
+        if (path == null || !Files.exists(path)) return;
+        try (java.util.stream.Stream<Path> s = Files.walk(path)) {
+            for (Path p : s.sorted(java.util.Comparator.reverseOrder()).toList()) Files.deleteIfExists(p);
+        } catch (IOException | java.io.UncheckedIOException e) {
+            // best effort, see above
+        }
+    }
 }

@@ -177,14 +177,7 @@ final class Charts {
         }
         JFreeChart chart = ChartFactory.createXYLineChart(dataset + " — validation " + metric + " per epoch", "epoch",
                 "validation " + metric, data, PlotOrientation.VERTICAL, true, false, false);
-        style(chart);
-        XYPlot plot = chart.getXYPlot();
-        XYLineAndShapeRenderer renderer = new XYLineAndShapeRenderer(true, true);
-        for (int i = 0; i < data.getSeriesCount(); i++) {
-            renderer.setSeriesPaint(i, PALETTE[i % PALETTE.length]);
-            renderer.setSeriesStroke(i, new BasicStroke(2f));
-        }
-        plot.setRenderer(renderer);
+        XYPlot plot = styledLines(chart, data.getSeriesCount());
         ((NumberAxis) plot.getDomainAxis()).setStandardTickUnits(NumberAxis.createIntegerTickUnits());
         ((NumberAxis) plot.getRangeAxis()).setAutoRangeIncludesZero(false);
         return toSvg(chart, WIDTH, 420, idPrefix);
@@ -203,14 +196,7 @@ final class Charts {
         }
         JFreeChart chart = ChartFactory.createXYLineChart(dataset + " — test " + metric + " by training-set share", "share of the training set",
                 "test " + metric, data, PlotOrientation.VERTICAL, true, false, false);
-        style(chart);
-        XYPlot plot = chart.getXYPlot();
-        XYLineAndShapeRenderer renderer = new XYLineAndShapeRenderer(true, true);
-        for (int i = 0; i < data.getSeriesCount(); i++) {
-            renderer.setSeriesPaint(i, PALETTE[i % PALETTE.length]);
-            renderer.setSeriesStroke(i, new BasicStroke(2f));
-        }
-        plot.setRenderer(renderer);
+        XYPlot plot = styledLines(chart, data.getSeriesCount());
         LogAxis x = new LogAxis("share of the training set (log scale)");
         x.setBase(10);
         x.setNumberFormatOverride(new DecimalFormat("0.###%"));
@@ -218,6 +204,19 @@ final class Charts {
         plot.setDomainAxis(x);
         ((NumberAxis) plot.getRangeAxis()).setAutoRangeIncludesZero(false);
         return toSvg(chart, WIDTH, 420, idPrefix);
+    }
+
+    /** A line chart in the report's style: a palette colour and a 2 px line with markers per series. */
+    private static XYPlot styledLines(JFreeChart chart, int series) {
+        style(chart);
+        XYPlot plot = chart.getXYPlot();
+        XYLineAndShapeRenderer renderer = new XYLineAndShapeRenderer(true, true);
+        for (int i = 0; i < series; i++) {
+            renderer.setSeriesPaint(i, PALETTE[i % PALETTE.length]);
+            renderer.setSeriesStroke(i, new BasicStroke(2f));
+        }
+        plot.setRenderer(renderer);
+        return plot;
     }
 
     private static void style(JFreeChart chart) {

@@ -18,10 +18,8 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
-import java.util.stream.Stream;
 
 /**
  * Frozen-backbone outputs on disk, so that a frozen backbone runs once per image however many scenarios,
@@ -132,7 +130,7 @@ public final class FeatureCache {
                 return read(entry, key.withTokens(), true, start);
             } catch (RuntimeException e) {
                 // A damaged entry (disk full, manual edits) is recomputed rather than trusted.
-                deleteQuietly(entry);
+                AtomicFiles.deleteTreeQuietly(entry);
             }
         }
         Entry computed = compute(backbone, source, key.withTokens(), start);
@@ -175,7 +173,7 @@ public final class FeatureCache {
             try {
                 AtomicFiles.move(tmp, entry);
             } catch (java.nio.file.FileAlreadyExistsException | java.nio.file.DirectoryNotEmptyException ex) {
-                deleteQuietly(tmp); // another worker wrote the same entry first: identical by construction
+                AtomicFiles.deleteTreeQuietly(tmp); // another worker wrote the same entry first: identical by construction
             }
         } catch (IOException ex) {
             throw new UncheckedIOException("cannot write feature cache entry in " + dir
@@ -201,14 +199,5 @@ public final class FeatureCache {
     /** An output's array file in an entry: {@code features.npy}, {@code tokens.npy}. */
     private static String file(BackboneOutput output) {
         return output.key() + ".npy";
-    }
-
-    private static void deleteQuietly(Path p) {
-        if (!Files.exists(p)) return;
-        try (Stream<Path> s = Files.walk(p)) {
-            for (Path q : s.sorted(Comparator.reverseOrder()).toList()) Files.deleteIfExists(q);
-        } catch (IOException ignored) {
-            // best effort: a leftover temp folder is harmless, its name never matches a key
-        }
     }
 }

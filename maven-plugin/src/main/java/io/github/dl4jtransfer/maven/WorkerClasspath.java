@@ -19,6 +19,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Function;
 
 /**
  * The forked worker's classpath: this plugin's own runtime artifacts (dl4j-transfer and its dependencies,
@@ -55,22 +56,11 @@ final class WorkerClasspath {
         CollectRequest collect = new CollectRequest();
         collect.addDependency(new Dependency(new DefaultArtifact("org.nd4j", CUDA_ARTIFACT, "", "jar", nd4jVersion), JavaScopes.RUNTIME));
         collect.addDependency(new Dependency(new DefaultArtifact("org.nd4j", CUDA_ARTIFACT, cudaClassifier, "jar", nd4jVersion), JavaScopes.RUNTIME));
-        collect.setRepositories(repositories);
-        List<ArtifactResult> resolved;
-        try {
-            resolved = repoSystem.resolveDependencies(session, new DependencyRequest(collect, null)).getArtifactResults();
-        } catch (DependencyResolutionException e) {
-            throw new MojoFailureException("<backend>cuda</backend>: cannot resolve org.nd4j:" + CUDA_ARTIFACT + ":" + nd4jVersion
-                    + " (classifier " + cudaClassifier + ") and its dependencies: " + e.getMessage()
-                    + ". Run once online (or install them into the local repository), fix <cudaClassifier>, "
-                    + "or use <backend>cpu</backend>.", e);
-        }
-        for (ArtifactResult r : resolved) {
-            org.eclipse.aether.artifact.Artifact a = r.getArtifact();
-            if (a == null || a.getFile() == null) continue;
-            byKey.putIfAbsent(key(a.getGroupId(), a.getArtifactId(), a.getClassifier()), a.getFile());
-        }
-        return join(new ArrayList<>(byKey.values()));
+        return join(resolveAfter(byKey, collect, repoSystem, session, repositories, e -> new MojoFailureException(
+                "<backend>cuda</backend>: cannot resolve org.nd4j:" + CUDA_ARTIFACT + ":" + nd4jVersion
+                        + " (classifier " + cudaClassifier + ") and its dependencies: " + e.getMessage()
+                        + ". Run once online (or install them into the local repository), fix <cudaClassifier>, "
+                        + "or use <backend>cpu</backend>.", e)));
     }
 
     /**
@@ -98,21 +88,33 @@ final class WorkerClasspath {
             collect.addManagedDependency(new Dependency(new DefaultArtifact("com.fasterxml.jackson.module", "jackson-module-scala_2.12",
                     "jar", jackson), JavaScopes.RUNTIME));
         }
+        return join(resolveAfter(byKey, collect, repoSystem, session, repositories, e -> new MojoFailureException(
+                "<executor>spark</executor>: cannot resolve " + SparkRuntime.coordinates() + " and its dependencies: " + e.getMessage()
+                        + ". Run once online (or install them into the local repository), or use <executor>local</executor>.", e)));
+    }
+
+    /**
+     * Resolves {@code collect} from {@code repositories} and appends what it brings after the jars already in
+     * {@code byKey} (those win: one jar per group:artifact:classifier); a failure becomes {@code failure}'s error.
+     */
+    private static List<File> resolveAfter(Map<String, File> byKey, CollectRequest collect, RepositorySystem repoSystem,
+                                           RepositorySystemSession session, List<RemoteRepository> repositories,
+                                           Function<DependencyResolutionException, MojoFailureException> failure)
+            throws MojoFailureException {
         collect.setRepositories(repositories);
         List<ArtifactResult> resolved;
         try {
             resolved = repoSystem.resolveDependencies(session, new DependencyRequest(collect, null)).getArtifactResults();
         } catch (DependencyResolutionException e) {
-            throw new MojoFailureException("<executor>spark</executor>: cannot resolve " + SparkRuntime.coordinates()
-                    + " and its dependencies: " + e.getMessage() + ". Run once online (or install them into the local repository), "
-                    + "or use <executor>local</executor>.", e);
+            throw failure.apply(e);
         }
+        Map<String, File> out = new LinkedHashMap<>(byKey);
         for (ArtifactResult r : resolved) {
             org.eclipse.aether.artifact.Artifact a = r.getArtifact();
             if (a == null || a.getFile() == null) continue;
-            byKey.putIfAbsent(key(a.getGroupId(), a.getArtifactId(), a.getClassifier()), a.getFile());
+            out.putIfAbsent(key(a.getGroupId(), a.getArtifactId(), a.getClassifier()), a.getFile());
         }
-        return join(new ArrayList<>(byKey.values()));
+        return new ArrayList<>(out.values());
     }
 
     private static String key(String g, String a, String c) {

@@ -1,5 +1,6 @@
 package io.github.dl4jtransfer.matrix.spark;
 
+import io.github.dl4jtransfer.io.AtomicFiles;
 import io.github.dl4jtransfer.io.Json;
 import io.github.dl4jtransfer.matrix.BenchmarkPlan;
 import io.github.dl4jtransfer.matrix.CellKey;
@@ -21,7 +22,6 @@ import java.net.InetAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -116,7 +116,7 @@ final class GroupTask extends AbstractFunction1<Iterator<SparkExecutor.Group>, L
         } catch (IOException e) {
             throw new UncheckedIOException("Spark task on " + where + ": " + e.getMessage(), e);
         } finally {
-            deleteQuietly(scratch);
+            AtomicFiles.deleteTreeQuietly(scratch);
         }
     }
 
@@ -139,7 +139,7 @@ final class GroupTask extends AbstractFunction1<Iterator<SparkExecutor.Group>, L
                     continue;
                 }
                 if (ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false)) continue;
-                deleteQuietly(d);
+                AtomicFiles.deleteTreeQuietly(d);
             }
         } catch (IOException | UncheckedIOException e) {
             // the temp folder cannot be listed: nothing to clean
@@ -195,12 +195,4 @@ final class GroupTask extends AbstractFunction1<Iterator<SparkExecutor.Group>, L
         }
     }
 
-    private static void deleteQuietly(Path dir) {
-        if (dir == null) return;
-        try (Stream<Path> s = Files.walk(dir)) {
-            for (Path p : s.sorted(Comparator.reverseOrder()).toList()) Files.deleteIfExists(p);
-        } catch (IOException | UncheckedIOException e) {
-            // a scratch folder left in the temp directory; nothing reads it
-        }
-    }
 }

@@ -1,6 +1,7 @@
 package io.github.dl4jtransfer.matrix.spark;
 
 import io.github.dl4jtransfer.config.ConfigException;
+import io.github.dl4jtransfer.io.AtomicFiles;
 import io.github.dl4jtransfer.io.Json;
 import io.github.dl4jtransfer.matrix.BenchmarkPlan;
 import io.github.dl4jtransfer.matrix.CellExecutor;
@@ -30,7 +31,6 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Comparator;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
@@ -42,7 +42,6 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
-import java.util.stream.Stream;
 
 /**
  * Runs a matrix on an Apache Spark cluster, Spark being the scheduler (task placement, retries), not a data-parallel
@@ -323,14 +322,8 @@ public final class SparkExecutor implements CellExecutor, AutoCloseable {
             sc.stop();
             sc = null;
         }
-        if (staging != null) {
-            try (Stream<Path> s = Files.walk(staging)) {
-                for (Path p : s.sorted(Comparator.reverseOrder()).toList()) Files.deleteIfExists(p);
-            } catch (IOException | UncheckedIOException e) {
-                // packed copies left in the temp folder; nothing reads them
-            }
-            staging = null;
-        }
+        AtomicFiles.deleteTreeQuietly(staging); // packed copies of the models; nothing reads them after the job
+        staging = null;
     }
 
     /** Driver-side progress: which executor took a group's task, and failed attempts that Spark retries. */

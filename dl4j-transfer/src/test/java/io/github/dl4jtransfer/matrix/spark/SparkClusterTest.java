@@ -329,10 +329,8 @@ class SparkClusterTest {
     @Test
     @Order(4)
     void shippedJarsRunTasksAndWorkersOnNodesWithoutTheLibrary(@TempDir Path out) throws Exception {
-        Path classes = Path.of(SparkExecutor.class.getProtectionDomain().getCodeSource().getLocation().toURI());
-        Path appJar = SparkDriverMainTest.jar(classes, tmp.resolve("dl4j-transfer-shipped.jar"));
-        String dependencies = Arrays.stream(System.getProperty("java.class.path").split(java.io.File.pathSeparator))
-                .filter(p -> !Path.of(p).equals(classes) && !p.endsWith("test-classes")).collect(java.util.stream.Collectors.joining(java.io.File.pathSeparator));
+        Path appJar = SparkDriverMainTest.jar(SparkDriverMainTest.libraryClasses(), tmp.resolve("dl4j-transfer-shipped.jar"));
+        String dependencies = SparkDriverMainTest.dependenciesOnly();
         Map<String, String> conf = new TreeMap<>(cluster().conf());
         conf.put("spark.executor.extraClassPath", dependencies);
         conf.put("spark.cores.max", "1");

@@ -53,11 +53,10 @@ class SparkDriverMainTest {
                 .optTrainer(TrainerConfig.builder().optEpochs(1).optWarmupEpochs(0).optBatchSize(16).optLearningRate(1e-3).build())
                 .build();
         Path planFile = PlanFiles.write(plan, dir.resolve("plan.json"));
-        Path classes = Path.of(SparkDriverMain.class.getProtectionDomain().getCodeSource().getLocation().toURI());
+        Path classes = libraryClasses();
         Path appJar = jar(classes, dir.resolve("dl4j-transfer.jar"));
         // The JVM's classpath: the dependencies (Spark among them), not this library's classes nor the tests'.
-        String classpath = Arrays.stream(System.getProperty("java.class.path").split(File.pathSeparator))
-                .filter(p -> !Path.of(p).equals(classes) && !p.endsWith("test-classes")).collect(Collectors.joining(File.pathSeparator));
+        String classpath = dependenciesOnly();
         assertEquals(System.getProperty("java.class.path").split(File.pathSeparator).length - 2, classpath.split(File.pathSeparator).length,
                 "the library's and the tests' classes are off the JVM's classpath");
 
@@ -172,6 +171,18 @@ class SparkDriverMainTest {
     private static String tail(String s) {
         List<String> lines = s.lines().toList();
         return String.join("\n", lines.subList(Math.max(0, lines.size() - 40), lines.size()));
+    }
+
+    /** Where this library's classes are (target/classes). */
+    static Path libraryClasses() throws URISyntaxException {
+        return Path.of(SparkDriverMain.class.getProtectionDomain().getCodeSource().getLocation().toURI());
+    }
+
+    /** This test JVM's classpath without the library's and the tests' classes: the dependencies, Spark among them. */
+    static String dependenciesOnly() throws URISyntaxException {
+        Path classes = libraryClasses();
+        return Arrays.stream(System.getProperty("java.class.path").split(File.pathSeparator))
+                .filter(p -> !Path.of(p).equals(classes) && !p.endsWith("test-classes")).collect(Collectors.joining(File.pathSeparator));
     }
 
     /** This library's classes as a jar, as an application jar is. */

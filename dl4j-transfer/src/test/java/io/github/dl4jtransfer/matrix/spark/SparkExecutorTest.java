@@ -63,9 +63,15 @@ class SparkExecutorTest {
     }
 
     static ForkedExecutor worker() {
+        return worker(List.of());
+    }
+
+    /** The tests' worker JVM on this test's classpath, with {@code extraArgs} after the usual ones. */
+    static ForkedExecutor worker(List<String> extraArgs) {
         List<String> args = new ArrayList<>(List.of("-Xmx1g", "-Dorg.bytedeco.javacpp.maxbytes=4G"));
         String memory = System.getProperty("transfer.inferenceMemory");
         if (memory != null) args.add("-Dtransfer.inferenceMemory=" + memory);
+        args.addAll(extraArgs);
         return new ForkedExecutor(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 // two task slots on a small machine: one thread per worker JVM, or they fight over the cores
                 System.getProperty("java.class.path"), args, Map.of("OMP_NUM_THREADS", "1"), 10, true);

@@ -70,15 +70,6 @@ class SparkTaskTest {
                 "spark.driver.host", "127.0.0.1", "spark.driver.bindAddress", "127.0.0.1"));
     }
 
-    private static ForkedExecutor worker(List<String> extraArgs) {
-        List<String> args = new ArrayList<>(List.of("-Xmx1g", "-Dorg.bytedeco.javacpp.maxbytes=4G"));
-        String memory = System.getProperty("transfer.inferenceMemory");
-        if (memory != null) args.add("-Dtransfer.inferenceMemory=" + memory);
-        args.addAll(extraArgs);
-        return new ForkedExecutor(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                System.getProperty("java.class.path"), args, Map.of("OMP_NUM_THREADS", "1"), 10, true);
-    }
-
     private static List<CellResult> run(SparkSettings settings, ForkedExecutor worker, BenchmarkPlan plan, List<String> log) {
         try (SparkExecutor spark = new SparkExecutor(settings, worker)) {
             return new BenchmarkRunner(spark, log::add).run(plan);
@@ -100,7 +91,7 @@ class SparkTaskTest {
         Path live = Files.createTempDirectory(tmp, GroupTask.SCRATCH_PREFIX);
         Files.writeString(live.resolve(GroupTask.OWNER), Long.toString(ProcessHandle.current().pid()));
 
-        List<CellResult> results = run(local("local[1,2]"), worker(List.of()), plan, log);
+        List<CellResult> results = run(local("local[1,2]"), SparkExecutorTest.worker(), plan, log);
 
         String all = String.join("\n", log);
         assertEquals(1, results.size());
@@ -123,7 +114,7 @@ class SparkTaskTest {
         BenchmarkPlan plan = plan(dir.resolve("out"), model);
         List<String> log = Collections.synchronizedList(new ArrayList<>());
 
-        List<CellResult> results = run(local("local[1]").withShipModels(true), worker(List.of()), plan, log);
+        List<CellResult> results = run(local("local[1]").withShipModels(true), SparkExecutorTest.worker(), plan, log);
 
         String all = String.join("\n", log);
         assertTrue(all.contains("shipping " + model.getParent() + " with the job"), all);
@@ -139,7 +130,7 @@ class SparkTaskTest {
     void cudaWorkersOnExecutorsCheckTheirGpusBeforeAnyCell(@TempDir Path dir) throws IOException {
         BenchmarkPlan plan = plan(dir.resolve("hopper"), Fixtures.tiny("deit-b16"));
         List<String> log = Collections.synchronizedList(new ArrayList<>());
-        List<CellResult> hopper = run(local("local[1]"), worker(cudaOn(dir, "NVIDIA H100 80GB HBM3", "9.0")), plan, log);
+        List<CellResult> hopper = run(local("local[1]"), SparkExecutorTest.worker(cudaOn(dir, "NVIDIA H100 80GB HBM3", "9.0")), plan, log);
         CellResult r = hopper.get(0);
         assertEquals(CellResult.Status.FAILED, r.status(), String.join("\n", log));
         assertTrue(r.error().startsWith("<backend>cuda</backend>: GPU 0 (NVIDIA H100 80GB HBM3, compute capability 9.0) has no kernels"),
@@ -147,7 +138,7 @@ class SparkTaskTest {
         assertTrue(r.history().isEmpty(), "no cell ran");
         assertTrue(String.join("\n", log).contains("without Spark GPU scheduling"), "warns that tasks share the node's GPUs: " + log);
 
-        List<CellResult> ampere = run(local("local[1]"), worker(cudaOn(dir, "NVIDIA A100-SXM4-40GB", "8.0")),
+        List<CellResult> ampere = run(local("local[1]"), SparkExecutorTest.worker(cudaOn(dir, "NVIDIA A100-SXM4-40GB", "8.0")),
                 plan(dir.resolve("ampere"), Fixtures.tiny("deit-b16")), new ArrayList<>());
         assertTrue(ampere.get(0).isDone(), "compute capability 8.0 passes the check: " + ampere.get(0).error());
     }
