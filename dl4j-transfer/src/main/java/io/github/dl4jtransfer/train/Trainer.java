@@ -139,12 +139,23 @@ public final class Trainer {
         return new Step(loss, sum, peak);
     }
 
-    /** Scales all gradients by clip / total-norm when the global L2 norm exceeds {@code clipNorm}, as torch does. */
+    /**
+     * Scales all gradients by clip / total-norm when the global L2 norm exceeds {@code clipNorm}, as torch does. Float32
+     * gradients are summed and scaled in Java loops over their memory (two native calls per tensor saved per step;
+     * the squares are summed in double).
+     */
     static void clip(Map<String, INDArray> grads, double clipNorm) {
         if (clipNorm <= 0) return;
         double sq = 0;
         for (INDArray g : grads.values()) {
-            if (g != null) {
+            if (g == null) continue;
+            java.nio.FloatBuffer b = DenseFloats.of(g);
+            if (b != null) {
+                for (int i = 0, n = b.limit(); i < n; i++) {
+                    double x = b.get(i);
+                    sq += x * x;
+                }
+            } else {
                 double norm = g.norm2Number().doubleValue();
                 sq += norm * norm;
             }
@@ -153,7 +164,16 @@ public final class Trainer {
         if (!Double.isFinite(total)) return; // the loss check reports it on the next step
         if (total > clipNorm) {
             double scale = clipNorm / (total + 1e-6);
-            for (INDArray g : grads.values()) if (g != null) g.muli(scale);
+            for (INDArray g : grads.values()) {
+                if (g == null) continue;
+                java.nio.FloatBuffer b = DenseFloats.of(g);
+                if (b == null) {
+                    g.muli(scale);
+                    continue;
+                }
+                float f = (float) scale;
+                for (int i = 0, n = b.limit(); i < n; i++) b.put(i, b.get(i) * f);
+            }
         }
     }
 
