@@ -321,6 +321,24 @@ class GroupedConv(nn.Module):
         return self.g3(torch.relu(self.g6(self.stem(x))))
 
 
+class DepthwiseTaps(nn.Module):
+    """Depthwise convolutions as SEEM's FocalNet (3x3, 5x5) and ConvNeXt (7x7) have them, imported as sums of shifted
+    taps: bias or not, stride 2, dilation 2, after a 1x1 conv so the input gradient passes through all of them."""
+
+    def __init__(self):
+        super().__init__()
+        self.stem = nn.Conv2d(3, 6, 1)
+        self.dw3 = nn.Conv2d(6, 6, 3, padding=1, groups=6)
+        self.dw5 = nn.Conv2d(6, 6, 5, stride=2, padding=2, groups=6, bias=False)
+        self.dw3d = nn.Conv2d(6, 6, 3, padding=2, dilation=2, groups=6)
+        self.dw7 = nn.Conv2d(6, 6, 7, padding=3, groups=6)
+
+    def forward(self, x):
+        x = self.dw3(self.stem(x))
+        x = self.dw5(torch.relu(x))
+        return self.dw7(self.dw3d(x))
+
+
 class ClassTokenZeros(nn.Module):
     """A CLIP ViT's class token written the usual way: torch.zeros(x.shape[0], 1, width) + class_embedding, which
     exports as ConstantOfShape of a batch-dependent shape."""
@@ -495,6 +513,9 @@ CASES = {
     "maxpool_ceil": ("MaxPool2d(3, 2, ceil_mode=True) on 8x8, MaxPool2d(3, 2, 1, ceil_mode=True), MaxPool2d(2, 2, "
                      "ceil_mode=True) on 3x3", MaxPoolCeil, (3, 8, 8),
                      {"expect": ["MaxPool"], "batches": (1, 5), "grad": True}),
+    # depthwise convolutions imported as sums of taps (performance round 2)
+    "depthwise_taps": ("depthwise Conv 3x3 (bias), 5x5 stride 2 (no bias), 3x3 dilation 2, 7x7 on (B, 3, 12, 12) after "
+                       "a 1x1 conv", DepthwiseTaps, (3, 12, 12), {"expect": ["Conv"], "batches": (1, 5), "grad": True}),
 }
 
 

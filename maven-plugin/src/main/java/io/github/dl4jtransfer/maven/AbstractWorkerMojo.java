@@ -8,6 +8,7 @@ import io.github.dl4jtransfer.matrix.CellExecutor;
 import io.github.dl4jtransfer.matrix.CellResult;
 import io.github.dl4jtransfer.matrix.ForkedExecutor;
 import io.github.dl4jtransfer.matrix.InProcessExecutor;
+import io.github.dl4jtransfer.matrix.WorkerPool;
 import io.github.dl4jtransfer.matrix.spark.SparkDriverProcess;
 import io.github.dl4jtransfer.matrix.spark.SparkRuntime;
 import io.github.dl4jtransfer.matrix.WorkerMemory;
@@ -99,6 +100,15 @@ public abstract class AbstractWorkerMojo extends AbstractReportingMojo {
     @Parameter(property = "transfer.reuseWorkers", defaultValue = "true")
     private boolean reuseWorkers = true;
 
+    /**
+     * Worker JVMs running (backbone, dataset) groups side by side on this machine, each with cores / workers threads
+     * ({@code OMP_NUM_THREADS}, unless {@code <environmentVariables>} sets it). Default 1 (every core to one worker:
+     * what full-size backbones want); the embedded default uses one per core (its tiny backbones run as fast on one
+     * thread). Each worker has its own {@code <maxHeap>}/{@code <maxOffHeap>}.
+     */
+    @Parameter(property = "transfer.workers")
+    private Integer workers;
+
     /** A cell running longer is killed and recorded as failed; 0 = no limit. */
     @Parameter(property = "transfer.cellTimeoutMinutes", defaultValue = "0")
     private long cellTimeoutMinutes;
@@ -138,6 +148,8 @@ public abstract class AbstractWorkerMojo extends AbstractReportingMojo {
      * results, this goal reads them.
      */
     private List<CellResult> runOnSpark(BenchmarkPlan plan) throws MojoFailureException {
+        ConfigException.require(workers == null, "<workers>", "applies to <executor>local</executor>",
+                "on Spark each task runs one worker; give executors more cores or more executors (spark.executor.cores)");
         ConfigException.require(fork, "<fork>false</fork>", "cannot run with <executor>spark</executor>",
                 "Spark tasks always fork a worker JVM on their executor; drop <fork>");
         SparkSettings settings = sparkSettings();
@@ -164,14 +176,27 @@ public abstract class AbstractWorkerMojo extends AbstractReportingMojo {
         return SparkDriverProcess.shellLine(new SparkDriverProcess(java(), "", settings, worker()).submitCommand(app, jars, planFile));
     }
 
+    /** Workers when {@code <workers>} is not set: 1; a goal that knows its cells are small may say more. */
+    protected int defaultWorkers() {
+        return 1;
+    }
+
     private CellExecutor executor() throws MojoFailureException {
+        ConfigException.require(workers == null || workers >= 1, "<workers>", workers + " must be >= 1",
+                "the number of worker JVMs side by side, e.g. 2 on a 2-core machine for small backbones");
         if (!fork) {
+            ConfigException.require(workers == null || workers == 1, "<workers>", workers + " needs <fork>true</fork>",
+                    "workers are forked JVMs; drop <fork>false</fork> or <workers>");
             ConfigException.require(backend == Backend.cpu, "<backend>cuda</backend>", "needs <fork>true</fork>",
                     "the CUDA backend is put on the forked worker's classpath; inside Maven only the plugin's CPU backend is loaded");
             getLog().warn("<fork>false</fork>: cells run inside Maven's JVM; a native crash ends the whole build");
             return new InProcessExecutor();
         }
-        return worker();
+        int n = workers != null ? workers : defaultWorkers();
+        WorkerPool pool = WorkerPool.of(worker(), n, Runtime.getRuntime().availableProcessors());
+        if (n > 1) getLog().info(n + " workers side by side, " + pool.environments().get(0).get(WorkerPool.THREADS_VARIABLE)
+                + " thread(s) each (" + WorkerPool.THREADS_VARIABLE + "); <workers> / -Dtransfer.workers changes it");
+        return pool;
     }
 
     /** The forked worker JVM these settings describe (CPU or CUDA classpath, heap, environment). */
@@ -216,6 +241,7 @@ public abstract class AbstractWorkerMojo extends AbstractReportingMojo {
     public void setSpark(SparkElement spark) { this.spark = spark; }
     public void setSparkMaster(String sparkMaster) { this.sparkMaster = sparkMaster; }
     public void setFork(boolean fork) { this.fork = fork; }
+    public void setWorkers(Integer workers) { this.workers = workers; }
     public void setMaxHeap(String maxHeap) { this.maxHeap = maxHeap; }
     public void setMaxOffHeap(String maxOffHeap) { this.maxOffHeap = maxOffHeap; }
     public void setCellTimeoutMinutes(long minutes) { this.cellTimeoutMinutes = minutes; }

@@ -147,9 +147,17 @@ public class BenchmarkMojo extends AbstractWorkerMojo {
     @Parameter(defaultValue = "${project}", readonly = true)
     private MavenProject project;
 
+    /** Set by {@link #plan()}: the embedded tiny backbones are in the matrix. */
+    private boolean embeddedModelsUsed;
+
     @Override
     protected String goal() {
         return "benchmark";
+    }
+
+    @Override
+    protected int defaultWorkers() {
+        return embeddedModelsUsed ? EmbeddedDefault.workers(Runtime.getRuntime().availableProcessors()) : 1;
     }
 
     @Override
@@ -182,6 +190,7 @@ public class BenchmarkMojo extends AbstractWorkerMojo {
         BenchmarkPlan.Builder b = BenchmarkPlan.builder(outputDirectory.toPath());
         Path embedded = embeddedDirectory.toPath().toAbsolutePath().normalize();
         boolean embeddedModels = useEmbeddedDefault && (models == null || models.isEmpty());
+        embeddedModelsUsed = embeddedModels;
         if (embeddedModels) {
             getLog().info("No <models> configured: using the embedded tiny fixtures of the eight study backbones (random weights; "
                     + "point <models> at real exports for real numbers)");

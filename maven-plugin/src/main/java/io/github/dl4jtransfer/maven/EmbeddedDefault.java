@@ -47,7 +47,19 @@ final class EmbeddedDefault {
     /** ...and a small learning-rate grid, trained together on the cache (random tiny backbones give small features). */
     static final List<Double> FROZEN_LINEAR_GRID = List.of(1e-3, 1e-2, 1e-1);
 
+    /** At most this many workers side by side (each ~1 GB resident with a tiny backbone). */
+    static final int MAX_WORKERS = 4;
+
     private EmbeddedDefault() {
+    }
+
+    /**
+     * Workers for the embedded default: one per core, up to {@link #MAX_WORKERS}. The tiny backbones train as fast on
+     * one thread as on two (libnd4j's ops on their small tensors do not keep a second thread busy), so two one-thread
+     * workers on two cores finish the matrix about twice as fast as one two-thread worker.
+     */
+    static int workers(int cores) {
+        return Math.max(1, Math.min(MAX_WORKERS, cores));
     }
 
     /**
