@@ -8,6 +8,7 @@ import org.jfree.chart.axis.AxisLocation;
 import org.jfree.chart.axis.CategoryAxis;
 import org.jfree.chart.axis.LogAxis;
 import org.jfree.chart.axis.NumberAxis;
+import org.jfree.chart.axis.NumberTickUnit;
 import org.jfree.chart.labels.ItemLabelAnchor;
 import org.jfree.chart.labels.ItemLabelPosition;
 import org.jfree.chart.labels.StandardCategoryItemLabelGenerator;
@@ -201,6 +202,14 @@ final class Charts {
         x.setBase(10);
         x.setNumberFormatOverride(new DecimalFormat("0.###%"));
         x.setSmallestValue(1e-4);
+        // Ticks at whole decades (1%, 10%, 100%), not at JFreeChart's fractional powers (12.589%, 15.849%, …).
+        x.setAutoTickUnitSelection(false);
+        x.setTickUnit(new NumberTickUnit(1.0));
+        // From the decade at or below the smallest share (a "10%" subset of whole groups may hold 11.8% of the images)
+        // to 100%, with a little room on both sides, so that both ends have a labelled tick.
+        double smallest = 1;
+        for (int i = 0; i < data.getSeriesCount(); i++) smallest = Math.min(smallest, data.getSeries(i).getMinX());
+        x.setRange(Math.pow(10, Math.floor(Math.log10(Math.max(1e-4, smallest)) + 1e-9)) / 1.15, 1.15);
         plot.setDomainAxis(x);
         ((NumberAxis) plot.getRangeAxis()).setAutoRangeIncludesZero(false);
         return toSvg(chart, WIDTH, 420, idPrefix);

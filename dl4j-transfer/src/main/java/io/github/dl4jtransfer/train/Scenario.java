@@ -1,5 +1,6 @@
 package io.github.dl4jtransfer.train;
 
+import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -18,6 +19,8 @@ public record Scenario(String name, FreezePolicy freeze, HeadKind head) {
     public static final Scenario FROZEN_DEIT = parse("frozen-deit");
     public static final Scenario UNFROZEN_DEIT = parse("unfrozen-deit");
     public static final Scenario FROZEN_KNN = parse("frozen-knn");
+    /** The study's four scenarios, in its order: a matrix's scenarios when none are configured. */
+    public static final List<String> STUDY = List.of("frozen-linear", "unfrozen-linear", "frozen-deit", "unfrozen-deit");
 
     private static final String FORMS = "use frozen-linear, unfrozen-linear, frozen-deit, unfrozen-deit, frozen-knn, "
             + "or last<k>-linear / last<k>-deit (e.g. last2-linear)";

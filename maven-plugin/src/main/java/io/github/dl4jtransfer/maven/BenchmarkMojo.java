@@ -8,6 +8,7 @@ import io.github.dl4jtransfer.matrix.CellResult;
 import io.github.dl4jtransfer.matrix.CellResults;
 import io.github.dl4jtransfer.matrix.PlanFiles;
 import io.github.dl4jtransfer.report.ReportOptions;
+import io.github.dl4jtransfer.train.Scenario;
 import io.github.dl4jtransfer.train.TrainerConfig;
 import org.apache.maven.execution.MavenSession;
 import org.apache.maven.plugin.MojoExecution;
@@ -27,9 +28,11 @@ import java.util.Map;
  * report into {@code outputDirectory}. Reruns resume: finished cells are skipped unless {@code -Dtransfer.force}; a
  * failed cell is recorded with its error and the others go on.
  * <p>
- * With nothing configured it runs the <b>embedded default</b>: the tiny random-weight fixtures of the study's eight
- * backbone families × the four synthetic synthmed tasks × the four scenarios, one seed. An axis left empty
- * ({@code <models>}, {@code <datasets>}, {@code <scenarios>}, {@code <seeds>}) takes the embedded default's.
+ * With nothing configured it runs the <b>embedded default</b>, a demo in which every scenario learns: the tiny
+ * random-weight fixtures of the study's eight backbone families × the four synthetic synthmed tasks × the four
+ * scenarios and the kNN probe × two seeds × 10% and all of each training set. With the embedded backbones, an axis
+ * left empty ({@code <datasets>}, {@code <scenarios>}, {@code <seeds>}, {@code <trainFractions>}) takes the
+ * embedded default's.
  * <p>
  * This mojo only maps the POM onto {@code BenchmarkPlan.Builder}; the library checks everything and names the
  * element at fault. Training settings live in {@code <training>} and {@code <override>}, as defined by
@@ -47,17 +50,18 @@ public class BenchmarkMojo extends AbstractWorkerMojo {
     @Parameter
     private List<DatasetElement> datasets;
 
-    /** Scenarios ({@code frozen-linear}, {@code unfrozen-linear}, {@code frozen-deit}, {@code unfrozen-deit}, {@code last<k>-linear|deit}). Empty: the four study scenarios. */
+    /** Scenarios ({@code frozen-linear}, {@code frozen-knn}, {@code unfrozen-linear}, {@code frozen-deit}, {@code unfrozen-deit}, {@code last<k>-linear|deit}). Empty: the four study scenarios and {@code frozen-knn}. */
     @Parameter
     private List<String> scenarios;
 
-    /** Training seeds, one cell per seed. Empty: {@code 1}. */
+    /** Training seeds, one cell per seed. Empty: {@code 1} (the embedded default: 1 and 2). */
     @Parameter
     private List<Long> seeds;
 
     /**
      * The label-efficiency axis: fractions of each training set to train on ({@code <fraction>0.01</fraction>}…;
-     * 1.0 is all of it), stratified and nested per seed. Empty (with no {@code <shots>}): the whole training set.
+     * 1.0 is all of it), stratified and nested per seed. Empty (with no {@code <shots>}): the whole training set
+     * (the embedded default: 0.1 and 1.0).
      */
     @Parameter(property = "transfer.trainFractions")
     private List<Double> trainFractions;
@@ -208,11 +212,16 @@ public class BenchmarkMojo extends AbstractWorkerMojo {
                 b.addDataset(d.name(), d.format(), d.path(basedir), d.options());
             }
         }
-        List<String> scen = scenarios == null || scenarios.isEmpty() ? EmbeddedDefault.SCENARIOS : scenarios;
+        List<String> scen = scenarios != null && !scenarios.isEmpty() ? scenarios
+                : embeddedModels ? EmbeddedDefault.SCENARIOS : Scenario.STUDY;
         scen.forEach(b::addScenario);
-        if (seeds != null) seeds.forEach(b::addSeed);
+        boolean noSeeds = seeds == null || seeds.isEmpty();
+        boolean noSubsets = (trainFractions == null || trainFractions.isEmpty()) && (shots == null || shots.isEmpty());
+        if (!noSeeds) seeds.forEach(b::addSeed);
+        else if (embeddedModels) EmbeddedDefault.SEEDS.forEach(b::addSeed);
         if (trainFractions != null) trainFractions.forEach(b::addTrainFraction);
         if (shots != null) shots.forEach(b::addShots);
+        if (noSubsets && embeddedModels) EmbeddedDefault.TRAIN_FRACTIONS.forEach(b::addTrainFraction);
         if (deitTail != null) b.optDeitTail(deitTail.toPath());
         else if (embeddedModels) b.optDeitTail(EmbeddedDefault.deitTail(embedded.resolve("models")));
         Map<String, String> settings = trainingSettings();
