@@ -55,9 +55,23 @@ public final class ForkedExecutor implements CellExecutor, AutoCloseable {
         this.javaExecutable = javaExecutable;
         this.classpath = classpath;
         this.jvmArgs = jvmArgs == null ? List.of() : List.copyOf(jvmArgs);
-        this.environment = environment == null ? Map.of() : Map.copyOf(environment);
+        this.environment = withDefaults(environment);
         this.timeoutMinutes = timeoutMinutes;
         this.reuseWorker = reuseWorker;
+    }
+
+    /**
+     * Environment every worker gets unless configured otherwise: OpenMP threads sleep at barriers instead of spinning
+     * (libgomp's default spins first). On a machine shared with other jobs a spinning thread holds a core the
+     * descheduled one needs: a tiny-backbone cell took 20.2 s instead of 1.7 s beside three busy processes on two
+     * cores, 7.6 s with {@code OMP_WAIT_POLICY=passive}, which costs nothing on an idle machine (docs/performance.md).
+     */
+    public static final Map<String, String> DEFAULT_ENVIRONMENT = Map.of("OMP_WAIT_POLICY", "passive");
+
+    static Map<String, String> withDefaults(Map<String, String> configured) {
+        Map<String, String> env = new java.util.HashMap<>(DEFAULT_ENVIRONMENT);
+        if (configured != null) env.putAll(configured);
+        return Map.copyOf(env);
     }
 
     /** One JVM per cell. */

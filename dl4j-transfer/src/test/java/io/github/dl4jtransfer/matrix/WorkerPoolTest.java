@@ -85,6 +85,15 @@ class WorkerPoolTest {
         assertThrows(IllegalArgumentException.class, () -> WorkerPool.of(mine, 0, 2));
     }
 
+    @Test
+    void workersSleepAtOpenMpBarriersUnlessToldOtherwise() {
+        ForkedExecutor plain = new ForkedExecutor(JAVA, "cp", List.of(), Map.of(), 0, true);
+        assertEquals("passive", plain.environment().get("OMP_WAIT_POLICY"), "a spinning thread starves the other on a shared machine");
+        WorkerPool.of(plain, 2, 2).environments().forEach(env -> assertEquals("passive", env.get("OMP_WAIT_POLICY")));
+        ForkedExecutor spinning = new ForkedExecutor(JAVA, "cp", List.of(), Map.of("OMP_WAIT_POLICY", "active"), 0, true);
+        assertEquals("active", spinning.environment().get("OMP_WAIT_POLICY"), "the user's setting wins");
+    }
+
     /** Two models × one dataset × two scenarios × two seeds: 8 cells in 2 groups. */
     private static BenchmarkPlan plan(Path out, SynthMed.Entry ddsm) {
         return BenchmarkPlan.builder(out)
