@@ -29,6 +29,8 @@ public final class AdamW {
     private final double beta1, beta2, eps, weightDecay;
     private final Map<String, INDArray> m = new HashMap<>();
     private final Map<String, INDArray> v = new HashMap<>();
+    /** Buffer views of a parameter and its moments, kept while the parameter is the same array (small heads step often). */
+    private final Map<String, Views> views = new HashMap<>();
     private int t;
 
     public AdamW(double beta1, double beta2, double eps, double weightDecay) {
@@ -59,10 +61,12 @@ public final class AdamW {
             if (g == null) continue;
             INDArray mi = m.computeIfAbsent(name, k -> p.like());
             INDArray vi = v.computeIfAbsent(name, k -> p.like());
-            double decay = weightDecay > 0 && decays(name, p) ? 1 - lr * weightDecay : 1;
-            FloatBuffer pb = DenseFloats.of(p), gb = DenseFloats.of(g), mb = DenseFloats.of(mi), vb = DenseFloats.of(vi);
-            if (pb != null && gb != null && mb != null && vb != null && p.length() == g.length()) {
-                fused(pb, gb, mb, vb, (int) p.length(), (float) decay, (float) (lr / c1), (float) Math.sqrt(c2));
+            Views pv = views.get(name);
+            if (pv == null || pv.param != p) views.put(name, pv = new Views(p, DenseFloats.of(p), DenseFloats.of(mi), DenseFloats.of(vi), decays(name, p)));
+            double decay = weightDecay > 0 && pv.decays ? 1 - lr * weightDecay : 1;
+            FloatBuffer gb = DenseFloats.of(g);
+            if (pv.p != null && gb != null && pv.m != null && pv.v != null && p.length() == g.length()) {
+                fused(pv.p, gb, pv.m, pv.v, (int) p.length(), (float) decay, (float) (lr / c1), (float) Math.sqrt(c2));
             } else {
                 opStep(p, g, mi, vi, decay, lr, c1, c2);
             }
@@ -112,6 +116,10 @@ public final class AdamW {
         }
         int chunks = (n + CHUNK - 1) / CHUNK;
         IntStream.range(0, chunks).parallel().forEach(c -> body.run(c * CHUNK, Math.min(n, (c + 1) * CHUNK)));
+    }
+
+    /** A parameter array, buffer views of it and its moments (null where not dense float), and whether it decays. */
+    private record Views(INDArray param, FloatBuffer p, FloatBuffer m, FloatBuffer v, boolean decays) {
     }
 
     /** A loop over [from, to). */

@@ -4,8 +4,9 @@ import io.github.dl4jtransfer.data.Batch;
 import io.github.dl4jtransfer.data.pipeline.BatchSource;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
-import org.nd4j.linalg.ops.transforms.Transforms;
+import org.nd4j.linalg.factory.Nd4j;
 
+import java.nio.FloatBuffer;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -20,9 +21,9 @@ import java.util.SplittableRandom;
  * with the best validation metric wins. With a single learning rate it is exactly the
  * frozen-linear scenario of the study (a test checks it against the SameDiff path through the backbone).
  *
- * <p>The head's forward and gradient are written in ND4J directly rather than as a SameDiff graph: a
- * SameDiff call costs ~50 ms of fixed overhead in M2.1, which dominated a linear probe's step (a 768×K
- * matmul) by two orders of magnitude.
+ * <p>The head's loss and gradient are plain Java loops ({@link HeadStep}), its update the fused AdamW: a SameDiff
+ * call costs ~50 ms of fixed overhead in M2.1, and even a dozen single ND4J ops cost more than the ~60 k
+ * multiply-adds of a 768×K head on a batch of 8.
  */
 public final class LinearProbe {
 
@@ -67,10 +68,21 @@ public final class LinearProbe {
         return new Result(learningRates[winner], model, outcomes.get(winner), grid);
     }
 
+    /**
+     * One head as the grid trains it (features [n, featureDim] as float, labels as {@link TransferModel#labelMatrix}),
+     * for benchmarks of the cached head step.
+     */
+    public static Learner head(long featureDim, HeadSpec head, TrainerConfig config, int stepsPerEpoch) {
+        return new Head(0, featureDim, head, config, LearningRateSchedule.of(config, config.learningRate(), stepsPerEpoch));
+    }
+
     /** One head of the grid: its weights, AdamW state and schedule; the loop leaves it on its best epoch. */
     private static final class Head implements Learner {
         private final String weightName, biasName;
         private final Map<String, INDArray> params = new LinkedHashMap<>();
+        /** Gradient arrays, allocated on the first step and overwritten by each, and views of them and the weights. */
+        private final Map<String, INDArray> grads = new HashMap<>();
+        private FloatBuffer gw, gb, w, bb;
         private final HeadSpec spec;
         private final AdamW optimizer;
         private final LearningRateSchedule schedule;
@@ -103,18 +115,38 @@ public final class LinearProbe {
             return schedule.at(step);
         }
 
-        /** Batches come prepared: float features and the label matrix. */
+        /**
+         * Batches come prepared: float features and the label matrix. Loss and gradients in Java over the arrays' own
+         * memory (HeadStep), into gradient arrays reused across steps: no ND4J op in a step but the fused update's.
+         */
         @Override
         public double step(Batch b, double lr) {
             INDArray x = b.images();
-            LossAndGrad lg = spec.multiLabel() ? sigmoidBce(logits(x), b.labels()) : softmaxCrossEntropy(logits(x), b.labels());
-            if (!Double.isFinite(lg.loss)) return lg.loss;
-            Map<String, INDArray> grads = new HashMap<>();
-            grads.put(weightName, x.transpose().mmul(lg.dz));
-            grads.put(biasName, lg.dz.sum(0));
+            int n = (int) x.size(0), d = (int) x.size(1), k = (int) spec.outputs();
+            if (grads.isEmpty()) {
+                grads.put(weightName, Nd4j.create(DataType.FLOAT, d, k));
+                grads.put(biasName, Nd4j.create(DataType.FLOAT, k));
+                gw = DenseFloats.of(grads.get(weightName));
+                gb = DenseFloats.of(grads.get(biasName));
+            }
+            if (w == null) { // views of the weights (AdamW and the loop's checkpoint restores write them in place)
+                w = DenseFloats.of(weight());
+                bb = DenseFloats.of(bias());
+            }
+            FloatBuffer weights = w != null ? w : rowMajor(weight()), biases = bb != null ? bb : rowMajor(bias());
+            FloatBuffer xs = rowMajor(x), ys = rowMajor(b.labels());
+            double loss = spec.multiLabel() ? HeadStep.sigmoidBce(xs, weights, biases, ys, n, d, k, gw, gb)
+                    : HeadStep.softmaxCrossEntropy(xs, weights, biases, ys, n, d, k, gw, gb);
+            if (!Double.isFinite(loss)) return loss;
             Trainer.clip(grads, clipNorm);
             optimizer.step(params, grads, lr);
-            return lg.loss;
+            return loss;
+        }
+
+        /** A matrix's elements in row-major order: its own memory when dense float, else a copy. */
+        private static FloatBuffer rowMajor(INDArray a) {
+            FloatBuffer own = DenseFloats.of(a);
+            return own != null ? own : FloatBuffer.wrap(Nd4j.toFlattened('c', a).castTo(DataType.FLOAT).toFloatVector());
         }
 
         @Override
@@ -126,28 +158,5 @@ public final class LinearProbe {
         public Map<String, INDArray> parameters() {
             return params;
         }
-    }
-
-    private record LossAndGrad(double loss, INDArray dz) {
-    }
-
-    /** Mean softmax cross-entropy over the batch and its gradient (softmax(z) - y) / B, log-sum-exp stabilised. */
-    static LossAndGrad softmaxCrossEntropy(INDArray z, INDArray oneHot) {
-        long b = z.size(0);
-        INDArray shifted = z.subColumnVector(z.max(1));
-        INDArray exp = Transforms.exp(shifted, true);
-        INDArray sum = exp.sum(1);
-        INDArray logp = shifted.subColumnVector(Transforms.log(sum, true));
-        double loss = -logp.mul(oneHot).sumNumber().doubleValue() / b;
-        INDArray dz = exp.diviColumnVector(sum).subi(oneHot).divi(b);
-        return new LossAndGrad(loss, dz);
-    }
-
-    /** Mean sigmoid BCE with logits over all elements and its gradient (sigmoid(z) - y) / (B·L), as torch computes it. */
-    static LossAndGrad sigmoidBce(INDArray z, INDArray y) {
-        long n = z.length();
-        INDArray loss = Transforms.relu(z, true).subi(z.mul(y)).addi(Transforms.log(Transforms.exp(Transforms.abs(z, true).negi(), false).addi(1.0), false));
-        INDArray dz = Transforms.sigmoid(z, true).subi(y).divi(n);
-        return new LossAndGrad(loss.sumNumber().doubleValue() / n, dz);
     }
 }
