@@ -142,7 +142,8 @@ class SparkDriverMainTest {
         try {
             SparkDriverMain.Args a = SparkDriverMain.Args.parse(cmd.subList(plan, cmd.size()).toArray(String[]::new));
             assertEquals(List.of("-Xmx4g", "-Dorg.bytedeco.javacpp.maxbytes=12G"), a.workerJvmArgs());
-            assertEquals(java.util.Map.of("OMP_NUM_THREADS", "4"), a.workerEnv());
+            // the configured variable, and the default every worker gets (OpenMP threads sleep at barriers)
+            assertEquals(java.util.Map.of("OMP_NUM_THREADS", "4", "OMP_WAIT_POLICY", "passive"), a.workerEnv());
             assertEquals(30, a.cellTimeoutMinutes());
             assertTrue(a.shipModels());
             assertEquals(null, a.workerClasspath(), "workers run on the jars spark-submit shipped");
