@@ -26,7 +26,7 @@ import java.util.Map;
  * set sizes (10% and all of it): 640 cells. Through-backbone cells train one epoch at batch 8 (as many steps as two
  * epochs at 16: the tiny backbones cost the same per image at either batch size); cells on cached features train
  * longer, since their epochs cost milliseconds. Under {@code <protocol>modern</protocol>} (the sample project's) the
- * frozen cells use the cache: about 6 minutes on two idle cores (README).
+ * frozen cells use the cache: about 7 minutes on two idle cores (README).
  */
 final class EmbeddedDefault {
 
