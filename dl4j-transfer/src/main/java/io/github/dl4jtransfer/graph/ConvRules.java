@@ -120,6 +120,10 @@ final class ConvRules {
             SDVariable weights = relaidWeights(c, t -> t.permute(2, 3, 1, 0), v -> c.sd.permute(v, 2, 3, 1, 0));
             y = bias == null ? c.sd.cnn.conv2d(x, weights, cfg.weightsFormat(WeightsFormat.YXIO).build())
                     : c.sd.cnn.conv2d(x, weights, bias, cfg.weightsFormat(WeightsFormat.YXIO).build());
+        } else if (group == inC && inPerGroup == 1 && outC == inC && c.forwardOnly() && in[2].isStatic() && in[3].isStatic()
+                && tapsPay(w, inC * in[2].value() * in[3].value())) {
+            y = depthwiseByTaps(c, x, in, w, pH, pW);
+            if (bias != null) y = y.add(c.sd.reshape(bias, 1, outC, 1, 1));
         } else if (group == inC && inPerGroup == 1) {
             // Depthwise: ONNX [C*m, 1, kH, kW] → libnd4j [kH, kW, C, m]; output channel c*m+j in both.
             long mult = outC / inC;
@@ -133,6 +137,54 @@ final class ConvRules {
         }
         Dim[] out = {in[0], Dim.of(outC), w.outH(in[2]), w.outW(in[3])};
         return NodeContext.one(c.tensor(y, out));
+    }
+
+    /**
+     * A depthwise convolution (one filter per channel: SEEM's FocalNet, ConvNeXt, MobileNet) as a sum over its kH·kW
+     * taps of a shifted slice of the padded input times that tap's per-channel weight. libnd4j's depthwise_conv2d
+     * is a poor kernel on CPU (M2.1); the taps are a few elementwise passes each. Measured on one thread, forward
+     * and gradients of the same graph: 3×3 over 16×32×16×16 14 → 3 ms forward, 47 → 35 ms with gradients;
+     * 7×7 over 5×96×56×56 (ConvNeXt-T's first stage) 1,000 → 71 ms forward, 3.4 → 1.8 s with gradients
+     * (docs/performance.md). Forward only: its gradient (a broadcast multiply_bp per tap) made a SEEM training step
+     * slower than libnd4j's, so graphs that train keep depthwise_conv2d. Same multiply-adds in another order: the
+     * op fixtures hold both forms to torch.
+     * Weights are laid out once as [kH·kW, C]: row t is tap (t / kW, t % kW) of every channel.
+     */
+    /** Images of at least this many elements (C·H·W) make a large kernel's taps pay for their three ops each. */
+    static final long TAPS_MIN_ELEMENTS = 16_384;
+
+    /**
+     * Whether the taps form is faster: always for kernels up to 5×5 (at most 75 small ops); for larger ones only on
+     * images big enough that the elementwise work outweighs the ops' fixed cost (tiny ConvNeXt, 7×7 over 8×8×8:
+     * 17 ms native vs 30 ms as taps at batch 32; ConvNeXt-T's 7×7 over 96×56×56: 1,001 vs 71 ms at batch 5).
+     */
+    private static boolean tapsPay(Window w, long elementsPerImage) {
+        return w.kH * w.kW <= 25 || elementsPerImage >= TAPS_MIN_ELEMENTS;
+    }
+
+    private static SDVariable depthwiseByTaps(NodeContext c, SDVariable x, Dim[] in, Window w, long pH, long pW) {
+        long channels = in[1].value();
+        long oH = w.outH(in[2]).value(), oW = w.outW(in[3]).value(); // asymmetric pads: x is already padded, pH = pW = 0
+        long taps = w.kH * w.kW;
+        SDVariable weights = relaidWeights(c, t -> t.reshape(channels, taps).transpose(),
+                v -> c.sd.transpose(c.sd.reshape(v, channels, taps)));
+        SDVariable xp = pH == 0 && pW == 0 ? x : padExplicit(c, x, new long[]{pH, pW, pH, pW}, 0);
+        SDVariable y = null;
+        for (long i = 0; i < w.kH; i++) {
+            for (long j = 0; j < w.kW; j++) {
+                long h0 = i * w.dH, w0 = j * w.dW;
+                // All of batch and channels (begin/end masks on dims 0 and 1); rows h0, h0+sH, … oH of them.
+                SDVariable slice = c.sd.stridedSlice(xp, new long[]{0, 0, h0, w0},
+                        new long[]{0, 0, h0 + (oH - 1) * w.sH + 1, w0 + (oW - 1) * w.sW + 1},
+                        new long[]{1, 1, w.sH, w.sW}, 0b0011, 0b0011, 0, 0, 0);
+                long t = i * w.kW + j;
+                SDVariable tap = c.sd.reshape(c.sd.stridedSlice(weights, new long[]{t, 0}, new long[]{t + 1, channels}, new long[]{1, 1}),
+                        1, channels, 1, 1);
+                SDVariable term = slice.mul(tap);
+                y = y == null ? term : y.add(term);
+            }
+        }
+        return y;
     }
 
     /**

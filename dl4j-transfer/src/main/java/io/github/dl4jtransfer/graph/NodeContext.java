@@ -191,6 +191,11 @@ final class NodeContext {
         return translator == null ? null : translator.training();
     }
 
+    /** Whether the translated graph only runs forward (a frozen backbone). */
+    boolean forwardOnly() {
+        return translator != null && translator.isForwardOnly();
+    }
+
     int nodeIndex() {
         return translator.nodeIndex();
     }

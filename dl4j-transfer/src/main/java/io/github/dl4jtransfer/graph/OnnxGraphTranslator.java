@@ -40,6 +40,7 @@ public final class OnnxGraphTranslator {
     private String outputPrefix;
     private Map<String, SDVariable> shared;
     private TrainingForward training;
+    private boolean forwardOnly;
     private final List<BatchNormSite> batchNorms = new ArrayList<>();
     private int nodeIndex = -1;
 
@@ -74,6 +75,16 @@ public final class OnnxGraphTranslator {
     public OnnxGraphTranslator sharing(Map<String, SDVariable> parameters, String outputPrefix) {
         this.shared = parameters;
         this.outputPrefix = outputPrefix;
+        return this;
+    }
+
+    /**
+     * The graph will only run forward (a frozen backbone): ops may be written in forms that are faster forward but
+     * slower to differentiate (depthwise convolutions as sums of taps, {@code ConvRules}). The outputs are the same
+     * to float rounding; the op fixtures hold both forms to torch.
+     */
+    public OnnxGraphTranslator forwardOnly(boolean forwardOnly) {
+        this.forwardOnly = forwardOnly;
         return this;
     }
 
@@ -264,6 +275,11 @@ public final class OnnxGraphTranslator {
     /** The training-mode options of this translation, or null for inference. */
     TrainingForward training() {
         return training;
+    }
+
+    /** Whether the graph only runs forward ({@link #forwardOnly(boolean)}). */
+    boolean isForwardOnly() {
+        return forwardOnly && training == null;
     }
 
     /** The position of the node being translated in the ONNX graph. */

@@ -22,6 +22,7 @@ import io.github.dl4jtransfer.model.BackboneLoader;
 import io.github.dl4jtransfer.model.BackboneOutput;
 import io.github.dl4jtransfer.data.pipeline.BatchSource;
 import io.github.dl4jtransfer.train.EpochRecord;
+import io.github.dl4jtransfer.train.FreezePolicy;
 import io.github.dl4jtransfer.train.HeadSpec;
 import io.github.dl4jtransfer.train.NonFiniteLossException;
 import io.github.dl4jtransfer.train.Scenario;
@@ -92,11 +93,13 @@ public final class CellRunner {
         TrainingLabels.requireTwoClasses(dataSpec, split);
         Set<String> trainIds = trainSubset(key, split);
 
-        Backbone backbone = BackboneLoader.load(modelSpec.onnx());
+        // A frozen backbone only runs forward: its depthwise convolutions may take the faster forward-only form.
+        boolean forwardOnly = scenario.freeze() instanceof FreezePolicy.Frozen;
+        Backbone backbone = BackboneLoader.load(modelSpec.onnx(), forwardOnly);
         CellRecipe recipe = CellRecipe.of(choices, scenario, split, backbone, dataSpec.options());
         if (recipe.oneChannel() && BackboneLoader.hasGrayscale(modelSpec.onnx())) {
             // The study's first layer on one channel is not [x, 0, 0] through the 3-channel graph (SEEM): its own export.
-            backbone = BackboneLoader.loadGrayscale(modelSpec.onnx());
+            backbone = BackboneLoader.loadGrayscale(modelSpec.onnx(), forwardOnly);
             recipe = recipe.singleChannel();
             log.accept("  one-channel input: the backbone's 1-channel variant " + backbone.source().getFileName());
         }

@@ -28,12 +28,20 @@ public final class BackboneLoader {
 
     /** Loads {@code model.onnx} with the sidecar next to it (required). */
     public static Backbone load(Path onnx) {
+        return load(onnx, false);
+    }
+
+    /**
+     * {@link #load(Path)}; with {@code forwardOnly} (a frozen backbone: nothing in it trains) some ops are imported in
+     * forms that are faster forward and slower to differentiate (depthwise convolutions; docs/performance.md).
+     */
+    public static Backbone load(Path onnx, boolean forwardOnly) {
         Path sidecarFile = Sidecar.besides(onnx);
         if (!Files.isRegularFile(sidecarFile)) {
             throw new IllegalArgumentException("no sidecar " + sidecarFile + " next to " + onnx
                     + "; export with tools/export/export.py, which writes both, or call load(onnx, sidecar)");
         }
-        return load(onnx, Sidecar.read(sidecarFile), sidecarFile);
+        return load(onnx, Sidecar.read(sidecarFile), sidecarFile, forwardOnly);
     }
 
     /**
@@ -45,13 +53,18 @@ public final class BackboneLoader {
      * @throws IllegalArgumentException when the sidecar names no such variant ({@link #hasGrayscale(Path)})
      */
     public static Backbone loadGrayscale(Path onnx) {
+        return loadGrayscale(onnx, false);
+    }
+
+    /** {@link #loadGrayscale(Path)}, forward-only as {@link #load(Path, boolean)}. */
+    public static Backbone loadGrayscale(Path onnx, boolean forwardOnly) {
         Path sidecarFile = Sidecar.besides(onnx);
         if (!Files.isRegularFile(sidecarFile)) {
             throw new IllegalArgumentException("no sidecar " + sidecarFile + " next to " + onnx
                     + "; the 1-channel variant is named in it (study.grayscale)");
         }
         Sidecar sidecar = Sidecar.read(sidecarFile).forGrayscaleVariant();
-        return load(onnx.resolveSibling(sidecar.grayscale().file()), sidecar, sidecarFile);
+        return load(onnx.resolveSibling(sidecar.grayscale().file()), sidecar, sidecarFile, forwardOnly);
     }
 
     /** Whether the sidecar next to {@code onnx} names a 1-channel variant ({@link #loadGrayscale(Path)}). */
@@ -65,11 +78,16 @@ public final class BackboneLoader {
      * A sidecar must fit the graph: its input name and image size, and every output it names.
      */
     public static Backbone load(Path onnx, Sidecar sidecar) {
-        return load(onnx, sidecar, Sidecar.besides(onnx));
+        return load(onnx, sidecar, false);
+    }
+
+    /** {@link #load(Path, Sidecar)}, forward-only as {@link #load(Path, boolean)}. */
+    public static Backbone load(Path onnx, Sidecar sidecar, boolean forwardOnly) {
+        return load(onnx, sidecar, Sidecar.besides(onnx), forwardOnly);
     }
 
     /** {@link #load(Path, Sidecar)}, naming {@code sidecarFile} when the sidecar does not fit the graph. */
-    private static Backbone load(Path onnx, Sidecar sidecar, Path sidecarFile) {
+    private static Backbone load(Path onnx, Sidecar sidecar, Path sidecarFile, boolean forwardOnly) {
         long start = System.nanoTime();
         String name = onnx.getFileName().toString();
         if (name.endsWith(".pb")) {
@@ -80,7 +98,7 @@ public final class BackboneLoader {
         if (sidecar != null) SidecarCheck.againstGraph(sidecar, sidecarFile, parsed.model().getGraph(), onnx);
         Map<String, long[]> staticShapes = new HashMap<>();
         if (sidecar != null && sidecar.inputShape() != null) staticShapes.put(sidecar.inputName(), sidecar.inputShape());
-        TranslatedGraph graph = new OnnxGraphTranslator(parsed.model(), onnx).translate(staticShapes);
+        TranslatedGraph graph = new OnnxGraphTranslator(parsed.model(), onnx).forwardOnly(forwardOnly).translate(staticShapes);
         long millis = (System.nanoTime() - start) / 1_000_000;
         return new Backbone(sidecar, graph, onnx, parsed.sha256(), millis);
     }
