@@ -11,6 +11,7 @@ import java.nio.file.Path;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.BlockingQueue;
@@ -69,7 +70,7 @@ public final class ForkedExecutor implements CellExecutor, AutoCloseable {
     public static final Map<String, String> DEFAULT_ENVIRONMENT = Map.of("OMP_WAIT_POLICY", "passive");
 
     static Map<String, String> withDefaults(Map<String, String> configured) {
-        Map<String, String> env = new java.util.HashMap<>(DEFAULT_ENVIRONMENT);
+        Map<String, String> env = new HashMap<>(DEFAULT_ENVIRONMENT);
         if (configured != null) env.putAll(configured);
         return Map.copyOf(env);
     }

@@ -10,6 +10,9 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 
+import static io.github.dl4jtransfer.testing.JsonArrays.doubleMatrix;
+import static io.github.dl4jtransfer.testing.JsonArrays.intMatrix;
+import static io.github.dl4jtransfer.testing.JsonArrays.ints;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
@@ -31,29 +34,10 @@ class BootstrapReferenceTest {
         }
     }
 
-    static double[][] doubles(JsonNode a) {
-        double[][] out = new double[a.size()][];
-        for (int i = 0; i < out.length; i++) {
-            out[i] = new double[a.get(i).size()];
-            for (int j = 0; j < out[i].length; j++) out[i][j] = a.get(i).get(j).doubleValue();
-        }
-        return out;
-    }
-
-    static int[][] ints(JsonNode a) {
-        return Arrays.stream(doubles(a)).map(r -> Arrays.stream(r).mapToInt(v -> (int) v).toArray()).toArray(int[][]::new);
-    }
-
-    static int[] intVector(JsonNode a) {
-        int[] out = new int[a.size()];
-        for (int i = 0; i < out.length; i++) out[i] = a.get(i).asInt();
-        return out;
-    }
-
     static ScoredImages images(JsonNode c) {
-        double[][] scores = doubles(c.get("scores"));
-        return c.get("multi_label").asBoolean() ? ScoredImages.multiLabel(scores, ints(c.get("targets")))
-                : ScoredImages.singleLabel(scores, intVector(c.get("targets")));
+        double[][] scores = doubleMatrix(c.get("scores"));
+        return c.get("multi_label").asBoolean() ? ScoredImages.multiLabel(scores, intMatrix(c.get("targets")))
+                : ScoredImages.singleLabel(scores, ints(c.get("targets")));
     }
 
     static Evaluator evaluator(JsonNode c) {
@@ -70,7 +54,7 @@ class BootstrapReferenceTest {
         double maxDiff = 0;
         for (JsonNode c : cases) {
             String name = c.get("name").asText();
-            int[][] resamples = ints(c.get("resamples"));
+            int[][] resamples = intMatrix(c.get("resamples"));
             double[] values = Bootstrap.headlines(images(c), evaluator(c), resamples);
             JsonNode expected = c.get("values");
             assertEquals(expected.size(), values.length);

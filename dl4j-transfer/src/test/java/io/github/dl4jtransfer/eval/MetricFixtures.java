@@ -41,28 +41,4 @@ final class MetricFixtures {
         return cases(fileName).stream().filter(c -> c.get("name").asText().equals(caseName)).findFirst()
                 .orElseThrow(() -> new IllegalStateException("no case " + caseName + " in " + fileName));
     }
-
-    static int[] ints(JsonNode a) {
-        int[] out = new int[a.size()];
-        for (int i = 0; i < out.length; i++) out[i] = a.get(i).asInt();
-        return out;
-    }
-
-    static double[] doubles(JsonNode a) {
-        double[] out = new double[a.size()];
-        for (int i = 0; i < out.length; i++) out[i] = a.get(i).doubleValue();
-        return out;
-    }
-
-    static int[][] intMatrix(JsonNode a) {
-        int[][] out = new int[a.size()][];
-        for (int i = 0; i < out.length; i++) out[i] = ints(a.get(i));
-        return out;
-    }
-
-    static double[][] doubleMatrix(JsonNode a) {
-        double[][] out = new double[a.size()][];
-        for (int i = 0; i < out.length; i++) out[i] = doubles(a.get(i));
-        return out;
-    }
 }

@@ -13,10 +13,10 @@ import java.util.function.DoubleSupplier;
 
 import static io.github.dl4jtransfer.eval.MetricFixtures.TOLERANCE;
 import static io.github.dl4jtransfer.eval.MetricFixtures.cases;
-import static io.github.dl4jtransfer.eval.MetricFixtures.doubleMatrix;
-import static io.github.dl4jtransfer.eval.MetricFixtures.doubles;
-import static io.github.dl4jtransfer.eval.MetricFixtures.intMatrix;
-import static io.github.dl4jtransfer.eval.MetricFixtures.ints;
+import static io.github.dl4jtransfer.testing.JsonArrays.doubleMatrix;
+import static io.github.dl4jtransfer.testing.JsonArrays.doubles;
+import static io.github.dl4jtransfer.testing.JsonArrays.intMatrix;
+import static io.github.dl4jtransfer.testing.JsonArrays.ints;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;

@@ -12,9 +12,12 @@ import org.junit.jupiter.api.Test;
 import java.io.IOException;
 import java.io.InputStream;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 
+import static io.github.dl4jtransfer.testing.JsonArrays.doubleMatrix;
+import static io.github.dl4jtransfer.testing.JsonArrays.doubles;
+import static io.github.dl4jtransfer.testing.JsonArrays.intMatrix;
+import static io.github.dl4jtransfer.testing.JsonArrays.ints;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
@@ -27,19 +30,6 @@ class PairedGainReferenceTest {
 
     static final double TOLERANCE = 1e-9;
 
-    static double[][] doubles(JsonNode a) {
-        double[][] out = new double[a.size()][];
-        for (int i = 0; i < out.length; i++) {
-            out[i] = new double[a.get(i).size()];
-            for (int j = 0; j < out[i].length; j++) out[i][j] = a.get(i).get(j).doubleValue();
-        }
-        return out;
-    }
-
-    static int[][] ints(JsonNode a) {
-        return Arrays.stream(doubles(a)).map(r -> Arrays.stream(r).mapToInt(v -> (int) v).toArray()).toArray(int[][]::new);
-    }
-
     @Test
     void pairedGainOverTasksAndSeedsEqualsNumpy() throws IOException {
         JsonNode c;
@@ -49,25 +39,25 @@ class PairedGainReferenceTest {
         List<double[]> model = new ArrayList<>(), reference = new ArrayList<>();
         double maxDiff = 0;
         for (JsonNode task : c.get("tasks")) {
-            int[] y = Arrays.stream(doubles(wrap(task.get("targets")))[0]).mapToInt(v -> (int) v).toArray();
-            int[][] resamples = ints(task.get("resamples"));
+            int[] y = ints(task.get("targets"));
+            int[][] resamples = intMatrix(task.get("resamples"));
             Evaluator ev = Evaluator.of(EvalTask.singleLabel(task.get("outputs").asInt()).withPrimary(task.get("metric").asText()));
             for (String group : List.of("model", "reference")) {
                 JsonNode g = task.get("groups").get(group);
                 double[][] values = new double[g.get("scores").size()][];
                 for (int s = 0; s < values.length; s++) {
-                    values[s] = Bootstrap.headlines(ScoredImages.singleLabel(doubles(g.get("scores").get(s)), y), ev, resamples);
-                    assertArrayEquals(doubles(g.get("values"))[s], values[s], TOLERANCE, task.get("task") + " " + group + " seed " + s);
+                    values[s] = Bootstrap.headlines(ScoredImages.singleLabel(doubleMatrix(g.get("scores").get(s)), y), ev, resamples);
+                    assertArrayEquals(doubleMatrix(g.get("values"))[s], values[s], TOLERANCE, task.get("task") + " " + group + " seed " + s);
                 }
-                double[] means = PairedBootstrap.seedMeans(values, ints(g.get("seed_draws")));
-                double[] expected = doubles(wrap(g.get("means")))[0];
+                double[] means = PairedBootstrap.seedMeans(values, intMatrix(g.get("seed_draws")));
+                double[] expected = doubles(g.get("means"));
                 for (int b = 0; b < means.length; b++) maxDiff = Math.max(maxDiff, Math.abs(means[b] - expected[b]));
                 assertArrayEquals(expected, means, TOLERANCE, task.get("task") + " " + group + " means");
                 (group.equals("model") ? model : reference).add(means);
             }
         }
         double[] gain = PairedBootstrap.meanGain(model, reference, List.of(true, true));
-        double[] expected = doubles(wrap(c.get("mean_gain")))[0];
+        double[] expected = doubles(c.get("mean_gain"));
         for (int b = 0; b < gain.length; b++) maxDiff = Math.max(maxDiff, Math.abs(gain[b] - expected[b]));
         assertArrayEquals(expected, gain, TOLERANCE);
         ConfidenceInterval ci = Bootstrap.interval(gain, 0.95, 1);
@@ -92,10 +82,5 @@ class PairedGainReferenceTest {
         // Lower-is-better metrics flip the sign, as the bar itself does.
         double[] g = PairedBootstrap.meanGain(List.of(new double[]{2}), List.of(new double[]{4}), List.of(false));
         assertEquals(50.0, g[0], 1e-12);
-    }
-
-    /** A JSON vector as a one-row matrix. */
-    private static JsonNode wrap(JsonNode vector) {
-        return new ObjectMapper().createArrayNode().add(vector);
     }
 }

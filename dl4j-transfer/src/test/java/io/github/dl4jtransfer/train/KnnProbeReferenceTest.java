@@ -17,6 +17,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 
+import static io.github.dl4jtransfer.testing.JsonArrays.doubleMatrix;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -39,18 +40,9 @@ class KnnProbeReferenceTest {
         }
     }
 
-    static double[][] matrix(JsonNode a) {
-        double[][] out = new double[a.size()][];
-        for (int i = 0; i < out.length; i++) {
-            out[i] = new double[a.get(i).size()];
-            for (int j = 0; j < out[i].length; j++) out[i][j] = a.get(i).get(j).doubleValue();
-        }
-        return out;
-    }
-
     static double[][] targets(JsonNode c) {
         JsonNode labels = c.get("labels");
-        if (c.get("multi_label").asBoolean()) return matrix(labels);
+        if (c.get("multi_label").asBoolean()) return doubleMatrix(labels);
         double[][] out = new double[labels.size()][c.get("outputs").asInt()];
         for (int i = 0; i < out.length; i++) out[i][labels.get(i).asInt()] = 1;
         return out;
@@ -64,12 +56,12 @@ class KnnProbeReferenceTest {
         int tieCases = 0;
         for (JsonNode c : cases) {
             String name = c.get("name").asText();
-            KnnProbe probe = KnnProbe.of(matrix(c.get("train")), targets(c), c.get("k").asInt(), c.get("temperature").asDouble());
-            double[][] queries = matrix(c.get("queries"));
-            double[][] expected = matrix(c.get("scores"));
+            KnnProbe probe = KnnProbe.of(doubleMatrix(c.get("train")), targets(c), c.get("k").asInt(), c.get("temperature").asDouble());
+            double[][] queries = doubleMatrix(c.get("queries"));
+            double[][] expected = doubleMatrix(c.get("scores"));
             double[][] scores = probe.scores(queries);
             for (int i = 0; i < queries.length; i++) {
-                int[] want = Arrays.stream(matrix(c.get("neighbours"))[i]).mapToInt(v -> (int) v).toArray();
+                int[] want = Arrays.stream(doubleMatrix(c.get("neighbours"))[i]).mapToInt(v -> (int) v).toArray();
                 assertArrayEquals(want, probe.neighbours(queries[i]).indices(), name + " query " + i + " neighbours");
                 for (int j = 0; j < expected[i].length; j++) {
                     maxDiff = Math.max(maxDiff, Math.abs(scores[i][j] - expected[i][j]));
@@ -94,8 +86,8 @@ class KnnProbeReferenceTest {
     @Test
     void tiesAreBrokenAsDocumented() throws IOException {
         JsonNode c = cases().stream().filter(n -> n.get("name").asText().equals("ties_at_kth_k2")).findFirst().orElseThrow();
-        KnnProbe probe = KnnProbe.of(matrix(c.get("train")), targets(c), 2, 0);
-        double[] copy = matrix(c.get("train"))[2];
+        KnnProbe probe = KnnProbe.of(doubleMatrix(c.get("train")), targets(c), 2, 0);
+        double[] copy = doubleMatrix(c.get("train"))[2];
         // Copies at 2, 5 and 8 tie for the nearest: the earlier two win, and their votes (classes 2 and 1) tie.
         assertArrayEquals(new int[]{2, 5}, probe.neighbours(copy).indices());
         assertArrayEquals(new double[]{0, 0.5, 0.5}, probe.scores(new double[][]{copy})[0], 0.0);
@@ -104,18 +96,18 @@ class KnnProbeReferenceTest {
     @Test
     void fitsFromCachedArraysAsTheRouteDoes() throws IOException {
         JsonNode c = cases().get(0);
-        double[][] train = matrix(c.get("train"));
+        double[][] train = doubleMatrix(c.get("train"));
         INDArray features = Nd4j.createFromArray(train).castTo(DataType.FLOAT);
         int[] labels = new int[c.get("labels").size()];
         for (int i = 0; i < labels.length; i++) labels[i] = c.get("labels").get(i).asInt();
         INDArray classIndices = Nd4j.createFromArray(labels).castTo(DataType.FLOAT);
         KnnProbe probe = KnnProbe.fit(features, classIndices, HeadSpec.singleLabel(c.get("outputs").asInt()), 11, 0);
-        INDArray scores = probe.scores(Nd4j.createFromArray(matrix(c.get("queries"))).castTo(DataType.FLOAT));
-        double[][] expected = matrix(c.get("scores"));
+        INDArray scores = probe.scores(Nd4j.createFromArray(doubleMatrix(c.get("queries"))).castTo(DataType.FLOAT));
+        double[][] expected = doubleMatrix(c.get("scores"));
         for (int i = 0; i < expected.length; i++) assertArrayEquals(expected[i], scores.getRow(i).toDoubleVector(), TOLERANCE);
         // (N, 1) class columns are read as class indices too.
         KnnProbe column = KnnProbe.fit(features, classIndices.reshape(labels.length, 1), HeadSpec.singleLabel(4), 11, 0);
-        assertArrayEquals(expected[0], column.scores(new double[][]{matrix(c.get("queries"))[0]})[0], TOLERANCE);
+        assertArrayEquals(expected[0], column.scores(new double[][]{doubleMatrix(c.get("queries"))[0]})[0], TOLERANCE);
     }
 
     @Test
