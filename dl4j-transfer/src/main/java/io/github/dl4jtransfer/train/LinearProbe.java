@@ -80,9 +80,13 @@ public final class LinearProbe {
     private static final class Head implements Learner {
         private final String weightName, biasName;
         private final Map<String, INDArray> params = new LinkedHashMap<>();
-        /** Gradient arrays, allocated on the first step and overwritten by each, and views of them and the weights. */
+        /** Gradient arrays, overwritten by each step. */
         private final Map<String, INDArray> grads = new HashMap<>();
-        private FloatBuffer gw, gb, w, bb;
+        /**
+         * Views of the weights (dense float from {@code Layers.linearInit}; AdamW and the loop's checkpoint restores
+         * write them in place) and of the gradient arrays.
+         */
+        private final FloatBuffer w, bb, gw, gb;
         private final HeadSpec spec;
         private final AdamW optimizer;
         private final LearningRateSchedule schedule;
@@ -96,6 +100,12 @@ public final class LinearProbe {
             this.biasName = "head" + index + ".bias";
             params.put(weightName, init[0]);
             params.put(biasName, init[1]);
+            grads.put(weightName, Nd4j.create(DataType.FLOAT, featureDim, spec.outputs()));
+            grads.put(biasName, Nd4j.create(DataType.FLOAT, spec.outputs()));
+            this.w = DenseFloats.of(init[0]);
+            this.bb = DenseFloats.of(init[1]);
+            this.gw = DenseFloats.of(grads.get(weightName));
+            this.gb = DenseFloats.of(grads.get(biasName));
             this.spec = spec;
             this.optimizer = AdamW.of(config);
             this.schedule = schedule;
@@ -123,27 +133,16 @@ public final class LinearProbe {
         public double step(Batch b, double lr) {
             INDArray x = b.images();
             int n = (int) x.size(0), d = (int) x.size(1), k = (int) spec.outputs();
-            if (grads.isEmpty()) {
-                grads.put(weightName, Nd4j.create(DataType.FLOAT, d, k));
-                grads.put(biasName, Nd4j.create(DataType.FLOAT, k));
-                gw = DenseFloats.of(grads.get(weightName));
-                gb = DenseFloats.of(grads.get(biasName));
-            }
-            if (w == null) { // views of the weights (AdamW and the loop's checkpoint restores write them in place)
-                w = DenseFloats.of(weight());
-                bb = DenseFloats.of(bias());
-            }
-            FloatBuffer weights = w != null ? w : rowMajor(weight()), biases = bb != null ? bb : rowMajor(bias());
             FloatBuffer xs = rowMajor(x), ys = rowMajor(b.labels());
-            double loss = spec.multiLabel() ? HeadStep.sigmoidBce(xs, weights, biases, ys, n, d, k, gw, gb)
-                    : HeadStep.softmaxCrossEntropy(xs, weights, biases, ys, n, d, k, gw, gb);
+            double loss = spec.multiLabel() ? HeadStep.sigmoidBce(xs, w, bb, ys, n, d, k, gw, gb)
+                    : HeadStep.softmaxCrossEntropy(xs, w, bb, ys, n, d, k, gw, gb);
             if (!Double.isFinite(loss)) return loss;
             Trainer.clip(grads, clipNorm);
             optimizer.step(params, grads, lr);
             return loss;
         }
 
-        /** A matrix's elements in row-major order: its own memory when dense float, else a copy. */
+        /** A batch matrix's elements in row-major order: its own memory when dense float, else a copy. */
         private static FloatBuffer rowMajor(INDArray a) {
             FloatBuffer own = DenseFloats.of(a);
             return own != null ? own : FloatBuffer.wrap(Nd4j.toFlattened('c', a).castTo(DataType.FLOAT).toFloatVector());
