@@ -33,6 +33,7 @@ PRESETS = {
     "sam-vitb": "sam",
     "seem-focalnet-t": "focalnet",
     "resnet152": "resnet",
+    "convnext-t": "convnext",          # not a study backbone: the depthwise-convolution row of docs/performance.md
 }
 
 

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Side-by-side performance run (docs/performance.md): ours (SameDiff) vs ONNX Runtime Java vs PyTorch 1.13 CPU.
 #   tools/perf/run.sh [PerfBench run options...]      e.g. --models deit-b16 --only fwd8 --label omp1
-#   tools/perf/run.sh report                          only regenerate the table in docs/performance.md
+#   tools/perf/run.sh report                          only regenerate the tables in docs/performance.md
+#   REBUILD=1 tools/perf/run.sh build                 compile the library and the benchmark classes, nothing else
 # Needs: full-size exports (tools/export/make_full.sh target/full-exports deit-b16 dinov2-vitb14 sam-vitb
 # resnet152 deit-tail), Debian python3-torch (/usr/bin/python3). Fetches the ONNX Runtime jar from Maven
 # Central into ~/.m2 and, for PyTorch, Debian's OpenBLAS into target/perf-blas (not installed system-wide:
@@ -20,18 +21,24 @@ if [ ! -f dl4j-transfer/target/perf.classpath ] || [ -n "${REBUILD:-}" ]; then
   mvn -q -B test-compile -pl dl4j-transfer
   mvn -q -B dependency:build-classpath -pl dl4j-transfer -Dmdep.outputFile=target/perf.classpath -Dmdep.includeScope=test
 fi
+[ "${1:-}" = build ] && exit 0   # tools/perf/run.sh build: compile (with REBUILD=1: again) and stop
 cp="dl4j-transfer/target/classes:dl4j-transfer/target/test-classes:$(cat dl4j-transfer/target/perf.classpath)"
 extra=()
-# ND4J_CLASSIFIER=linux-x86_64-onednn-avx512 (or -avx512, -avx2, -onednn): another libnd4j build of the same
-# version, fetched from Maven Central; the children load whichever nd4j-native classifier jar is on the path.
-if [ -n "${ND4J_CLASSIFIER:-}" ] && [ "$ND4J_CLASSIFIER" != linux-x86_64 ]; then
-  jar="$HOME/.m2/repository/org/nd4j/nd4j-native/1.0.0-M2.1/nd4j-native-1.0.0-M2.1-$ND4J_CLASSIFIER.jar"
-  [ -f "$jar" ] || mvn -q -B dependency:get -Dartifact=org.nd4j:nd4j-native:1.0.0-M2.1:jar:$ND4J_CLASSIFIER
-  cp="${cp//nd4j-native-1.0.0-M2.1-linux-x86_64.jar/nd4j-native-1.0.0-M2.1-$ND4J_CLASSIFIER.jar}"
-  # these builds fragment glibc's heap when every buffer is freed at once: keep M2.1's pooling manager for
-  # inference there (graph.Sessions; docs/performance.md, "Training memory")
-  extra+=(--jvm-arg -Dtransfer.inferenceMemory=nd4j)
+# The libnd4j build ours runs, chosen as the plugin chooses it (device.NativeBuild; <nativeBuild>):
+# NATIVE_BUILD=auto (default: onednn-avx2 for forward workloads on an AVX2 CPU, plain for training steps) | plain |
+# onednn-avx2 | onednn-avx512 | onednn | avx2 | avx512 (ND4J_CLASSIFIER=linux-x86_64-onednn-avx512, the older spelling,
+# still works). Another build's jar of the same nd4j-native version is fetched from Maven Central and put beside the
+# plain one; each child selects its build before ND4J loads. OPENBLAS_CORETYPE: set per CPU by PerfBench (--openblas-coretype).
+build="${NATIVE_BUILD:-}"
+if [ -z "$build" ] && [ -n "${ND4J_CLASSIFIER:-}" ]; then build="${ND4J_CLASSIFIER#linux-x86_64}"; build="${build#-}"; build="${build:-plain}"; fi
+build="${build:-auto}"
+classifier=$(java -cp dl4j-transfer/target/classes io.github.dl4jtransfer.device.NativeBuild "$build" forward)
+if [ "$classifier" != linux-x86_64 ]; then
+  jar="$HOME/.m2/repository/org/nd4j/nd4j-native/1.0.0-M2.1/nd4j-native-1.0.0-M2.1-$classifier.jar"
+  [ -f "$jar" ] || mvn -q -B dependency:get -Dartifact=org.nd4j:nd4j-native:1.0.0-M2.1:jar:$classifier -Dtransitive=false
+  cp="$cp:$jar"
 fi
+extra+=(--native-build "$build")
 export OMP_NUM_THREADS="${OMP_NUM_THREADS:-$(nproc)}"
 mode=run
 if [ "${1:-}" = report ]; then mode=report; shift; fi

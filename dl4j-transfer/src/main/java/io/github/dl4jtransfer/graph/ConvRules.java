@@ -1,5 +1,6 @@
 package io.github.dl4jtransfer.graph;
 
+import io.github.dl4jtransfer.device.NativeBuild;
 import org.nd4j.autodiff.samediff.SDVariable;
 import org.nd4j.enums.PadMode;
 import org.nd4j.enums.WeightsFormat;
@@ -120,8 +121,8 @@ final class ConvRules {
             SDVariable weights = relaidWeights(c, t -> t.permute(2, 3, 1, 0), v -> c.sd.permute(v, 2, 3, 1, 0));
             y = bias == null ? c.sd.cnn.conv2d(x, weights, cfg.weightsFormat(WeightsFormat.YXIO).build())
                     : c.sd.cnn.conv2d(x, weights, bias, cfg.weightsFormat(WeightsFormat.YXIO).build());
-        } else if (group == inC && inPerGroup == 1 && outC == inC && c.forwardOnly() && in[2].isStatic() && in[3].isStatic()
-                && tapsPay(w, inC * in[2].value() * in[3].value())) {
+        } else if (group == inC && inPerGroup == 1 && outC == inC && in[2].isStatic() && in[3].isStatic()
+                && useTaps(c.forwardOnly(), w, inC * in[2].value() * in[3].value())) {
             y = depthwiseByTaps(c, x, in, w, pH, pW);
             if (bias != null) y = y.add(c.sd.reshape(bias, 1, outC, 1, 1));
         } else if (group == inC && inPerGroup == 1) {
@@ -154,12 +155,17 @@ final class ConvRules {
     static final long TAPS_MIN_ELEMENTS = 16_384;
 
     /**
-     * Whether the taps form is faster: always for kernels up to 5×5 (at most 75 small ops); for larger ones only on
+     * Whether a depthwise convolution becomes taps: on the plain build in forward-only graphs where they are faster: always for kernels up to 5×5 (at most 75 small ops); for larger ones only on
      * images big enough that the elementwise work outweighs the ops' fixed cost (tiny ConvNeXt, 7×7 over 8×8×8:
      * 17 ms native vs 30 ms as taps at batch 32; ConvNeXt-T's 7×7 over 96×56×56: 1,001 vs 71 ms at batch 5).
      */
-    private static boolean tapsPay(Window w, long elementsPerImage) {
-        return w.kH * w.kW <= 25 || elementsPerImage >= TAPS_MIN_ELEMENTS;
+    private static boolean useTaps(boolean forwardOnly, Window w, long elementsPerImage) {
+        // The oneDNN builds run depthwise_conv2d in oneDNN, which beats the taps (SEEM FocalNet-T b8, one thread:
+        // 5.6 img/s native vs 2.5 as taps; docs/performance.md, "Native builds"), except dilated ones, which M2.1's
+        // oneDNN helper cannot run at all ("could not create a descriptor for a dilated convolution"): taps there,
+        // in graphs that train too.
+        if (NativeBuild.loaded().onednn()) return w.dH > 1 || w.dW > 1;
+        return forwardOnly && (w.kH * w.kW <= 25 || elementsPerImage >= TAPS_MIN_ELEMENTS);
     }
 
     private static SDVariable depthwiseByTaps(NodeContext c, SDVariable x, Dim[] in, Window w, long pH, long pW) {

@@ -1,5 +1,8 @@
 package io.github.dl4jtransfer.matrix;
 
+import io.github.dl4jtransfer.device.GpuCheck;
+import io.github.dl4jtransfer.device.NativeBuild;
+import io.github.dl4jtransfer.device.OpenBlasCore;
 import org.nd4j.linalg.factory.Nd4j;
 
 import java.io.IOException;
@@ -21,6 +24,11 @@ public final class Environment {
         v.put("dl4j-transfer", own == null ? "0.1.0-SNAPSHOT" : own);
         String nd4j = Nd4j.class.getPackage().getImplementationVersion();
         v.put("nd4j", nd4j == null ? "1.0.0-M2.1" : nd4j);
+        if (!GpuCheck.cudaBackendHere()) {
+            v.put("libnd4j", NativeBuild.loadedClassifier());
+            String core = System.getenv(OpenBlasCore.VARIABLE);
+            v.put("openblasCoretype", core == null || core.isBlank() ? "detected" : core);
+        }
         v.put("java", System.getProperty("java.version"));
         v.put("os", System.getProperty("os.name") + " " + System.getProperty("os.arch"));
         return v;

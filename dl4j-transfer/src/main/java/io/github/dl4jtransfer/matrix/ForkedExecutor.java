@@ -1,5 +1,7 @@
 package io.github.dl4jtransfer.matrix;
 
+import io.github.dl4jtransfer.device.OpenBlasCore;
+
 import java.io.BufferedReader;
 import java.io.BufferedWriter;
 import java.io.IOException;
@@ -196,6 +198,7 @@ public final class ForkedExecutor implements CellExecutor, AutoCloseable {
         cmd.add(WorkerMain.class.getName());
         cmd.add(WorkerMain.SERVE);
         ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true);
+        OpenBlasCore.apply(pb.environment()); // this machine's CPU: on Spark, the executor's
         pb.environment().putAll(environment);
         return new Worker(pb.start());
     }

@@ -2,6 +2,7 @@ package io.github.dl4jtransfer.matrix;
 
 import io.github.dl4jtransfer.config.ConfigException;
 import io.github.dl4jtransfer.device.GpuCheck;
+import io.github.dl4jtransfer.device.NativeBuild;
 
 import java.io.BufferedReader;
 import java.io.IOException;
@@ -48,6 +49,7 @@ public final class WorkerMain {
 
     public static void main(String[] args) throws IOException {
         watchParent();
+        selectNativeBuild();
         gpuProblem = gpuProblem();
         if (args.length == 1 && args[0].equals(SERVE)) {
             serve();
@@ -134,6 +136,19 @@ public final class WorkerMain {
             }
         }
         return ProcessHandle.current().parent().map(ProcessHandle::pid).orElse(-1L);
+    }
+
+    /**
+     * A CPU worker picks its libnd4j build before ND4J loads ({@link NativeBuild#selectForThisProcess}): the one the
+     * plugin put on the classpath, held to this machine's CPU. A fallback is said in the build log.
+     */
+    private static void selectNativeBuild() {
+        if (GpuCheck.cudaBackendHere()) return;
+        NativeBuild.Selection s = NativeBuild.selectForThisProcess();
+        if (s.fallbackReason() != null) {
+            System.out.println(LOG_PREFIX + s.describe());
+            System.out.flush();
+        }
     }
 
     private static String gpuProblem() {

@@ -3,6 +3,8 @@ package io.github.dl4jtransfer.perf;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.github.dl4jtransfer.device.NativeBuild;
+import io.github.dl4jtransfer.device.OpenBlasCore;
 
 import java.io.BufferedReader;
 import java.io.IOException;
@@ -33,14 +35,17 @@ import java.util.concurrent.TimeUnit;
  *   --models a,b         default deit-b16,dinov2-vitb14,sam-vitb,resnet152
  *   --train-models a,b   unfrozen training workloads for these, default deit-b16
  *   --systems s,..       ours,ort,torch,env (default all)
- *   --only w,..          fwd1,fwd8,head,unfrozen-linear,unfrozen-deit (default all); any fwdN works
+ *   --only w,..          fwd1,fwd8,head,unfrozen-linear,unfrozen-deit,frozen-cell (default all); any fwdN works
  *   --train-batch B      batch of the training workloads (default 8)
  *   --label NAME         result label (default baseline); levers are recorded under other labels
- *   --report-label NAME  the label of the main tables (default omp1)
- *   --report-models a,b  the backbones of the main tables (default all four, whatever --models ran)
+ *   --report-labels a,b  the labels of the generated tables, one thread setting each (default r2-t1,r2-t2)
+ *   --report-models a,b  the backbones of the tables (default the study's eight and convnext-t)
+ *   --frozen-cell-models a,b   the frozen-cell workload's backbones (default deit-b16); --frozen-cell-images N (64)
  *   --jvm-arg ARG        extra JVM argument for our children (repeatable), e.g. -Dperf.x=y
+ *   --native-build B     libnd4j build of ours: auto (default: per workload, as the plugin picks it) or a build's name
  *   --ort-jar PATH       onnxruntime jar (default ~/.m2/.../onnxruntime-1.20.0.jar)
  *   --blas-dir DIR       LD_LIBRARY_PATH for the PyTorch child (an OpenBLAS libblas.so.3)
+ *   --openblas-coretype T   OPENBLAS_CORETYPE of ours and torch: auto (default, by the CPU's flags), inherit, or a name
  *   --rss-limit-gb G     a child whose RSS passes G GiB is killed and reported as such (default 12)
  *   --results FILE       default target/perf/results.jsonl;  --doc FILE  default docs/performance.md
  * </pre>
@@ -89,7 +94,7 @@ public final class PerfBench {
     private void run() throws Exception {
         Path exports = Path.of(o("exports", "target/full-exports"));
         List<String> systems = list("systems", "ours,ort,torch,env");
-        List<String> only = list("only", "fwd1,fwd8,head,unfrozen-linear,unfrozen-deit");
+        List<String> only = list("only", "fwd1,fwd8,head,unfrozen-linear,unfrozen-deit,frozen-cell");
         List<String> trainModels = list("train-models", "deit-b16");
         String label = o("label", "baseline");
         Path tail = exports.resolve("deit-tail/model.onnx");
@@ -128,6 +133,9 @@ public final class PerfBench {
                 if (systems.contains("torch")) record("torch", model, "head", label, torch("--workload", "head", "--n", dim,
                         "--batch", "8", "--reps", "50"));
             }
+            if (only.contains("frozen-cell") && list("frozen-cell-models", "deit-b16").contains(model) && systems.contains("ours")) {
+                record("ours", model, "frozen-cell", label, ours("frozen-cell", onnx.toString(), o("frozen-cell-images", "64"), "2"));
+            }
             if (!trainModels.contains(model)) continue;
             for (String w : List.of("unfrozen-linear", "unfrozen-deit")) {
                 if (!only.contains(w)) continue;
@@ -154,18 +162,44 @@ public final class PerfBench {
     private ObjectNode ours(String... args) throws Exception {
         List<String> cmd = new ArrayList<>(List.of(javaBin(), "-Xmx3g", "-Dorg.bytedeco.javacpp.maxbytes=" + o("maxbytes", "9G"),
                 "-Dorg.bytedeco.javacpp.maxphysicalbytes=0", "-cp", System.getProperty("java.class.path")));
+        cmd.add("-D" + NativeBuild.PROPERTY + "=" + nativeBuild(args[0]));
         cmd.addAll(jvmArgs);
         cmd.add(PerfWorkloads.class.getName());
         cmd.addAll(List.of(args));
-        return child(cmd, Map.of());
+        return child(cmd, blasEnvironment());
     }
 
     private ObjectNode torch(String... args) throws Exception {
         List<String> cmd = new ArrayList<>(List.of(o("python", "/usr/bin/python3"), "tools/perf/torch_bench.py"));
         cmd.addAll(List.of(args));
-        Map<String, String> env = new LinkedHashMap<>();
+        Map<String, String> env = blasEnvironment();
         if (opt.containsKey("blas-dir")) env.put("LD_LIBRARY_PATH", Path.of(opt.get("blas-dir")).toAbsolutePath().toString());
         return child(cmd, env);
+    }
+
+    /**
+     * The libnd4j build of one of our workloads, as the plugin would choose it ({@code --native-build}, default
+     * {@code auto}): a forward-only plan's build for forwards, the frozen cell and the cached head; a training plan's
+     * for the unfrozen steps; sgemm always on the plain build (it measures the BLAS). The run script puts the jar of
+     * every build this can name on the class path.
+     */
+    private String nativeBuild(String workload) {
+        if (workload.equals("sgemm")) return NativeBuild.PLAIN.setting();
+        String nb = o("native-build", NativeBuild.AUTO);
+        return nb.equals(NativeBuild.AUTO) ? NativeBuild.resolveHere(nb, !workload.equals("train")).setting() : nb;
+    }
+
+    /**
+     * Both OpenBLAS users (ND4J's bundled 0.3.19, Debian's 0.3.21 under torch) get the kernels this CPU runs best, as a
+     * worker does ({@link OpenBlasCore}), whatever the calling shell inherited; {@code --openblas-coretype inherit} keeps
+     * the shell's, any other value is used as it is.
+     */
+    private Map<String, String> blasEnvironment() {
+        Map<String, String> env = new LinkedHashMap<>();
+        String core = o("openblas-coretype", "auto");
+        if (core.equals("auto")) OpenBlasCore.apply(env);
+        else if (!core.equals("inherit")) env.put(OpenBlasCore.VARIABLE, core);
+        return env;
     }
 
     /** Runs one child, watching its RSS; returns its PERF json, or a failure record. */
@@ -276,108 +310,180 @@ public final class PerfBench {
         return m;
     }
 
+    /** The study's eight backbones and ConvNeXt-T (the issue's second depthwise-convolution row), in table order. */
+    static final String ALL_MODELS = "deit-b16,dinov2-vitb14,sam-vitb,openclip-vitb16,blip-vitb16,dino-vitb16,seem-focalnet-t,resnet152,convnext-t";
+    static final List<String> STUDY_MODELS = List.of("deit-b16", "dinov2-vitb14", "sam-vitb", "openclip-vitb16", "blip-vitb16",
+            "dino-vitb16", "seem-focalnet-t", "resnet152");
+
+    /**
+     * The generated part of docs/performance.md: per label (one thread setting each, default {@code r2-t1,r2-t2}) the
+     * forward, training and frozen-cell tables, then every target of issue 13 with its figures at each setting and
+     * met / not met, computed from the rows (so that a rerun on another machine rewrites the verdicts too).
+     */
     private void report() throws IOException {
-        String label = o("report-label", "omp1"); // the main table of docs/performance.md: the 1-thread run
-        Map<String, JsonNode> r = latest(label);
+        List<String> labels = list("report-labels", "r2-t1,r2-t2");
+        List<String> models = list("report-models", ALL_MODELS);
+        Map<String, Map<String, JsonNode>> rows = new LinkedHashMap<>();
+        for (String l : labels) rows.put(l, latest(l));
         StringBuilder md = new StringBuilder();
-        JsonNode sg = res(r, "env|-|sgemm"), sgt = res(r, "env|-|sgemm-torch");
-        // the limit: the best ND4J sgemm this machine did in any run (any thread setting)
-        double peak = Double.NaN;
-        if (Files.exists(results())) {
-            for (String l : Files.readAllLines(results())) {
-                if (l.isBlank()) continue;
-                JsonNode n = JSON.readTree(l);
-                if (n.get("workload").asText().equals("sgemm")) {
-                    double g = n.get("result").path("gflops").asDouble(Double.NaN);
-                    if (Double.isFinite(g) && !(g <= peak)) peak = g;
+        for (String label : labels) {
+            Map<String, JsonNode> r = rows.get(label);
+            JsonNode sg = res(r, "env|-|sgemm"), sgt = res(r, "env|-|sgemm-torch");
+            md.append("### Label `").append(label).append("`: ").append(threads(r)).append(" thread(s) per engine\n\n");
+            md.append(String.format(Locale.ROOT, "sgemm 2048² (best of 10): ND4J %s GFLOP/s, PyTorch mm %s GFLOP/s. Ours runs libnd4j build %s.%n%n",
+                    sg == null ? "–" : f(sg.path("gflops").asDouble(), 1), sgt == null ? "–" : f(sgt.path("gflops").asDouble(), 1), build(r)));
+            md.append("Forward at batch 8 (images/s, best of the timed calls; peak RSS of the process):\n\n");
+            md.append("| backbone | GFLOPs/img | ours | ORT | torch | ours/ORT | ours/torch | peak RSS GiB ours / ORT / torch | load |\n");
+            md.append("|---|---|---|---|---|---|---|---|---|\n");
+            for (String m : models) {
+                JsonNode fl = res(r, "env|" + m + "|flops");
+                double gflop = fl == null ? Double.NaN : fl.path("macs").path("total").asDouble() * 2 / 1e9;
+                String[] keys = {"ours|" + m + "|fwd8", "ort|" + m + "|fwd8", "torch|" + m + "|fwd8"};
+                if (res(r, keys[0]) == null && res(r, keys[1]) == null) continue;
+                double[] ips = new double[3];
+                StringBuilder cells = new StringBuilder();
+                double load = 0;
+                for (int i = 0; i < 3; i++) {
+                    JsonNode x = res(r, keys[i]);
+                    ips[i] = ips(x, "imagesPerSecond");
+                    cells.append(" ").append(x == null ? "–" : x.has("failed") ? x.get("failed").asText() : f(ips[i], 2)).append(" |");
+                    if (x != null) load = Math.max(load, Math.max(x.path("load1Before").asDouble(), x.path("load1After").asDouble()));
                 }
-            }
-        }
-        md.append(String.format(Locale.ROOT, "sgemm limit (ND4J mmul 2048×2048, best of 10, best run): **%.1f GFLOP/s**; "
-                        + "in this label's run: ND4J %s GFLOP/s, PyTorch mm %s GFLOP/s (%s threads)%n%n", peak,
-                sg == null ? "–" : f(sg.path("gflops").asDouble(), 1), sgt == null ? "–" : f(sgt.path("gflops").asDouble(), 1),
-                sg == null ? "?" : sg.path("ompThreads").asText()));
-        // always all four backbones: a lever run over one model must not shrink the main tables
-        List<String> models = list("report-models", "deit-b16,dinov2-vitb14,sam-vitb,resnet152");
-
-        md.append("### Forward (images/s, higher is better; peak RSS of the batch-8 process)\n\n");
-        md.append("| backbone | GFLOPs/img | ours b1 | ORT b1 | torch b1 | ours b8 | ORT b8 | torch b8 | ours/ORT b1, b8 | ours/torch b1, b8 "
-                + "| peak RSS b8 ours / ORT / torch | % of sgemm peak b8: ours / ORT / torch | load |\n");
-        md.append("|---|---|---|---|---|---|---|---|---|---|---|---|---|\n");
-        for (String m : models) {
-            JsonNode fl = res(r, "env|" + m + "|flops");
-            double gflop = fl == null ? Double.NaN : fl.path("macs").path("total").asDouble() * 2 / 1e9;
-            double[] ips = new double[6];
-            String[] keys = {"ours|" + m + "|fwd1", "ort|" + m + "|fwd1", "torch|" + m + "|fwd1",
-                    "ours|" + m + "|fwd8", "ort|" + m + "|fwd8", "torch|" + m + "|fwd8"};
-            StringBuilder cells = new StringBuilder();
-            double loadMax = 0;
-            for (int i = 0; i < 6; i++) {
-                JsonNode x = res(r, keys[i]);
-                ips[i] = x == null ? Double.NaN : x.path("imagesPerSecond").asDouble(Double.NaN);
-                cells.append(" ").append(x == null ? "–" : x.has("failed") ? x.get("failed").asText() : f(ips[i], 2)).append(" |");
-                if (x != null) loadMax = Math.max(loadMax, Math.max(x.path("load1Before").asDouble(), x.path("load1After").asDouble()));
-            }
-            md.append("| ").append(m).append(" | ").append(f(gflop, 1)).append(" |").append(cells)
-                    .append(" ").append(f(ips[0] / ips[1], 2)).append(", ").append(f(ips[3] / ips[4], 2)).append(" |")
-                    .append(" ").append(f(ips[0] / ips[2], 2)).append(", ").append(f(ips[3] / ips[5], 2)).append(" |")
-                    .append(" ").append(gb(r, keys[3])).append(" / ").append(gb(r, keys[4])).append(" / ").append(gb(r, keys[5])).append(" |")
-                    .append(" ").append(pct(ips[3] * gflop / peak)).append(" / ").append(pct(ips[4] * gflop / peak))
-                    .append(" / ").append(pct(ips[5] * gflop / peak)).append(" |")
-                    .append(" ").append(f(loadMax, 1)).append(" |\n");
-        }
-
-        md.append("\n### Training at batch 8 (images/s; one warm-up step, best of the timed steps) and peak RSS\n\n");
-        md.append("| backbone | workload | ours img/s | torch img/s | ours/torch | peak RSS ours / torch | load |\n|---|---|---|---|---|---|---|\n");
-        for (String m : models) {
-            for (String w : List.of("head", "unfrozen-linear", "unfrozen-deit")) {
-                JsonNode a = res(r, "ours|" + m + "|" + w), b = res(r, "torch|" + m + "|" + w);
-                if (a == null && b == null) continue;
-                // the head step takes milliseconds: 50 steps, the median is the stable figure there
-                String stat = w.equals("head") ? "imagesPerSecondMedian" : "imagesPerSecond";
-                double ia = a == null ? Double.NaN : a.path(stat).asDouble(Double.NaN);
-                double ib = b == null ? Double.NaN : b.path(stat).asDouble(Double.NaN);
-                double load = Math.max(a == null ? 0 : a.path("load1After").asDouble(), b == null ? 0 : b.path("load1After").asDouble());
-                md.append("| ").append(m).append(" | ").append(w.equals("head") ? "frozen-linear, cached features (head step, median of 50)" : w)
-                        .append(" | ").append(a != null && a.has("failed") ? a.get("failed").asText() : f(ia, ia < 10 ? 3 : 1))
-                        .append(" | ").append(b != null && b.has("failed") ? b.get("failed").asText() : f(ib, ib < 10 ? 3 : 1))
-                        .append(" | ").append(f(ia / ib, 2))
-                        .append(" | ").append(gb(r, "ours|" + m + "|" + w)).append(" / ").append(gb(r, "torch|" + m + "|" + w))
+                md.append("| ").append(m).append(" | ").append(f(gflop, 1)).append(" |").append(cells)
+                        .append(" ").append(f(ips[0] / ips[1], 2)).append(" | ").append(f(ips[0] / ips[2], 2)).append(" |")
+                        .append(" ").append(gb(r, keys[0])).append(" / ").append(gb(r, keys[1])).append(" / ").append(gb(r, keys[2]))
                         .append(" | ").append(f(load, 1)).append(" |\n");
             }
-        }
-        md.append("\n### Every measurement, by label (levers; the rows above are label `").append(label).append("`)\n\n");
-        md.append("| label | system | backbone | workload | img/s (best) | img/s (median) | peak RSS GiB | load before/after | when |\n");
-        md.append("|---|---|---|---|---|---|---|---|---|\n");
-        if (Files.exists(results())) {
-            for (String l : Files.readAllLines(results())) {
-                if (l.isBlank()) continue;
-                JsonNode n = JSON.readTree(l);
-                JsonNode x = n.get("result");
-                String w = n.get("workload").asText();
-                String ips = x.has("failed") ? x.get("failed").asText()
-                        : x.has("gflops") ? f(x.get("gflops").asDouble(), 1) + " GFLOP/s"
-                        : x.has("macs") ? f(x.path("macs").path("total").asDouble() * 2 / 1e9, 2) + " GFLOP/img"
-                        : f(x.path("imagesPerSecond").asDouble(Double.NaN), 3);
-                md.append("| ").append(n.get("label").asText()).append(" | ").append(n.get("system").asText())
-                        .append(" | ").append(n.get("model").asText()).append(" | ").append(w)
-                        .append(" | ").append(ips)
-                        .append(" | ").append(f(x.path("imagesPerSecondMedian").asDouble(Double.NaN), 3))
-                        .append(" | ").append(gbOf(x))
-                        .append(" | ").append(f(x.path("load1Before").asDouble(Double.NaN), 1)).append(" / ")
-                        .append(f(x.path("load1After").asDouble(Double.NaN), 1))
-                        .append(" | ").append(n.get("time").asText().substring(11, 16)).append(" |\n");
+            md.append("\nTraining at batch 8 (images/s, one warm-up step, best timed step; the head step: median of 50) and peak RSS:\n\n");
+            md.append("| backbone | workload | ours | torch | ours/torch | peak RSS GiB ours / torch | load |\n|---|---|---|---|---|---|---|\n");
+            for (String m : models) {
+                for (String w : List.of("head", "unfrozen-linear", "unfrozen-deit")) {
+                    JsonNode a = res(r, "ours|" + m + "|" + w), b = res(r, "torch|" + m + "|" + w);
+                    if (a == null && b == null) continue;
+                    String stat = w.equals("head") ? "imagesPerSecondMedian" : "imagesPerSecond";
+                    double ia = ips(a, stat), ib = ips(b, stat);
+                    double load = Math.max(a == null ? 0 : a.path("load1After").asDouble(), b == null ? 0 : b.path("load1After").asDouble());
+                    md.append("| ").append(m).append(" | ").append(w.equals("head") ? "frozen-linear head step on cached features" : w)
+                            .append(" | ").append(a != null && a.has("failed") ? a.get("failed").asText() : f(ia, ia < 10 ? 3 : 0))
+                            .append(" | ").append(b != null && b.has("failed") ? b.get("failed").asText() : f(ib, ib < 10 ? 3 : 0))
+                            .append(" | ").append(f(ia / ib, 2))
+                            .append(" | ").append(gb(r, "ours|" + m + "|" + w)).append(" / ").append(gb(r, "torch|" + m + "|" + w))
+                            .append(" | ").append(f(load, 1)).append(" |\n");
+                }
             }
+            for (String m : models) {
+                JsonNode c = res(r, "ours|" + m + "|frozen-cell");
+                if (c == null) continue;
+                double ort = ips(res(r, "ort|" + m + "|fwd8"), "imagesPerSecond");
+                md.append(String.format(Locale.ROOT, "%nFrozen cell end to end, %s (%d PNGs 512×512 → decode, resize, crop, normalise → forward → "
+                                + "feature cache): **%s images/s** (%s), %s× ORT's bare batch-8 forward (%s images/s); peak RSS %s GiB.%n",
+                        m, c.path("images").asInt(), c.has("failed") ? c.get("failed").asText() : f(ips(c, "imagesPerSecond"), 2),
+                        c.path("libnd4j").asText("?"), f(ips(c, "imagesPerSecond") / ort, 2), f(ort, 2), gb(r, "ours|" + m + "|frozen-cell")));
+            }
+            md.append("\n");
         }
+        md.append("### Targets (issue 13), from the labels above\n\n");
+        md.append("| target | ").append(String.join(" | ", labels)).append(" | status |\n|---|");
+        md.append("---|".repeat(labels.size())).append("---|\n");
+        target(md, rows, "ViT-B/16 forward b8 ≥ 0.9× ORT, peak RSS < 1.5 GiB (DeiT-B, DINOv2, SAM)", r -> {
+            StringBuilder v = new StringBuilder();
+            boolean ok = true;
+            for (String m : List.of("deit-b16", "dinov2-vitb14", "sam-vitb")) {
+                double q = ratio(r, "ours|" + m + "|fwd8", "ort|" + m + "|fwd8", "imagesPerSecond");
+                double g = rssGb(res(r, "ours|" + m + "|fwd8"));
+                ok &= q >= 0.9 && g < 1.5;
+                v.append(v.length() == 0 ? "" : "; ").append(f(q, 2)).append("×, ").append(f(g, 2)).append(" GiB");
+            }
+            return new Verdict(v.toString(), ok);
+        });
+        target(md, rows, "ResNet-152 forward b8, default install, ≥ 0.7× ORT", r -> ratioVerdict(r, "ours|resnet152|fwd8", "ort|resnet152|fwd8", "imagesPerSecond", 0.7));
+        target(md, rows, "depthwise-convolution backbones forward b8 ≥ 0.7× ORT (SEEM FocalNet-T; ConvNeXt-T)", r -> {
+            double a = ratio(r, "ours|seem-focalnet-t|fwd8", "ort|seem-focalnet-t|fwd8", "imagesPerSecond");
+            double b = ratio(r, "ours|convnext-t|fwd8", "ort|convnext-t|fwd8", "imagesPerSecond");
+            return new Verdict(f(a, 2) + "×; " + f(b, 2) + "×", a >= 0.7 && b >= 0.7);
+        });
+        target(md, rows, "all 8 study backbones: forward and unfrozen step measured", r -> {
+            long n = STUDY_MODELS.stream().filter(m -> ok(res(r, "ours|" + m + "|fwd8")) && ok(res(r, "ours|" + m + "|unfrozen-linear"))).count();
+            return new Verdict(n + " of 8", n == 8);
+        });
+        target(md, rows, "unfrozen ViT-B/16 (DeiT-B) training b8 ≥ 1.0× torch, < 4 GiB", r -> {
+            double q = ratio(r, "ours|deit-b16|unfrozen-linear", "torch|deit-b16|unfrozen-linear", "imagesPerSecond");
+            double g = rssGb(res(r, "ours|deit-b16|unfrozen-linear"));
+            return new Verdict(f(q, 2) + "×, " + f(g, 2) + " GiB", q >= 1.0 && g < 4);
+        });
+        target(md, rows, "unfrozen DINOv2 ViT-B/14 + DeiT b8, whole batch: < 10 GiB, ≥ 0.8× torch", r -> {
+            JsonNode a = res(r, "ours|dinov2-vitb14|unfrozen-deit");
+            double q = ratio(r, "ours|dinov2-vitb14|unfrozen-deit", "torch|dinov2-vitb14|unfrozen-deit", "imagesPerSecond");
+            double g = rssGb(a);
+            return new Verdict(a != null && a.has("failed") ? a.get("failed").asText() : f(q, 2) + "×, " + f(g, 2) + " GiB", q >= 0.8 && g < 10);
+        });
+        target(md, rows, "unfrozen ResNet-152 training b8 ≥ 0.6× torch", r -> ratioVerdict(r, "ours|resnet152|unfrozen-linear", "torch|resnet152|unfrozen-linear", "imagesPerSecond", 0.6));
+        target(md, rows, "frozen cell end to end (DeiT-B) ≥ 0.85× ORT's bare forward", r -> ratioVerdict(r, "ours|deit-b16|frozen-cell", "ort|deit-b16|fwd8", "imagesPerSecond", 0.85));
+        target(md, rows, "cached head step (8 × 768) ≥ 0.5× torch", r -> ratioVerdict(r, "ours|deit-b16|head", "torch|deit-b16|head", "imagesPerSecondMedian", 0.5));
         Path doc = Path.of(o("doc", "docs/performance.md"));
         String text = Files.exists(doc) ? Files.readString(doc) : "# Performance\n\n" + BEGIN + "\n" + END + "\n";
+        if (text.indexOf(BEGIN) < 0 || text.indexOf(END) < 0) text = text + "\n" + BEGIN + "\n" + END + "\n";
         int b = text.indexOf(BEGIN), e = text.indexOf(END);
-        if (b < 0 || e < 0) text = text + "\n" + BEGIN + "\n" + END + "\n";
-        b = text.indexOf(BEGIN);
-        e = text.indexOf(END);
         text = text.substring(0, b + BEGIN.length()) + "\n" + md + text.substring(e);
         Files.writeString(doc, text);
         System.out.println(md);
+    }
+
+    private record Verdict(String figures, boolean met) {
+    }
+
+    private static void target(StringBuilder md, Map<String, Map<String, JsonNode>> rows, String name,
+                               java.util.function.Function<Map<String, JsonNode>, Verdict> check) {
+        md.append("| ").append(name).append(" |");
+        List<String> metAt = new ArrayList<>();
+        for (Map.Entry<String, Map<String, JsonNode>> l : rows.entrySet()) {
+            Verdict v = check.apply(l.getValue());
+            md.append(" ").append(v.figures()).append(" |");
+            if (v.met()) metAt.add(threads(l.getValue()) + " thread(s)");
+        }
+        String status = metAt.isEmpty() ? "not met" : metAt.size() == rows.size() ? "**met**" : "met at " + String.join(", ", metAt);
+        md.append(" ").append(status).append(" |\n");
+    }
+
+    private static Verdict ratioVerdict(Map<String, JsonNode> r, String ours, String peer, String stat, double target) {
+        double q = ratio(r, ours, peer, stat);
+        JsonNode a = res(r, ours);
+        return new Verdict(a != null && a.has("failed") ? a.get("failed").asText() : f(q, 2) + "×", q >= target);
+    }
+
+    private static double ratio(Map<String, JsonNode> r, String ours, String peer, String stat) {
+        return ips(res(r, ours), stat) / ips(res(r, peer), stat);
+    }
+
+    private static double ips(JsonNode x, String stat) {
+        return x == null || x.has("failed") ? Double.NaN : x.path(stat).asDouble(Double.NaN);
+    }
+
+    private static boolean ok(JsonNode x) {
+        return x != null && !x.has("failed");
+    }
+
+    private static double rssGb(JsonNode x) {
+        if (x == null) return Double.NaN;
+        long b = x.path("peakRssBytes").asLong(0);
+        if (b == 0 || x.has("failed")) b = x.path("sampledMaxRssBytes").asLong(0);
+        return b / (double) (1L << 30);
+    }
+
+    private static String threads(Map<String, JsonNode> r) {
+        for (JsonNode n : r.values()) {
+            String t = n.path("result").path("ompThreads").asText("");
+            if (!t.isEmpty()) return t;
+        }
+        return "?";
+    }
+
+    private static String build(Map<String, JsonNode> r) {
+        for (JsonNode n : r.values()) {
+            String b = n.path("result").path("libnd4j").asText("");
+            if (!b.isEmpty()) return b.replace("libnd4j build ", "");
+        }
+        return "?";
     }
 
     private static JsonNode res(Map<String, JsonNode> r, String key) {

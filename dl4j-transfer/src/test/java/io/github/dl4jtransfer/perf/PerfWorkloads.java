@@ -1,6 +1,11 @@
 package io.github.dl4jtransfer.perf;
 
 import io.github.dl4jtransfer.data.Batch;
+import io.github.dl4jtransfer.device.NativeBuild;
+import io.github.dl4jtransfer.matrix.BenchmarkPlan;
+import io.github.dl4jtransfer.matrix.CellKey;
+import io.github.dl4jtransfer.matrix.CellResult;
+import io.github.dl4jtransfer.matrix.CellRunner;
 import io.github.dl4jtransfer.matrix.Environment;
 import io.github.dl4jtransfer.model.Backbone;
 import io.github.dl4jtransfer.model.BackboneLoader;
@@ -38,6 +43,8 @@ import java.util.Map;
  *   head   DIM BATCH STEPS                       frozen-linear on cached features (linear head alone)
  *   profile ONNX BATCH REPS                      forward with a listener: time per op type vs between ops
  *   sgemm  N REPS                                ND4J mmul N×N·N×N
+ *   frozen-cell ONNX IMAGES REPS                 a real frozen-linear cell (CellRunner) on IMAGES 512×512 PNGs:
+ *                                                decode → preprocess → forward → feature cache; images/s of that stage
  * </pre>
  * One warm-up call (or step) precedes the timed ones; times are per call; throughput uses the best call (shared, loaded machine), the median is reported too.
  */
@@ -50,6 +57,7 @@ public final class PerfWorkloads {
         Map<String, Object> r = new LinkedHashMap<>();
         r.put("workload", args[0]);
         r.put("ompThreads", System.getenv().getOrDefault("OMP_NUM_THREADS", ""));
+        r.put("libnd4j", NativeBuild.selectForThisProcess().describe()); // before ND4J loads, as a worker does
         applyLevers(r);
         long t0 = System.nanoTime();
         switch (args[0]) {
@@ -59,6 +67,7 @@ public final class PerfWorkloads {
             case "head" -> head(Integer.parseInt(args[1]), Integer.parseInt(args[2]), Integer.parseInt(args[3]), r);
             case "profile" -> profile(Path.of(args[1]), Integer.parseInt(args[2]), Integer.parseInt(args[3]), r);
             case "sgemm" -> sgemm(Integer.parseInt(args[1]), Integer.parseInt(args[2]), r);
+            case "frozen-cell" -> frozenCell(Path.of(args[1]), Integer.parseInt(args[2]), Integer.parseInt(args[3]), r);
             default -> throw new IllegalArgumentException("unknown workload " + args[0]);
         }
         r.put("ndThreads", Nd4j.getEnvironment().maxMasterThreads());
@@ -92,7 +101,7 @@ public final class PerfWorkloads {
     }
 
     private static void forward(Path onnx, int batch, int reps, Map<String, Object> r) {
-        Backbone b = BackboneLoader.load(onnx);
+        Backbone b = BackboneLoader.load(onnx, !Boolean.getBoolean("perf.trainableImport"));
         r.put("importMillis", b.importMillis());
         r.put("ops", b.opCount());
         r.put("onnxNodes", b.onnxNodeCount());
@@ -265,6 +274,35 @@ public final class PerfWorkloads {
         INDArray y = Nd4j.zeros(DataType.FLOAT, batch, classes);
         for (int i = 0; i < batch; i++) y.putScalar(i, i % classes, 1f);
         return y;
+    }
+
+    /**
+     * The frozen cell's first stage as a user runs it: {@link CellRunner} on a frozen-linear cell over {@code images}
+     * fundus-like 512×512 PNGs (APTOS layout), which decodes, resizes, crops, normalises, runs the backbone and fills the
+     * feature cache ({@code featureMillis}); a fresh cache each repetition, the first one the warm-up. Images/s is
+     * dataset images over that stage's seconds, to hold against the bare forward of ORT.
+     */
+    private static void frozenCell(Path onnx, int images, int reps, Map<String, Object> r) {
+        try {
+            Path root = java.nio.file.Files.createTempDirectory("perf-frozen-cell");
+            PipelineBench.writeImages(root.resolve("data"), images);
+            List<Double> seconds = new ArrayList<>();
+            for (int i = 0; i <= reps; i++) {
+                BenchmarkPlan plan = BenchmarkPlan.builder(root.resolve("out" + i)).addModel("m", onnx)
+                        .addDataset("aptos2019", "aptos2019", root.resolve("data")).addScenario("frozen-linear").addSeed(1)
+                        .optCacheDir(root.resolve("cache" + i)).optTraining(Map.of("epochs", "1")).build();
+                CellResult c = new CellRunner(plan, line -> { }).run(new CellKey("m", "aptos2019", "frozen-linear", 1));
+                if (c.status() != CellResult.Status.DONE) throw new IllegalStateException("cell failed: " + c.error());
+                if (i > 0) seconds.add(c.timings().featureMillis() / 1000.0);
+            }
+            double best = seconds.stream().mapToDouble(Double::doubleValue).min().orElseThrow();
+            r.put("images", images);
+            r.put("seconds", seconds);
+            r.put("imagesPerSecond", images / best);
+            r.put("imagesPerSecondMedian", images / seconds.stream().sorted().toList().get(seconds.size() / 2));
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
     }
 
     private static void sgemm(int n, int reps, Map<String, Object> r) {

@@ -82,7 +82,7 @@ public final class PipelineBench {
         return n;
     }
 
-    private static void writeImages(Path root, int n) throws IOException {
+    static void writeImages(Path root, int n) throws IOException {
         StringBuilder csv = new StringBuilder("id_code,diagnosis\n");
         Files.createDirectories(root.resolve("train_images"));
         SplittableRandom r = new SplittableRandom(1);

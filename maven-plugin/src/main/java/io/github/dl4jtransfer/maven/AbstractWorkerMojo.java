@@ -2,12 +2,14 @@ package io.github.dl4jtransfer.maven;
 
 import io.github.dl4jtransfer.config.ConfigException;
 import io.github.dl4jtransfer.device.GpuCheck;
+import io.github.dl4jtransfer.device.NativeBuild;
 import io.github.dl4jtransfer.matrix.BenchmarkPlan;
 import io.github.dl4jtransfer.matrix.BenchmarkRunner;
 import io.github.dl4jtransfer.matrix.CellExecutor;
 import io.github.dl4jtransfer.matrix.CellResult;
 import io.github.dl4jtransfer.matrix.ForkedExecutor;
 import io.github.dl4jtransfer.matrix.InProcessExecutor;
+import io.github.dl4jtransfer.matrix.PlanFiles;
 import io.github.dl4jtransfer.matrix.WorkerPool;
 import io.github.dl4jtransfer.matrix.spark.SparkDriverProcess;
 import io.github.dl4jtransfer.matrix.spark.SparkRuntime;
@@ -67,6 +69,17 @@ public abstract class AbstractWorkerMojo extends AbstractReportingMojo {
     /** Classifier of the nd4j-cuda-11.6 natives for {@code <backend>cuda</backend>}: {@code linux-x86_64-cudnn} or {@code linux-x86_64}. */
     @Parameter(property = "transfer.cudaClassifier", defaultValue = "linux-x86_64-cudnn")
     private String cudaClassifier;
+
+    /**
+     * The libnd4j build a CPU worker runs: {@code auto} (default: the fastest measured for the plan on this CPU, read
+     * from {@code /proc/cpuinfo}: {@code onednn-avx2} where every scenario keeps the backbone frozen and the CPU has
+     * AVX2 and FMA, else {@code plain}), or one of
+     * {@code plain}, {@code avx2}, {@code avx512}, {@code onednn}, {@code onednn-avx2}, {@code onednn-avx512}. Its
+     * nd4j-native jar (≈ 380 MB) is resolved from the project's repositories on first use; each worker checks the
+     * build against its own CPU before loading it and falls back to {@code plain}, saying why.
+     */
+    @Parameter(property = NativeBuild.PROPERTY, defaultValue = NativeBuild.AUTO)
+    private String nativeBuild = NativeBuild.AUTO;
 
     /** Extra worker JVM arguments (appended after the heap/off-heap settings, so they win). */
     @Parameter
@@ -128,7 +141,7 @@ public abstract class AbstractWorkerMojo extends AbstractReportingMojo {
     /** Runs every cell of {@code plan} on the executor these settings describe, and stops its worker after. */
     protected List<CellResult> runCells(BenchmarkPlan plan) throws MojoFailureException {
         if (executor == Executor.spark) return runOnSpark(plan);
-        CellExecutor executor = executor();
+        CellExecutor executor = executor(plan);
         try {
             return new BenchmarkRunner(executor, line -> getLog().info(line)).run(plan);
         } finally {
@@ -153,7 +166,7 @@ public abstract class AbstractWorkerMojo extends AbstractReportingMojo {
         ConfigException.require(fork, "<fork>false</fork>", "cannot run with <executor>spark</executor>",
                 "Spark tasks always fork a worker JVM on their executor; drop <fork>");
         SparkSettings settings = sparkSettings();
-        ForkedExecutor worker = worker();
+        ForkedExecutor worker = worker(plan);
         String driverClasspath = WorkerClasspath.sparkDriver(plugin.getArtifacts(), repoSystem, repoSession, remoteRepositories);
         getLog().info("Spark driver JVM: " + SparkRuntime.coordinates() + ", master " + settings.master());
         return new SparkDriverProcess(java(), driverClasspath, settings, worker).run(plan, line -> getLog().info(line));
@@ -173,7 +186,7 @@ public abstract class AbstractWorkerMojo extends AbstractReportingMojo {
         }
         SparkSettings settings = sparkMaster == null && (spark == null || spark.getMaster() == null)
                 ? new SparkSettings("spark://MASTER:7077", null, spark == null ? null : spark.getConf()) : sparkSettings();
-        return SparkDriverProcess.shellLine(new SparkDriverProcess(java(), "", settings, worker()).submitCommand(app, jars, planFile));
+        return SparkDriverProcess.shellLine(new SparkDriverProcess(java(), "", settings, worker(PlanFiles.read(planFile))).submitCommand(app, jars, planFile));
     }
 
     /** Workers when {@code <workers>} is not set: 1; a goal that knows its cells are small may say more. */
@@ -181,7 +194,7 @@ public abstract class AbstractWorkerMojo extends AbstractReportingMojo {
         return 1;
     }
 
-    private CellExecutor executor() throws MojoFailureException {
+    private CellExecutor executor(BenchmarkPlan plan) throws MojoFailureException {
         ConfigException.require(workers == null || workers >= 1, "<workers>", workers + " must be >= 1",
                 "the number of worker JVMs side by side, e.g. 2 on a 2-core machine for small backbones");
         if (!fork) {
@@ -189,18 +202,21 @@ public abstract class AbstractWorkerMojo extends AbstractReportingMojo {
                     "workers are forked JVMs; drop <fork>false</fork> or <workers>");
             ConfigException.require(backend == Backend.cpu, "<backend>cuda</backend>", "needs <fork>true</fork>",
                     "the CUDA backend is put on the forked worker's classpath; inside Maven only the plugin's CPU backend is loaded");
-            getLog().warn("<fork>false</fork>: cells run inside Maven's JVM; a native crash ends the whole build");
+            ConfigException.require(isAuto() || NativeBuild.named(nativeBuild.trim().toLowerCase(java.util.Locale.ROOT)) == NativeBuild.PLAIN,
+                    "<nativeBuild>" + nativeBuild + "</nativeBuild>", "needs <fork>true</fork>",
+                    "inside Maven the plugin's own plain build is loaded; drop <fork>false</fork> or <nativeBuild>");
+            getLog().warn("<fork>false</fork>: cells run inside Maven's JVM (plain libnd4j build); a native crash ends the whole build");
             return new InProcessExecutor();
         }
         int n = workers != null ? workers : defaultWorkers();
-        WorkerPool pool = WorkerPool.of(worker(), n, Runtime.getRuntime().availableProcessors());
+        WorkerPool pool = WorkerPool.of(worker(plan), n, Runtime.getRuntime().availableProcessors());
         if (n > 1) getLog().info(n + " workers side by side, " + pool.environments().get(0).get(WorkerPool.THREADS_VARIABLE)
                 + " thread(s) each (" + WorkerPool.THREADS_VARIABLE + "); <workers> / -Dtransfer.workers changes it");
         return pool;
     }
 
-    /** The forked worker JVM these settings describe (CPU or CUDA classpath, heap, environment). */
-    private ForkedExecutor worker() throws MojoFailureException {
+    /** The forked worker JVM these settings describe for {@code plan} (CPU or CUDA classpath, heap, environment). */
+    private ForkedExecutor worker(BenchmarkPlan plan) throws MojoFailureException {
         ConfigException.require(jvm == null || jvm.canExecute(), "<jvm>", jvm + " is not an executable java binary", "point it at a JDK's bin/java");
         ConfigException.require(cellTimeoutMinutes >= 0, "<cellTimeoutMinutes>", cellTimeoutMinutes + " must be >= 0", "0 means no limit");
         List<String> args = new ArrayList<>(new WorkerMemory(maxHeap, maxOffHeap).jvmArgs());
@@ -213,12 +229,45 @@ public abstract class AbstractWorkerMojo extends AbstractReportingMojo {
             args.add("-D" + GpuCheck.WORKER_BACKEND_PROPERTY + "=cuda");
             args.add("-D" + GpuCheck.PROPERTY + "=" + nvidiaSmi);
         }
-        String classpath = backend == Backend.cuda
-                ? WorkerClasspath.cuda(plugin.getArtifacts(), cudaClassifier, repoSystem, repoSession, remoteRepositories)
-                : WorkerClasspath.cpu(plugin.getArtifacts());
+        String classpath;
+        String build = "";
+        if (backend == Backend.cuda) {
+            classpath = WorkerClasspath.cuda(plugin.getArtifacts(), cudaClassifier, repoSystem, repoSession, remoteRepositories);
+        } else {
+            NativeBuild chosen = NativeBuild.resolveHere(nativeBuild, !plan.trainsBackbones());
+            String withBuild = cpuClasspath(chosen);
+            if (withBuild == null) chosen = NativeBuild.PLAIN;
+            classpath = withBuild != null ? withBuild : WorkerClasspath.cpu(plugin.getArtifacts());
+            args.add("-D" + NativeBuild.PROPERTY + "=" + chosen.setting());
+            build = ", libnd4j " + chosen.classifier() + (isAuto() ? " (<nativeBuild>auto: the fastest build for "
+                    + (plan.trainsBackbones() ? "cells that train a backbone" : "frozen backbones") + " on this CPU)" : "");
+        }
         if (jvmArgs != null) for (String a : jvmArgs) if (a != null && !a.isBlank()) args.add(a.trim());
-        getLog().info("Worker JVM: " + backend + " backend, " + String.join(" ", args) + (reuseWorkers ? " (reused across cells)" : " (one per cell)"));
+        getLog().info("Worker JVM: " + backend + " backend" + build + ", " + String.join(" ", args)
+                + (reuseWorkers ? " (reused across cells)" : " (one per cell)"));
         return new ForkedExecutor(java(), classpath, args, environmentVariables, cellTimeoutMinutes, reuseWorkers);
+    }
+
+    /**
+     * The CPU worker's classpath with {@code build}'s jar; null where that jar cannot be resolved under {@code auto}
+     * (offline, say): the plain build runs then, with a warning. A build named in the POM must resolve.
+     */
+    private String cpuClasspath(NativeBuild build) throws MojoFailureException {
+        if (build != NativeBuild.PLAIN && repoSystem == null) {
+            getLog().warn("<nativeBuild>: no repository system to resolve " + build.classifier() + " from (not run by Maven); the plain build runs");
+            return null;
+        }
+        try {
+            return WorkerClasspath.cpu(plugin.getArtifacts(), build, repoSystem, repoSession, remoteRepositories);
+        } catch (MojoFailureException e) {
+            if (!isAuto()) throw e;
+            getLog().warn(e.getMessage() + " Running the plain build instead.");
+            return null;
+        }
+    }
+
+    private boolean isAuto() {
+        return nativeBuild == null || nativeBuild.isBlank() || nativeBuild.trim().equalsIgnoreCase(NativeBuild.AUTO);
     }
 
     private String java() {
@@ -237,6 +286,7 @@ public abstract class AbstractWorkerMojo extends AbstractReportingMojo {
     }
 
     public void setBackend(Backend backend) { this.backend = backend; }
+    public void setNativeBuild(String nativeBuild) { this.nativeBuild = nativeBuild; }
     public void setExecutor(Executor executor) { this.executor = executor; }
     public void setSpark(SparkElement spark) { this.spark = spark; }
     public void setSparkMaster(String sparkMaster) { this.sparkMaster = sparkMaster; }

@@ -1,5 +1,6 @@
 package io.github.dl4jtransfer.maven;
 
+import io.github.dl4jtransfer.device.NativeBuild;
 import io.github.dl4jtransfer.matrix.spark.SparkRuntime;
 import org.apache.maven.artifact.Artifact;
 import org.apache.maven.plugin.MojoFailureException;
@@ -25,7 +26,8 @@ import java.util.function.Function;
  * The forked worker's classpath: this plugin's own runtime artifacts (dl4j-transfer and its dependencies,
  * which carry the CPU backend nd4j-native for linux-x86_64), with the ND4J backend swapped for CUDA when
  * {@code <backend>cuda</backend>}: nd4j-native and OpenBLAS out, nd4j-cuda-11.6 (+ its native classifier) in,
- * resolved from the project's repositories.
+ * resolved from the project's repositories; on the CPU, another libnd4j build of the same version ({@link NativeBuild})
+ * is added beside the plain one.
  */
 final class WorkerClasspath {
 
@@ -35,17 +37,48 @@ final class WorkerClasspath {
     }
 
     static String cpu(List<Artifact> pluginArtifacts) {
+        return join(jars(pluginArtifacts));
+    }
+
+    /**
+     * The CPU worker's classpath with {@code build}'s nd4j-native jar added (the plain one stays: it carries the Java
+     * classes and is JavaCPP's fallback), resolved from the project's repositories. The worker picks the build by
+     * {@link NativeBuild#EXTENSION_PROPERTY}.
+     *
+     * @throws MojoFailureException where the jar cannot be resolved (offline, not in the local repository)
+     */
+    static String cpu(List<Artifact> pluginArtifacts, NativeBuild build, RepositorySystem repoSystem,
+                      RepositorySystemSession session, List<RemoteRepository> repositories) throws MojoFailureException {
+        if (build == NativeBuild.PLAIN) return cpu(pluginArtifacts);
+        Map<String, File> byKey = new LinkedHashMap<>();
+        for (Artifact a : pluginArtifacts) {
+            if (a.getFile() != null && "jar".equals(a.getType())) byKey.put(key(a.getGroupId(), a.getArtifactId(), a.getClassifier()), a.getFile());
+        }
+        CollectRequest collect = new CollectRequest();
+        collect.addDependency(new Dependency(new DefaultArtifact("org.nd4j", "nd4j-native", build.classifier(), "jar",
+                nd4jVersion(pluginArtifacts)), JavaScopes.RUNTIME));
+        return join(resolveAfter(byKey, collect, repoSystem, session, repositories, e -> new MojoFailureException(
+                "<nativeBuild>" + build.setting() + "</nativeBuild>: cannot resolve org.nd4j:nd4j-native:" + nd4jVersion(pluginArtifacts)
+                        + ":" + build.classifier() + ": " + e.getMessage() + ". Run once online (or install it into the local "
+                        + "repository), or use <nativeBuild>plain</nativeBuild>.", e)));
+    }
+
+    private static List<File> jars(List<Artifact> pluginArtifacts) {
         List<File> files = new ArrayList<>();
         for (Artifact a : pluginArtifacts) {
             if (a.getFile() != null && "jar".equals(a.getType())) files.add(a.getFile());
         }
-        return join(files);
+        return files;
+    }
+
+    private static String nd4jVersion(List<Artifact> pluginArtifacts) {
+        return pluginArtifacts.stream().filter(a -> a.getGroupId().equals("org.nd4j") && a.getArtifactId().equals("nd4j-api"))
+                .map(Artifact::getVersion).findFirst().orElse("1.0.0-M2.1");
     }
 
     static String cuda(List<Artifact> pluginArtifacts, String cudaClassifier, RepositorySystem repoSystem,
                        RepositorySystemSession session, List<RemoteRepository> repositories) throws MojoFailureException {
-        String nd4jVersion = pluginArtifacts.stream().filter(a -> a.getGroupId().equals("org.nd4j") && a.getArtifactId().equals("nd4j-api"))
-                .map(Artifact::getVersion).findFirst().orElse("1.0.0-M2.1");
+        String nd4jVersion = nd4jVersion(pluginArtifacts);
         Map<String, File> byKey = new LinkedHashMap<>();
         for (Artifact a : pluginArtifacts) {
             if (a.getFile() == null || !"jar".equals(a.getType())) continue;
