@@ -17,7 +17,8 @@ if [ -z "${REPORT_ONLY:-}" ]; then
   REBUILD=1 $run build   # compile once, before the first timed child
   for t in ${THREADS:-1 2}; do
     export OMP_NUM_THREADS=$t
-    $run --models "$models" --train-models "$train" --systems env,ours,ort,torch --only fwd8,head,unfrozen-linear,frozen-cell --label r2-t$t
+    tm="$train"; [ "$t" = 2 ] && tm="${TRAIN_T2:-$train}"   # TRAIN_T2=a,b: fewer training rows at 2 threads
+    $run --models "$models" --train-models "$tm" --systems env,ours,ort,torch --only fwd8,head,unfrozen-linear,frozen-cell --label r2-t$t
     # the memory row: DINOv2 ViT-B/14 + an appended DeiT-B body, trained whole at batch 8
     $run --models dinov2-vitb14 --train-models dinov2-vitb14 --systems ours,torch --only unfrozen-deit --label r2-t$t
   done

@@ -25,20 +25,36 @@ fi
 cp="dl4j-transfer/target/classes:dl4j-transfer/target/test-classes:$(cat dl4j-transfer/target/perf.classpath)"
 extra=()
 # The libnd4j build ours runs, chosen as the plugin chooses it (device.NativeBuild; <nativeBuild>):
-# NATIVE_BUILD=auto (default: onednn-avx2 for forward workloads on an AVX2 CPU, plain for training steps) | plain |
+# NATIVE_BUILD=auto (default, per workload: plain where a transformer trains, onednn-avx2 for the rest on an AVX2 CPU) | plain |
 # onednn-avx2 | onednn-avx512 | onednn | avx2 | avx512 (ND4J_CLASSIFIER=linux-x86_64-onednn-avx512, the older spelling,
 # still works). Another build's jar of the same nd4j-native version is fetched from Maven Central and put beside the
 # plain one; each child selects its build before ND4J loads. OPENBLAS_CORETYPE: set per CPU by PerfBench (--openblas-coretype).
 build="${NATIVE_BUILD:-}"
 if [ -z "$build" ] && [ -n "${ND4J_CLASSIFIER:-}" ]; then build="${ND4J_CLASSIFIER#linux-x86_64}"; build="${build#-}"; build="${build:-plain}"; fi
 build="${build:-auto}"
-classifier=$(java -cp dl4j-transfer/target/classes io.github.dl4jtransfer.device.NativeBuild "$build" forward)
+classifier=$(java -cp dl4j-transfer/target/classes io.github.dl4jtransfer.device.NativeBuild "$build" other)
 if [ "$classifier" != linux-x86_64 ]; then
   jar="$HOME/.m2/repository/org/nd4j/nd4j-native/1.0.0-M2.1/nd4j-native-1.0.0-M2.1-$classifier.jar"
   [ -f "$jar" ] || mvn -q -B dependency:get -Dartifact=org.nd4j:nd4j-native:1.0.0-M2.1:jar:$classifier -Dtransitive=false
   cp="$cp:$jar"
 fi
 extra+=(--native-build "$build")
+# BLAS=mkl | OPENBLAS-JAVACPP (e.g. 0.3.28-1.5.11): ours on another BLAS, a lever (docs/performance.md, "Native
+# builds and the BLAS"): Intel MKL 2022.0 through JavaCPP's OpenBLAS preset (org.bytedeco.openblas.load=mkl_rt), or
+# a newer OpenBLAS build of JavaCPP's with the JavaCPP it was built with, both fetched from Maven Central.
+R="$HOME/.m2/repository/org/bytedeco"
+get() { [ -f "$R/$2/$3/$2-$3${4:+-$4}.jar" ] || mvn -q -B dependency:get -Dartifact=org.bytedeco:$2:$3${4:+:jar:$4} -Dtransitive=false; }
+case "${BLAS:-}" in
+  "") ;;
+  mkl)
+    for c in "" linux-x86_64 linux-x86_64-redist; do get x mkl 2022.0-1.5.7 $c; cp="$cp:$R/mkl/2022.0-1.5.7/mkl-2022.0-1.5.7${c:+-$c}.jar"; done
+    extra+=(--jvm-arg -Dorg.bytedeco.openblas.load=mkl_rt) ;;
+  *)
+    v="$BLAS"; j="${v#*-}"
+    for c in "" linux-x86_64; do get x openblas "$v" $c; get x javacpp "$j" $c; done
+    cp="${cp//openblas\/0.3.19-1.5.7\/openblas-0.3.19-1.5.7/openblas/$v/openblas-$v}"
+    cp="${cp//javacpp\/1.5.7\/javacpp-1.5.7/javacpp/$j/javacpp-$j}" ;;
+esac
 export OMP_NUM_THREADS="${OMP_NUM_THREADS:-$(nproc)}"
 mode=run
 if [ "${1:-}" = report ]; then mode=report; shift; fi

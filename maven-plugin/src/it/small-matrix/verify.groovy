@@ -1,3 +1,7 @@
+def cpuFlags = (new File('/proc/cpuinfo').readLines().find { it.startsWith('flags') }?.split(':', 2)?.getAt(1)?.trim()?.split(/\s+/) ?: []) as Set
+def avx2 = ['avx', 'avx2', 'fma'].every { cpuFlags.contains(it) }
+def expectedBuild = avx2 ? 'linux-x86_64-onednn-avx2' : 'linux-x86_64'
+def expectedCore = ['avx512f', 'avx512cd', 'avx512bw', 'avx512dq', 'avx512vl'].every { cpuFlags.contains(it) } && avx2 ? 'SKYLAKEX' : avx2 ? 'HASWELL' : 'detected'
 def out = new File(basedir, 'target/transfer-benchmark')
 def cells = new File(out, 'cells')
 ['deit-b16', 'resnet152'].each { m ->
@@ -14,6 +18,10 @@ def cells = new File(out, 'cells')
     // the default protocol is the study's, recorded with each of its choices
     assert json.provenance.config.protocol == 'study' && json.provenance.config.protocolSettings.splits == 'study'
     assert json.provenance.config.training.schedule == 'constant' && json.provenance.config.training.warmupStartLearningRate == 1e-8
+    // <nativeBuild>auto: cells that train no transformer run on libnd4j's oneDNN build where the CPU has AVX2 and FMA
+    // (its jar resolved from the repositories), the plain build elsewhere; OpenBLAS is told the CPU's kernels
+    assert json.provenance.versions.libnd4j == expectedBuild : "libnd4j ${json.provenance.versions.libnd4j}, expected ${expectedBuild}"
+    assert json.provenance.versions.openblasCoretype == expectedCore
 }
 assert cells.listFiles().findAll { it.name.endsWith('.json') }.size() == 2
 def results = new groovy.json.JsonSlurper().parse(new File(out, 'results.json'))
@@ -28,5 +36,5 @@ assert new File(out, 'summary.txt').text.contains('resnet152')
 def log = new File(basedir, 'build.log').text
 assert log.contains('[1/2] deit-b16 × ddsm × frozen-linear seed 1 ...')
 assert log.contains('[2/2] resnet152 × ddsm × frozen-linear seed 1: ')
-assert log.contains('Worker JVM: cpu backend')
+assert log.contains('Worker JVM: cpu backend, libnd4j ' + expectedBuild)
 return true

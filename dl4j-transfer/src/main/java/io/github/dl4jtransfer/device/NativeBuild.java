@@ -20,13 +20,14 @@ import java.util.stream.Collectors;
  * such instruction, so the choice is held to the CPU's flags ({@code /proc/cpuinfo}).
  *
  * <p><b>{@code auto}</b> (the default) follows what was measured (docs/performance.md, "Native builds"; an AMD EPYC of
- * the Zen 5 family, AVX-512). For a plan whose backbones all stay frozen (forward only) it takes {@code onednn-avx2}
- * where the CPU has AVX2 and FMA: its convolutions, depthwise convolutions and matmuls run in oneDNN, which picks its
- * own kernels for the CPU at run time (ViT-B/16 forward 1.2×, ResNet-152 2.1×, SEEM FocalNet-T 2.1× the plain
- * build's). A plan that trains a backbone gets the plain build: a ViT-B training step was 27% slower with oneDNN and
- * every oneDNN step held 8 GiB (glibc keeps what the training session frees). {@code onednn-avx512} compiles
- * libnd4j's own loops for AVX-512 too and was 2–6% slower than {@code onednn-avx2} with more memory; the builds without
- * oneDNN ({@code avx2}, {@code avx512}) were slower than the plain one and held 8–9 GiB. Each can still be named.
+ * the Zen 5 family, AVX-512, batch 8, one thread): {@code onednn-avx2}, where the CPU has AVX2 and FMA, for every cell
+ * that does not train a transformer, the plain build for those that do. oneDNN (which picks its own kernels for the
+ * CPU at run time, AVX-512 included) ran every forward faster than the plain build (ViT-B/16 1.2×, ResNet-152 2.1×,
+ * SEEM FocalNet-T 2.1×) and trained the convolutional backbones faster (ResNet-152 1.5×, SEEM 5.9×), but a ViT-B
+ * training step 1.36× slower; every oneDNN training step held about 8 GiB against 5 for the plain build (glibc keeps
+ * what the session frees). Which cells train a transformer: {@code matrix.BuildRoute}. {@code onednn-avx512}
+ * compiles libnd4j's own loops for AVX-512 too and was 2–6% slower than {@code onednn-avx2} with more memory; the builds
+ * without oneDNN ({@code avx2}, {@code avx512}) were slower than the plain one and held 8–9 GiB. Each can be named.
  *
  * <p>The choice is made twice, by the same rule: by the plugin, to put the build's jar on the worker's classpath, and
  * by the worker itself before ND4J loads ({@link #selectForThisProcess}), against its own CPU, which on a cluster need
@@ -103,16 +104,16 @@ public enum NativeBuild {
     }
 
     /**
-     * The build for {@code setting} on a CPU with {@code flags} of architecture {@code osArch}, for a plan that runs its
-     * backbones {@code forwardOnly} (every scenario frozen) or trains some: {@code auto} (or blank) as the class
-     * comment says; a named build is checked against the CPU.
+     * The build for {@code setting} on a CPU with {@code flags} of architecture {@code osArch}, for cells that do or do
+     * not train a transformer: {@code auto} (or blank) as the class comment says; a named build is checked against the
+     * CPU.
      *
      * @throws ConfigException for an unknown name, or a named build this CPU cannot run (with the flags it lacks)
      */
-    public static NativeBuild resolve(String setting, Set<String> flags, String osArch, boolean forwardOnly) {
+    public static NativeBuild resolve(String setting, Set<String> flags, String osArch, boolean trainsTransformer) {
         String s = setting == null || setting.isBlank() ? AUTO : setting.trim().toLowerCase(Locale.ROOT);
         boolean x86 = isX86(osArch);
-        if (s.equals(AUTO)) return x86 && forwardOnly && ONEDNN_AVX2.runsOn(flags) ? ONEDNN_AVX2 : PLAIN;
+        if (s.equals(AUTO)) return x86 && !trainsTransformer && ONEDNN_AVX2.runsOn(flags) ? ONEDNN_AVX2 : PLAIN;
         NativeBuild b = named(s);
         ConfigException.require(b == PLAIN || x86, "<nativeBuild>", b.setting + " is built for " + PLATFORM + ", this JVM runs on "
                 + osArch, "use <nativeBuild>auto</nativeBuild> (the plain build of this platform)");
@@ -131,8 +132,8 @@ public enum NativeBuild {
     }
 
     /** {@link #resolve} for this machine: its {@code /proc/cpuinfo} (or {@value #CPUINFO_PROPERTY}) and {@code os.arch}. */
-    public static NativeBuild resolveHere(String setting, boolean forwardOnly) {
-        return resolve(setting, flagsHere(), System.getProperty("os.arch"), forwardOnly);
+    public static NativeBuild resolveHere(String setting, boolean trainsTransformer) {
+        return resolve(setting, flagsHere(), System.getProperty("os.arch"), trainsTransformer);
     }
 
     /** This machine's CPU flags ({@code /proc/cpuinfo}, or the file {@value #CPUINFO_PROPERTY} names); empty off x86-64 Linux. */
@@ -193,15 +194,15 @@ public enum NativeBuild {
     }
 
     /**
-     * Prints the nd4j-native classifier {@code auto} (or the setting given) resolves to on this machine for a
-     * forward-only plan ({@code train}: one that trains a backbone), for scripts that build a class path by hand
+     * Prints the nd4j-native classifier {@code auto} (or the setting given) resolves to on this machine for cells that
+     * train no transformer ({@code transformer}: for those that do), for scripts that build a class path by hand
      * ({@code tools/perf/run.sh}): {@code java -cp dl4j-transfer.jar io.github.dl4jtransfer.device.NativeBuild
-     * [SETTING [forward|train]]}. Exits 2 on a setting this CPU cannot run.
+     * [SETTING [other|transformer]]}. Exits 2 on a setting this CPU cannot run.
      */
     public static void main(String[] args) {
         try {
-            boolean forwardOnly = args.length < 2 || !args[1].equals("train");
-            System.out.println(resolveHere(args.length > 0 ? args[0] : AUTO, forwardOnly).classifier());
+            boolean transformer = args.length > 1 && args[1].equals("transformer");
+            System.out.println(resolveHere(args.length > 0 ? args[0] : AUTO, transformer).classifier());
         } catch (ConfigException e) {
             System.err.println(e.getMessage());
             System.exit(2);

@@ -4,8 +4,6 @@ import io.github.dl4jtransfer.config.ConfigException;
 import io.github.dl4jtransfer.config.Protocol;
 import io.github.dl4jtransfer.data.split.TrainSubset;
 import io.github.dl4jtransfer.data.DatasetOptions;
-import io.github.dl4jtransfer.train.FreezePolicy;
-import io.github.dl4jtransfer.train.Scenario;
 import io.github.dl4jtransfer.train.TrainerConfig;
 
 import java.nio.file.Path;
@@ -65,14 +63,6 @@ public record BenchmarkPlan(List<ModelSpec> models, List<DatasetSpec> datasets, 
         Set<String> subsets = new LinkedHashSet<>();
         if (trainSubsets != null) for (String t : trainSubsets) subsets.add(TrainSubset.parse(t).id());
         trainSubsets = subsets.isEmpty() ? List.of(TrainSubset.ALL.id()) : List.copyOf(subsets);
-    }
-
-    /**
-     * Whether some scenario trains weights of a backbone (anything but a frozen one); a plan that only runs frozen
-     * backbones forward may use another native build ({@link io.github.dl4jtransfer.device.NativeBuild}).
-     */
-    public boolean trainsBackbones() {
-        return scenarios.stream().map(Scenario::parse).anyMatch(s -> !(s.freeze() instanceof FreezePolicy.Frozen));
     }
 
     public static Builder builder(Path outputDir) {

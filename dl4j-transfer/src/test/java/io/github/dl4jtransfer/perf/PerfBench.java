@@ -162,7 +162,7 @@ public final class PerfBench {
     private ObjectNode ours(String... args) throws Exception {
         List<String> cmd = new ArrayList<>(List.of(javaBin(), "-Xmx3g", "-Dorg.bytedeco.javacpp.maxbytes=" + o("maxbytes", "9G"),
                 "-Dorg.bytedeco.javacpp.maxphysicalbytes=0", "-cp", System.getProperty("java.class.path")));
-        cmd.add("-D" + NativeBuild.PROPERTY + "=" + nativeBuild(args[0]));
+        cmd.add("-D" + NativeBuild.PROPERTY + "=" + nativeBuild(args));
         cmd.addAll(jvmArgs);
         cmd.add(PerfWorkloads.class.getName());
         cmd.addAll(List.of(args));
@@ -178,15 +178,18 @@ public final class PerfBench {
     }
 
     /**
-     * The libnd4j build of one of our workloads, as the plugin would choose it ({@code --native-build}, default
-     * {@code auto}): a forward-only plan's build for forwards, the frozen cell and the cached head; a training plan's
-     * for the unfrozen steps; sgemm always on the plain build (it measures the BLAS). The run script puts the jar of
-     * every build this can name on the class path.
+     * The libnd4j build of one of our workloads, as the plugin would choose it for such a cell ({@code --native-build},
+     * default {@code auto}; {@code matrix.BuildRoute}): the plain build where a transformer trains (a ViT's unfrozen
+     * step, the appended DeiT body), oneDNN for the rest; sgemm always on the plain build (it measures the BLAS). The
+     * run script puts the jar of every build this can name on the class path.
      */
-    private String nativeBuild(String workload) {
-        if (workload.equals("sgemm")) return NativeBuild.PLAIN.setting();
+    private String nativeBuild(String[] args) throws IOException {
+        if (args[0].equals("sgemm")) return NativeBuild.PLAIN.setting();
         String nb = o("native-build", NativeBuild.AUTO);
-        return nb.equals(NativeBuild.AUTO) ? NativeBuild.resolveHere(nb, !workload.equals("train")).setting() : nb;
+        if (!nb.equals(NativeBuild.AUTO)) return nb;
+        boolean transformer = args[0].equals("train") && (args[4].endsWith("deit")
+                || JSON.readTree(Path.of(args[1]).resolveSibling("model.json").toFile()).path("patch_size").asInt(0) > 0);
+        return NativeBuild.resolveHere(nb, transformer).setting();
     }
 
     /**
@@ -330,8 +333,10 @@ public final class PerfBench {
             Map<String, JsonNode> r = rows.get(label);
             JsonNode sg = res(r, "env|-|sgemm"), sgt = res(r, "env|-|sgemm-torch");
             md.append("### Label `").append(label).append("`: ").append(threads(r)).append(" thread(s) per engine\n\n");
-            md.append(String.format(Locale.ROOT, "sgemm 2048² (best of 10): ND4J %s GFLOP/s, PyTorch mm %s GFLOP/s. Ours runs libnd4j build %s.%n%n",
-                    sg == null ? "–" : f(sg.path("gflops").asDouble(), 1), sgt == null ? "–" : f(sgt.path("gflops").asDouble(), 1), build(r)));
+            md.append(String.format(Locale.ROOT, "sgemm 2048² (best of 10): ND4J %s GFLOP/s (plain build), PyTorch mm %s GFLOP/s. "
+                            + "Ours, as the plugin picks them: libnd4j %s for forwards, %s for training steps.%n%n",
+                    sg == null ? "–" : f(sg.path("gflops").asDouble(), 1), sgt == null ? "–" : f(sgt.path("gflops").asDouble(), 1),
+                    build(r, "|fwd8"), build(r, "|unfrozen-linear")));
             md.append("Forward at batch 8 (images/s, best of the timed calls; peak RSS of the process):\n\n");
             md.append("| backbone | GFLOPs/img | ours | ORT | torch | ours/ORT | ours/torch | peak RSS GiB ours / ORT / torch | load |\n");
             md.append("|---|---|---|---|---|---|---|---|---|\n");
@@ -478,9 +483,11 @@ public final class PerfBench {
         return "?";
     }
 
-    private static String build(Map<String, JsonNode> r) {
-        for (JsonNode n : r.values()) {
-            String b = n.path("result").path("libnd4j").asText("");
+    /** The libnd4j build of the first of our rows whose key ends with {@code workloadSuffix}. */
+    private static String build(Map<String, JsonNode> r, String workloadSuffix) {
+        for (Map.Entry<String, JsonNode> e : r.entrySet()) {
+            if (!e.getKey().startsWith("ours|") || !e.getKey().endsWith(workloadSuffix)) continue;
+            String b = e.getValue().path("result").path("libnd4j").asText("");
             if (!b.isEmpty()) return b.replace("libnd4j build ", "");
         }
         return "?";

@@ -5,6 +5,8 @@ import io.github.dl4jtransfer.device.GpuCheck;
 import io.github.dl4jtransfer.device.NativeBuild;
 import io.github.dl4jtransfer.matrix.BenchmarkPlan;
 import io.github.dl4jtransfer.matrix.BenchmarkRunner;
+import io.github.dl4jtransfer.matrix.BuildRoute;
+import io.github.dl4jtransfer.matrix.BuildRouter;
 import io.github.dl4jtransfer.matrix.CellExecutor;
 import io.github.dl4jtransfer.matrix.CellResult;
 import io.github.dl4jtransfer.matrix.ForkedExecutor;
@@ -26,6 +28,8 @@ import org.eclipse.aether.repository.RemoteRepository;
 import java.io.File;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -71,9 +75,9 @@ public abstract class AbstractWorkerMojo extends AbstractReportingMojo {
     private String cudaClassifier;
 
     /**
-     * The libnd4j build a CPU worker runs: {@code auto} (default: the fastest measured for the plan on this CPU, read
-     * from {@code /proc/cpuinfo}: {@code onednn-avx2} where every scenario keeps the backbone frozen and the CPU has
-     * AVX2 and FMA, else {@code plain}), or one of
+     * The libnd4j build a CPU worker runs: {@code auto} (default: per cell, the faster build measured on this CPU, read
+     * from {@code /proc/cpuinfo}: {@code plain} for cells that train a transformer, {@code onednn-avx2} for the others
+     * where the CPU has AVX2 and FMA; the two kinds of worker run one after the other), or one of
      * {@code plain}, {@code avx2}, {@code avx512}, {@code onednn}, {@code onednn-avx2}, {@code onednn-avx512}. Its
      * nd4j-native jar (≈ 380 MB) is resolved from the project's repositories on first use; each worker checks the
      * build against its own CPU before loading it and falls back to {@code plain}, saying why.
@@ -166,7 +170,7 @@ public abstract class AbstractWorkerMojo extends AbstractReportingMojo {
         ConfigException.require(fork, "<fork>false</fork>", "cannot run with <executor>spark</executor>",
                 "Spark tasks always fork a worker JVM on their executor; drop <fork>");
         SparkSettings settings = sparkSettings();
-        ForkedExecutor worker = worker(plan);
+        ForkedExecutor worker = workerFor(plan);
         String driverClasspath = WorkerClasspath.sparkDriver(plugin.getArtifacts(), repoSystem, repoSession, remoteRepositories);
         getLog().info("Spark driver JVM: " + SparkRuntime.coordinates() + ", master " + settings.master());
         return new SparkDriverProcess(java(), driverClasspath, settings, worker).run(plan, line -> getLog().info(line));
@@ -186,7 +190,7 @@ public abstract class AbstractWorkerMojo extends AbstractReportingMojo {
         }
         SparkSettings settings = sparkMaster == null && (spark == null || spark.getMaster() == null)
                 ? new SparkSettings("spark://MASTER:7077", null, spark == null ? null : spark.getConf()) : sparkSettings();
-        return SparkDriverProcess.shellLine(new SparkDriverProcess(java(), "", settings, worker(PlanFiles.read(planFile))).submitCommand(app, jars, planFile));
+        return SparkDriverProcess.shellLine(new SparkDriverProcess(java(), "", settings, workerFor(PlanFiles.read(planFile))).submitCommand(app, jars, planFile));
     }
 
     /** Workers when {@code <workers>} is not set: 1; a goal that knows its cells are small may say more. */
@@ -209,14 +213,44 @@ public abstract class AbstractWorkerMojo extends AbstractReportingMojo {
             return new InProcessExecutor();
         }
         int n = workers != null ? workers : defaultWorkers();
-        WorkerPool pool = WorkerPool.of(worker(plan), n, Runtime.getRuntime().availableProcessors());
+        if (backend == Backend.cuda) return pool(worker((NativeBuild) null), n);
+        // <nativeBuild>auto may give cells that train a transformer another build than the rest (BuildRoute)
+        BuildRoute route = new BuildRoute(plan);
+        NativeBuild forTransformers = cpuBuild(NativeBuild.resolveHere(nativeBuild, true));
+        NativeBuild forOthers = cpuBuild(NativeBuild.resolveHere(nativeBuild, false));
+        if (forTransformers == forOthers) return pool(worker(forOthers), n);
+        Map<NativeBuild, WorkerPool> pools = new LinkedHashMap<>();
+        pools.put(forOthers, pool(worker(forOthers), n));
+        pools.put(forTransformers, pool(worker(forTransformers), n));
+        getLog().info("<nativeBuild>auto: cells that train a transformer on " + forTransformers.classifier() + ", the others on "
+                + forOthers.classifier() + " (the faster build for each, measured: docs/performance.md); the first kind runs first");
+        return new BuildRouter(pools, key -> route.trainsTransformer(key) ? forTransformers : forOthers);
+    }
+
+    private WorkerPool pool(ForkedExecutor worker, int n) {
+        WorkerPool pool = WorkerPool.of(worker, n, Runtime.getRuntime().availableProcessors());
         if (n > 1) getLog().info(n + " workers side by side, " + pool.environments().get(0).get(WorkerPool.THREADS_VARIABLE)
                 + " thread(s) each (" + WorkerPool.THREADS_VARIABLE + "); <workers> / -Dtransfer.workers changes it");
         return pool;
     }
 
-    /** The forked worker JVM these settings describe for {@code plan} (CPU or CUDA classpath, heap, environment). */
-    private ForkedExecutor worker(BenchmarkPlan plan) throws MojoFailureException {
+    /** {@code build}, or the plain build where its jar cannot be resolved under {@code auto} (then said once, as a warning). */
+    private NativeBuild cpuBuild(NativeBuild build) throws MojoFailureException {
+        if (build == NativeBuild.PLAIN) return build;
+        if (!resolvedBuilds.containsKey(build)) resolvedBuilds.put(build, cpuClasspath(build));
+        return resolvedBuilds.get(build) != null ? build : NativeBuild.PLAIN;
+    }
+
+    /** Worker classpaths by build, resolved once per goal (null: could not be resolved under auto). */
+    private final Map<NativeBuild, String> resolvedBuilds = new HashMap<>();
+
+    /** The Spark path's one worker kind for the whole plan: a transformer trains anywhere in it, or none does. */
+    private ForkedExecutor workerFor(BenchmarkPlan plan) throws MojoFailureException {
+        return worker(backend == Backend.cuda ? null : cpuBuild(NativeBuild.resolveHere(nativeBuild, new BuildRoute(plan).anyTrainsTransformer())));
+    }
+
+    /** The forked worker JVM these settings describe (CUDA, or the CPU with libnd4j {@code build}: classpath, heap, environment). */
+    private ForkedExecutor worker(NativeBuild build) throws MojoFailureException {
         ConfigException.require(jvm == null || jvm.canExecute(), "<jvm>", jvm + " is not an executable java binary", "point it at a JDK's bin/java");
         ConfigException.require(cellTimeoutMinutes >= 0, "<cellTimeoutMinutes>", cellTimeoutMinutes + " must be >= 0", "0 means no limit");
         List<String> args = new ArrayList<>(new WorkerMemory(maxHeap, maxOffHeap).jvmArgs());
@@ -230,20 +264,16 @@ public abstract class AbstractWorkerMojo extends AbstractReportingMojo {
             args.add("-D" + GpuCheck.PROPERTY + "=" + nvidiaSmi);
         }
         String classpath;
-        String build = "";
+        String libnd4j = "";
         if (backend == Backend.cuda) {
             classpath = WorkerClasspath.cuda(plugin.getArtifacts(), cudaClassifier, repoSystem, repoSession, remoteRepositories);
         } else {
-            NativeBuild chosen = NativeBuild.resolveHere(nativeBuild, !plan.trainsBackbones());
-            String withBuild = cpuClasspath(chosen);
-            if (withBuild == null) chosen = NativeBuild.PLAIN;
-            classpath = withBuild != null ? withBuild : WorkerClasspath.cpu(plugin.getArtifacts());
-            args.add("-D" + NativeBuild.PROPERTY + "=" + chosen.setting());
-            build = ", libnd4j " + chosen.classifier() + (isAuto() ? " (<nativeBuild>auto: the fastest build for "
-                    + (plan.trainsBackbones() ? "cells that train a backbone" : "frozen backbones") + " on this CPU)" : "");
+            classpath = build == NativeBuild.PLAIN ? WorkerClasspath.cpu(plugin.getArtifacts()) : resolvedBuilds.get(build);
+            args.add("-D" + NativeBuild.PROPERTY + "=" + build.setting());
+            libnd4j = ", libnd4j " + build.classifier();
         }
         if (jvmArgs != null) for (String a : jvmArgs) if (a != null && !a.isBlank()) args.add(a.trim());
-        getLog().info("Worker JVM: " + backend + " backend" + build + ", " + String.join(" ", args)
+        getLog().info("Worker JVM: " + backend + " backend" + libnd4j + ", " + String.join(" ", args)
                 + (reuseWorkers ? " (reused across cells)" : " (one per cell)"));
         return new ForkedExecutor(java(), classpath, args, environmentVariables, cellTimeoutMinutes, reuseWorkers);
     }

@@ -1,0 +1,99 @@
+package io.github.dl4jtransfer.matrix;
+
+import io.github.dl4jtransfer.device.NativeBuild;
+import io.github.dl4jtransfer.testing.Fixtures;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Consumer;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** Which cells train a transformer, and the router that runs each kind on its own build's workers, one kind after the other. */
+class BuildRouteTest {
+
+    @TempDir
+    Path dir;
+
+    private BenchmarkPlan plan(String... scenarios) {
+        try {
+            java.nio.file.Files.createDirectories(dir.resolve("data")); // never read: no cell runs here
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+        BenchmarkPlan.Builder b = BenchmarkPlan.builder(dir.resolve("out"))
+                .addModel("deit-b16", Fixtures.tiny("deit-b16")).addModel("resnet152", Fixtures.tiny("resnet152"))
+                .addModel("seem-focalnet-t", Fixtures.tiny("seem-focalnet-t"))
+                .addDataset("ddsm", "imagefolder", dir.resolve("data")).addSeed(1);
+        for (String s : scenarios) b.addScenario(s);
+        return b.build();
+    }
+
+    @Test
+    void aCellTrainsATransformerWhenAViTTrainsOrTheDeitClassifierIsAppended() {
+        BuildRoute r = new BuildRoute(plan("frozen-linear"));
+        assertFalse(r.trainsTransformer("deit-b16", "frozen-linear"), "a frozen ViT only runs forward");
+        assertFalse(r.trainsTransformer("deit-b16", "frozen-knn"));
+        assertTrue(r.trainsTransformer("deit-b16", "unfrozen-linear"), "the ViT trains (sidecar patch size 16)");
+        assertTrue(r.trainsTransformer("deit-b16", "last2-linear"));
+        assertFalse(r.trainsTransformer("resnet152", "unfrozen-linear"), "a convolutional backbone trains (patch size 0)");
+        assertFalse(r.trainsTransformer("seem-focalnet-t", "last1-linear"));
+        assertTrue(r.trainsTransformer("resnet152", "frozen-deit"), "the appended DeiT body trains, also behind a frozen backbone");
+        assertTrue(r.trainsTransformer("seem-focalnet-t", "unfrozen-deit"));
+        assertFalse(new BuildRoute(plan("frozen-linear", "frozen-knn")).anyTrainsTransformer());
+        assertTrue(new BuildRoute(plan("frozen-linear", "unfrozen-linear")).anyTrainsTransformer(), "deit-b16 unfrozen");
+    }
+
+    /** An executor that records what it ran (the router's collaborators; the router is under test). */
+    private static final class Recording implements CellExecutor, AutoCloseable {
+        final List<String> ran = new ArrayList<>();
+        int closed;
+
+        @Override
+        public CellResult execute(BenchmarkPlan plan, CellKey key, Consumer<String> log) {
+            ran.add(key.id());
+            return CellResult.failed(key, "not run: recorded", null, List.of(), 0, 0, null);
+        }
+
+        @Override
+        public void close() {
+            closed++;
+        }
+    }
+
+    @Test
+    void routerRunsEachKindOnItsExecutorOneKindAfterTheOtherAndStopsEachAfterItsPart() {
+        BenchmarkPlan p = plan("frozen-linear", "unfrozen-linear");
+        BuildRoute route = new BuildRoute(p);
+        Recording onednn = new Recording(), plain = new Recording();
+        List<String> order = new ArrayList<>();
+        BuildRouter router = new BuildRouter(Map.of(NativeBuild.ONEDNN_AVX2, onednn, NativeBuild.PLAIN, plain),
+                k -> route.trainsTransformer(k) ? NativeBuild.PLAIN : NativeBuild.ONEDNN_AVX2);
+        List<CellKey> cells = new ArrayList<>();
+        for (String m : List.of("deit-b16", "resnet152")) {
+            for (String s : List.of("frozen-linear", "unfrozen-linear")) cells.add(new CellKey(m, "ddsm", s, 1));
+        }
+        router.executeAll(p, cells, new CellExecutor.CellSink() {
+            @Override
+            public void started(CellKey key) {
+            }
+
+            @Override
+            public void finished(CellResult result) {
+                order.add(result.key().id());
+            }
+        }, s -> { });
+        assertEquals(List.of(new CellKey("deit-b16", "ddsm", "unfrozen-linear", 1).id()), plain.ran);
+        assertEquals(3, onednn.ran.size(), onednn.ran.toString());
+        assertEquals(4, order.size(), "every cell reported once");
+        assertEquals(1, onednn.closed, "each kind's workers stop after its part");
+        assertEquals(1, plain.closed);
+        assertTrue(order.indexOf(plain.ran.get(0)) == 0 || order.indexOf(plain.ran.get(0)) == 3, "one kind after the other: " + order);
+    }
+}
