@@ -22,5 +22,8 @@ if [ -z "${REPORT_ONLY:-}" ]; then
     # the memory row: DINOv2 ViT-B/14 + an appended DeiT-B body, trained whole at batch 8
     $run --models dinov2-vitb14 --train-models dinov2-vitb14 --systems ours,torch --only unfrozen-deit --label r2-t$t
   done
+  # the same, with gradient accumulation (<microBatchSize>4): the batch-8 update from two slices of 4
+  OMP_NUM_THREADS=1 $run --models dinov2-vitb14 --train-models dinov2-vitb14 --systems ours,torch --only unfrozen-deit \
+      --jvm-arg -Dperf.microBatch=4 --label r2-t1-micro4
 fi
 $run report --report-labels r2-t1,r2-t2

@@ -25,14 +25,14 @@ fi
 cp="dl4j-transfer/target/classes:dl4j-transfer/target/test-classes:$(cat dl4j-transfer/target/perf.classpath)"
 extra=()
 # The libnd4j build ours runs, chosen as the plugin chooses it (device.NativeBuild; <nativeBuild>):
-# NATIVE_BUILD=auto (default, per workload: plain where a transformer trains, onednn-avx2 for the rest on an AVX2 CPU) | plain |
+# NATIVE_BUILD=auto (default, per workload: plain for training steps, onednn-avx2 for the rest on an AVX2 CPU) | plain |
 # onednn-avx2 | onednn-avx512 | onednn | avx2 | avx512 (ND4J_CLASSIFIER=linux-x86_64-onednn-avx512, the older spelling,
 # still works). Another build's jar of the same nd4j-native version is fetched from Maven Central and put beside the
 # plain one; each child selects its build before ND4J loads. OPENBLAS_CORETYPE: set per CPU by PerfBench (--openblas-coretype).
 build="${NATIVE_BUILD:-}"
 if [ -z "$build" ] && [ -n "${ND4J_CLASSIFIER:-}" ]; then build="${ND4J_CLASSIFIER#linux-x86_64}"; build="${build#-}"; build="${build:-plain}"; fi
 build="${build:-auto}"
-classifier=$(java -cp dl4j-transfer/target/classes io.github.dl4jtransfer.device.NativeBuild "$build" other)
+classifier=$(java -cp dl4j-transfer/target/classes io.github.dl4jtransfer.device.NativeBuild "$build" forward)
 if [ "$classifier" != linux-x86_64 ]; then
   jar="$HOME/.m2/repository/org/nd4j/nd4j-native/1.0.0-M2.1/nd4j-native-1.0.0-M2.1-$classifier.jar"
   [ -f "$jar" ] || mvn -q -B dependency:get -Dartifact=org.nd4j:nd4j-native:1.0.0-M2.1:jar:$classifier -Dtransitive=false

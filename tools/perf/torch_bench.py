@@ -89,14 +89,18 @@ def main():
             warm, ts = timed(fwd, args.reps)
         else:
             y = torch.arange(B) % 10
+            import common
+            names = common.output_names(model, meta)      # families may return the study's taps as well
+            fi, ti = names.index(meta["outputs"]["features"]), names.index(meta["outputs"]["tokens"])
             with torch.no_grad():
-                feats, toks = model(x[:1])
+                outs = model(x[:1])
+                feats, toks = outs[fi], outs[ti]
             if args.workload == "unfrozen-linear":
                 head = torch.nn.Linear(feats.shape[-1], 10)
                 params = list(model.parameters()) + list(head.parameters())
 
                 def logits():
-                    return head(model(x)[0])
+                    return head(model(x)[fi])
             elif args.workload == "unfrozen-deit":
                 import export
                 n, c = toks.shape[1], toks.shape[2]
@@ -107,7 +111,7 @@ def main():
                 params = list(model.parameters()) + list(proj.parameters()) + list(tail.parameters()) + list(head.parameters())
 
                 def logits():
-                    return head(tail(proj(model(x)[1])))
+                    return head(tail(proj(model(x)[ti])))
             else:
                 raise SystemExit("unknown workload " + args.workload)
             r["trainableParameters"] = sum(p.numel() for p in params)

@@ -91,6 +91,17 @@ def read_state_dict(path):
     return checkpoint.user_strip({k: v for k, v in obj.items() if torch.is_tensor(v)})
 
 
+def prepare(model, seed, weights=None, **load_kwargs):
+    """The common start of a torchvision-style family's ``build``: :func:`randomize_` with ``seed``, then, with
+    ``weights``, :func:`load_checkpoint` (``load_kwargs`` as it takes them). Returns the sidecar's ``weights`` name:
+    ``"random"`` or the checkpoint's file name."""
+    randomize_(model, seed=seed)
+    if not weights:
+        return "random"
+    load_checkpoint(model, weights, **load_kwargs)
+    return weights.rsplit("/", 1)[-1]
+
+
 def load_checkpoint(model, path, *, select=(), strip=("module.",), adapt=None, ignore=()):
     """Load ``path`` into ``model`` by parameter name (``strict=False``) and print a report.
 

@@ -45,11 +45,7 @@ def build(tiny, weights=None):
     else:
         net, size, resize, blocks = torchvision.models.convnext_tiny(weights=None), 224, 236, 18
     model = Backbone(net)
-    _weights.randomize_(model, seed=4101 if tiny else 4102)
-    wname = "random"
-    if weights:
-        _weights.load_checkpoint(model, weights, strip=("module.",))
-        wname = weights.rsplit("/", 1)[-1]
+    wname = _weights.prepare(model, 4101 if tiny else 4102, weights, strip=("module.",))
     feat = model.classifier[0].normalized_shape[0]
     grid = size // 32
     meta = common.sidecar(

@@ -126,11 +126,7 @@ def build(tiny, weights=None):
         net, size, blocks = torchvision.models.resnet152(weights=None), 224, (3, 8, 36, 3)
         resize = 256
     model = Backbone(net)
-    _weights.randomize_(model, seed=4001 if tiny else 4002)
-    wname = "random"
-    if weights:
-        _weights.load_checkpoint(model, weights, strip=("module.",))
-        wname = weights.rsplit("/", 1)[-1]
+    wname = _weights.prepare(model, 4001 if tiny else 4002, weights, strip=("module.",))
     feat = model.layer4[-1].conv3.out_channels
     grid = size // 32
     meta = common.sidecar(

@@ -18,7 +18,7 @@ def cells = new File(out, 'cells')
     // the default protocol is the study's, recorded with each of its choices
     assert json.provenance.config.protocol == 'study' && json.provenance.config.protocolSettings.splits == 'study'
     assert json.provenance.config.training.schedule == 'constant' && json.provenance.config.training.warmupStartLearningRate == 1e-8
-    // <nativeBuild>auto: cells that train no transformer run on libnd4j's oneDNN build where the CPU has AVX2 and FMA
+    // <nativeBuild>auto: frozen-linear cells run on libnd4j's oneDNN build where the CPU has AVX2 and FMA
     // (its jar resolved from the repositories), the plain build elsewhere; OpenBLAS is told the CPU's kernels
     assert json.provenance.versions.libnd4j == expectedBuild : "libnd4j ${json.provenance.versions.libnd4j}, expected ${expectedBuild}"
     assert json.provenance.versions.openblasCoretype == expectedCore

@@ -1,61 +1,40 @@
 package io.github.dl4jtransfer.matrix;
 
 import io.github.dl4jtransfer.device.NativeBuild;
-import io.github.dl4jtransfer.model.Sidecar;
 import io.github.dl4jtransfer.train.FreezePolicy;
 import io.github.dl4jtransfer.train.HeadKind;
 import io.github.dl4jtransfer.train.Scenario;
 
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
-
 /**
- * What a cell asks of the native build: whether it trains a transformer. {@code <nativeBuild>auto} runs such cells on
- * the plain libnd4j build and every other cell on {@code onednn-avx2} ({@link NativeBuild}): measured at batch 8 on one
- * thread, a ViT-B training step was 1.36× faster on the plain build, while oneDNN ran every forward faster (ViT-B 1.2×,
- * ResNet-152 2.1×, SEEM FocalNet-T 2.1×) and trained the convolutional backbones faster (ResNet-152 1.5×, SEEM 5.9×:
- * libnd4j's own depthwise backward is slow); docs/performance.md, "Native builds".
- *
- * <p>A cell trains a transformer when its scenario appends the DeiT classifier (a transformer body, trained in
- * {@code frozen-deit} too) or trains a backbone whose sidecar gives a patch size (the ViTs; convolutional networks say
- * 0).
+ * What a cell asks of the native build: whether it trains weights inside a SameDiff graph (a backbone that is not
+ * frozen, or the appended DeiT classifier, which trains in {@code frozen-deit} too). {@code <nativeBuild>auto} runs
+ * such cells on the plain libnd4j build and the rest ({@code frozen-linear}, {@code frozen-knn}: the backbone only runs
+ * forward, the head trains in plain Java) on {@code onednn-avx2} ({@link NativeBuild}). Measured at batch 8
+ * (docs/performance.md, "Native builds"): oneDNN ran every forward faster (ViT-B 1.2×, ResNet-152 2.1×, SEEM
+ * FocalNet-T 2.1×); its training steps were faster for convolutional backbones (ResNet-152 1.5×, SEEM 5.9×) but slower
+ * for a ViT-B (0.73×), and held memory until the garbage collector ran: 8 GiB under JavaCPP's physical-memory limit,
+ * past 12 GiB without it (a plain-build step: 5 GiB). So no training step runs on oneDNN unless you name the build.
  */
 public final class BuildRoute {
 
     private final BenchmarkPlan plan;
-    private final Map<String, Boolean> vitByModel = new ConcurrentHashMap<>();
 
     public BuildRoute(BenchmarkPlan plan) {
         this.plan = plan;
     }
 
-    public boolean trainsTransformer(CellKey key) {
-        return trainsTransformer(key.model(), key.scenario());
+    public boolean trainsInGraph(CellKey key) {
+        return trainsInGraph(key.scenario());
     }
 
-    /** Whether any cell of the plan trains a transformer (one build for a whole plan: Spark). */
-    public boolean anyTrainsTransformer() {
-        for (ModelSpec m : plan.models()) {
-            for (String s : plan.scenarios()) if (trainsTransformer(m.name(), s)) return true;
-        }
-        return false;
+    /** Whether any cell of the plan trains inside a graph (one build for a whole plan: Spark). */
+    public boolean anyTrainsInGraph() {
+        return plan.scenarios().stream().anyMatch(BuildRoute::trainsInGraph);
     }
 
-    boolean trainsTransformer(String model, String scenarioName) {
+    /** Whether a cell of this scenario trains inside a graph (a backbone that is not frozen, or the DeiT classifier). */
+    public static boolean trainsInGraph(String scenarioName) {
         Scenario s = Scenario.parse(scenarioName);
-        if (s.head() == HeadKind.DEIT) return true;
-        return !(s.freeze() instanceof FreezePolicy.Frozen) && vit(model);
-    }
-
-    private boolean vit(String model) {
-        return vitByModel.computeIfAbsent(model, name -> {
-            Path onnx = plan.models().stream().filter(m -> m.name().equals(name)).map(ModelSpec::onnx).findFirst().orElse(null);
-            if (onnx == null) return true; // unknown here: the build that is never slower for training
-            Path sidecar = Sidecar.besides(onnx);
-            // no sidecar yet (the cell will fail with its own message): treat as a transformer, the plain build
-            return !Files.isRegularFile(sidecar) || Sidecar.read(sidecar).patchSize() > 0;
-        });
+        return s.head() == HeadKind.DEIT || !(s.freeze() instanceof FreezePolicy.Frozen);
     }
 }

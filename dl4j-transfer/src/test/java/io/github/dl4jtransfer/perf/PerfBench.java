@@ -179,17 +179,14 @@ public final class PerfBench {
 
     /**
      * The libnd4j build of one of our workloads, as the plugin would choose it for such a cell ({@code --native-build},
-     * default {@code auto}; {@code matrix.BuildRoute}): the plain build where a transformer trains (a ViT's unfrozen
-     * step, the appended DeiT body), oneDNN for the rest; sgemm always on the plain build (it measures the BLAS). The
-     * run script puts the jar of every build this can name on the class path.
+     * default {@code auto}; {@code matrix.BuildRoute}): the plain build for training steps, oneDNN for forwards, the
+     * frozen cell and the cached head; sgemm always on the plain build (it measures the BLAS). The run script puts the
+     * jar of every build this can name on the class path.
      */
-    private String nativeBuild(String[] args) throws IOException {
+    private String nativeBuild(String[] args) {
         if (args[0].equals("sgemm")) return NativeBuild.PLAIN.setting();
         String nb = o("native-build", NativeBuild.AUTO);
-        if (!nb.equals(NativeBuild.AUTO)) return nb;
-        boolean transformer = args[0].equals("train") && (args[4].endsWith("deit")
-                || JSON.readTree(Path.of(args[1]).resolveSibling("model.json").toFile()).path("patch_size").asInt(0) > 0);
-        return NativeBuild.resolveHere(nb, transformer).setting();
+        return nb.equals(NativeBuild.AUTO) ? NativeBuild.resolveHere(nb, args[0].equals("train")).setting() : nb;
     }
 
     /**

@@ -76,8 +76,9 @@ public abstract class AbstractWorkerMojo extends AbstractReportingMojo {
 
     /**
      * The libnd4j build a CPU worker runs: {@code auto} (default: per cell, the faster build measured on this CPU, read
-     * from {@code /proc/cpuinfo}: {@code plain} for cells that train a transformer, {@code onednn-avx2} for the others
-     * where the CPU has AVX2 and FMA; the two kinds of worker run one after the other), or one of
+     * from {@code /proc/cpuinfo}: {@code onednn-avx2} for cells whose backbone only runs forward under a linear or kNN
+     * head, where the CPU has AVX2 and FMA; {@code plain} for cells that train inside a graph; the two kinds of worker
+     * run one after the other), or one of
      * {@code plain}, {@code avx2}, {@code avx512}, {@code onednn}, {@code onednn-avx2}, {@code onednn-avx512}. Its
      * nd4j-native jar (≈ 380 MB) is resolved from the project's repositories on first use; each worker checks the
      * build against its own CPU before loading it and falls back to {@code plain}, saying why.
@@ -214,17 +215,22 @@ public abstract class AbstractWorkerMojo extends AbstractReportingMojo {
         }
         int n = workers != null ? workers : defaultWorkers();
         if (backend == Backend.cuda) return pool(worker((NativeBuild) null), n);
-        // <nativeBuild>auto may give cells that train a transformer another build than the rest (BuildRoute)
+        // <nativeBuild>auto may give cells that train inside a graph another build than the rest (BuildRoute)
         BuildRoute route = new BuildRoute(plan);
-        NativeBuild forTransformers = cpuBuild(NativeBuild.resolveHere(nativeBuild, true));
-        NativeBuild forOthers = cpuBuild(NativeBuild.resolveHere(nativeBuild, false));
-        if (forTransformers == forOthers) return pool(worker(forOthers), n);
+        boolean someTrain = plan.scenarios().stream().anyMatch(BuildRoute::trainsInGraph);
+        boolean someForward = plan.scenarios().stream().anyMatch(s -> !BuildRoute.trainsInGraph(s));
+        NativeBuild forTraining = someTrain ? cpuBuild(NativeBuild.resolveHere(nativeBuild, true)) : null;
+        NativeBuild forForward = someForward ? cpuBuild(NativeBuild.resolveHere(nativeBuild, false)) : null;
+        if (forTraining == null || forForward == null || forTraining == forForward) {
+            return pool(worker(forTraining != null ? forTraining : forForward), n);
+        }
         Map<NativeBuild, WorkerPool> pools = new LinkedHashMap<>();
-        pools.put(forOthers, pool(worker(forOthers), n));
-        pools.put(forTransformers, pool(worker(forTransformers), n));
-        getLog().info("<nativeBuild>auto: cells that train a transformer on " + forTransformers.classifier() + ", the others on "
-                + forOthers.classifier() + " (the faster build for each, measured: docs/performance.md); the first kind runs first");
-        return new BuildRouter(pools, key -> route.trainsTransformer(key) ? forTransformers : forOthers);
+        pools.put(forForward, pool(worker(forForward), n));
+        pools.put(forTraining, pool(worker(forTraining), n));
+        getLog().info("<nativeBuild>auto: cells that train inside a graph (a backbone, the DeiT classifier) on " + forTraining.classifier()
+                + ", frozen-backbone cells on " + forForward.classifier() + " (the faster build for each, measured: docs/performance.md); "
+                + "the second kind starts when the first is done");
+        return new BuildRouter(pools, key -> route.trainsInGraph(key) ? forTraining : forForward);
     }
 
     private WorkerPool pool(ForkedExecutor worker, int n) {
@@ -246,7 +252,7 @@ public abstract class AbstractWorkerMojo extends AbstractReportingMojo {
 
     /** The Spark path's one worker kind for the whole plan: a transformer trains anywhere in it, or none does. */
     private ForkedExecutor workerFor(BenchmarkPlan plan) throws MojoFailureException {
-        return worker(backend == Backend.cuda ? null : cpuBuild(NativeBuild.resolveHere(nativeBuild, new BuildRoute(plan).anyTrainsTransformer())));
+        return worker(backend == Backend.cuda ? null : cpuBuild(NativeBuild.resolveHere(nativeBuild, new BuildRoute(plan).anyTrainsInGraph())));
     }
 
     /** The forked worker JVM these settings describe (CUDA, or the CPU with libnd4j {@code build}: classpath, heap, environment). */
