@@ -81,10 +81,11 @@ public abstract class AbstractWorkerMojo extends AbstractReportingMojo {
      * run one after the other), or one of
      * {@code plain}, {@code avx2}, {@code avx512}, {@code onednn}, {@code onednn-avx2}, {@code onednn-avx512}. Its
      * nd4j-native jar (≈ 380 MB) is resolved from the project's repositories on first use; each worker checks the
-     * build against its own CPU before loading it and falls back to {@code plain}, saying why.
+     * build against its own CPU before loading it and falls back to {@code plain}, saying why. The embedded default's
+     * tiny backbones run {@code plain} unless this is set (measured faster there than two kinds of worker).
      */
-    @Parameter(property = NativeBuild.PROPERTY, defaultValue = NativeBuild.AUTO)
-    private String nativeBuild = NativeBuild.AUTO;
+    @Parameter(property = NativeBuild.PROPERTY)
+    private String nativeBuild;
 
     /** Extra worker JVM arguments (appended after the heap/off-heap settings, so they win). */
     @Parameter
@@ -207,8 +208,8 @@ public abstract class AbstractWorkerMojo extends AbstractReportingMojo {
                     "workers are forked JVMs; drop <fork>false</fork> or <workers>");
             ConfigException.require(backend == Backend.cpu, "<backend>cuda</backend>", "needs <fork>true</fork>",
                     "the CUDA backend is put on the forked worker's classpath; inside Maven only the plugin's CPU backend is loaded");
-            ConfigException.require(isAuto() || NativeBuild.named(nativeBuild.trim().toLowerCase(java.util.Locale.ROOT)) == NativeBuild.PLAIN,
-                    "<nativeBuild>" + nativeBuild + "</nativeBuild>", "needs <fork>true</fork>",
+            ConfigException.require(isAuto() || NativeBuild.named(nativeBuild().trim().toLowerCase(java.util.Locale.ROOT)) == NativeBuild.PLAIN,
+                    "<nativeBuild>" + nativeBuild() + "</nativeBuild>", "needs <fork>true</fork>",
                     "inside Maven the plugin's own plain build is loaded; drop <fork>false</fork> or <nativeBuild>");
             getLog().warn("<fork>false</fork>: cells run inside Maven's JVM (plain libnd4j build); a native crash ends the whole build");
             return new InProcessExecutor();
@@ -219,8 +220,8 @@ public abstract class AbstractWorkerMojo extends AbstractReportingMojo {
         BuildRoute route = new BuildRoute(plan);
         boolean someTrain = plan.scenarios().stream().anyMatch(BuildRoute::trainsInGraph);
         boolean someForward = plan.scenarios().stream().anyMatch(s -> !BuildRoute.trainsInGraph(s));
-        NativeBuild forTraining = someTrain ? cpuBuild(NativeBuild.resolveHere(nativeBuild, true)) : null;
-        NativeBuild forForward = someForward ? cpuBuild(NativeBuild.resolveHere(nativeBuild, false)) : null;
+        NativeBuild forTraining = someTrain ? cpuBuild(NativeBuild.resolveHere(nativeBuild(), true)) : null;
+        NativeBuild forForward = someForward ? cpuBuild(NativeBuild.resolveHere(nativeBuild(), false)) : null;
         if (forTraining == null || forForward == null || forTraining == forForward) {
             return pool(worker(forTraining != null ? forTraining : forForward), n);
         }
@@ -252,7 +253,7 @@ public abstract class AbstractWorkerMojo extends AbstractReportingMojo {
 
     /** The Spark path's one worker kind for the whole plan: a transformer trains anywhere in it, or none does. */
     private ForkedExecutor workerFor(BenchmarkPlan plan) throws MojoFailureException {
-        return worker(backend == Backend.cuda ? null : cpuBuild(NativeBuild.resolveHere(nativeBuild, new BuildRoute(plan).anyTrainsInGraph())));
+        return worker(backend == Backend.cuda ? null : cpuBuild(NativeBuild.resolveHere(nativeBuild(), new BuildRoute(plan).anyTrainsInGraph())));
     }
 
     /** The forked worker JVM these settings describe (CUDA, or the CPU with libnd4j {@code build}: classpath, heap, environment). */
@@ -303,7 +304,18 @@ public abstract class AbstractWorkerMojo extends AbstractReportingMojo {
     }
 
     private boolean isAuto() {
-        return nativeBuild == null || nativeBuild.isBlank() || nativeBuild.trim().equalsIgnoreCase(NativeBuild.AUTO);
+        String b = nativeBuild();
+        return b == null || b.isBlank() || b.trim().equalsIgnoreCase(NativeBuild.AUTO);
+    }
+
+    /** {@code <nativeBuild>} as configured, else this goal's default. */
+    private String nativeBuild() {
+        return nativeBuild != null ? nativeBuild : defaultNativeBuild();
+    }
+
+    /** The libnd4j build when {@code <nativeBuild>} is not set: {@code auto}; a goal that knows its cells may say otherwise. */
+    protected String defaultNativeBuild() {
+        return NativeBuild.AUTO;
     }
 
     private String java() {

@@ -165,6 +165,11 @@ public class BenchmarkMojo extends AbstractWorkerMojo {
     }
 
     @Override
+    protected String defaultNativeBuild() {
+        return embeddedModelsUsed ? EmbeddedDefault.NATIVE_BUILD : super.defaultNativeBuild();
+    }
+
+    @Override
     protected void run() throws MojoFailureException {
         BenchmarkPlan plan = plan().filterByNames(modelFilter, datasetFilter, scenarioFilter);
         ReportOptions report = reportOptions();

@@ -68,6 +68,13 @@ final class EmbeddedDefault {
     }
 
     /**
+     * The libnd4j build for the embedded default: the plain one. Its tiny backbones gain little from oneDNN, less than a
+     * second kind of worker costs: the 640 cells took 6 min 34 s on the plain build and 6 min 56 s with {@code auto}
+     * (frozen-backbone cells on oneDNN, run after the others), same VM, both without the install.
+     */
+    static final String NATIVE_BUILD = "plain";
+
+    /**
      * Workers for the embedded default: one per core, up to {@link #MAX_WORKERS}. The tiny backbones train as fast on
      * one thread as on two (libnd4j's ops on their small tensors do not keep a second thread busy), so two one-thread
      * workers on two cores finish the matrix about twice as fast as one two-thread worker.

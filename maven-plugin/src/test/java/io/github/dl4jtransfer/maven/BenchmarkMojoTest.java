@@ -104,6 +104,9 @@ class BenchmarkMojoTest {
         assertEquals(List.of("all"), p.trainSubsets());
         assertEquals(1, own.defaultWorkers(), "full-size backbones: one worker with every core");
         assertEquals(EmbeddedDefault.workers(Runtime.getRuntime().availableProcessors()), m.defaultWorkers());
+        // the tiny demo runs one kind of worker (plain build); your own backbones get <nativeBuild>auto
+        assertEquals("plain", m.defaultNativeBuild());
+        assertEquals("auto", own.defaultNativeBuild());
         assertEquals(1, EmbeddedDefault.workers(1));
         assertEquals(EmbeddedDefault.MAX_WORKERS, EmbeddedDefault.workers(64));
     }
