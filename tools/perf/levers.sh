@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# The runs behind docs/performance.md, each under its own label in target/perf/results.jsonl, then the
+# Round 1 (issue 6) levers, kept to reproduce docs/performance.md's "Round 1 (history)"; round 2 is tools/perf/round2.sh.
+# The runs behind round 1, each under its own label in target/perf/results.jsonl, then the
 # op-time profiles (target/perf/profile-*.txt). Needs the exports of tools/perf/run.sh.
 set -uo pipefail
 cd "$(dirname "$0")/../.."
