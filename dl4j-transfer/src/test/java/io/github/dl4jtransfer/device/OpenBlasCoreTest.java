@@ -18,7 +18,7 @@ class OpenBlasCoreTest {
 
     @Test
     void coreTypeFollowsTheCpusVectorUnits() {
-        assertEquals(Optional.of("SKYLAKEX"), OpenBlasCore.forFlags(flags(NativeBuildTest.ZEN4)));
+        assertEquals(Optional.of("SKYLAKEX"), OpenBlasCore.forFlags(flags(NativeBuildTest.ZEN5)));
         assertEquals(Optional.of("HASWELL"), OpenBlasCore.forFlags(flags(NativeBuildTest.HASWELL)));
         assertEquals(Optional.empty(), OpenBlasCore.forFlags(flags(NativeBuildTest.NEHALEM)), "no AVX2: OpenBLAS decides");
         assertEquals(Optional.of("HASWELL"), OpenBlasCore.forFlags(flags("avx avx2 fma avx512f")),
