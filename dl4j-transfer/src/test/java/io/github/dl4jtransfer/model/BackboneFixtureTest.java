@@ -43,7 +43,12 @@ class BackboneFixtureTest {
     }
 
     static void checkFixture(Path dir) {
-        Backbone backbone = BackboneLoader.load(dir.resolve("model.onnx"));
+        checkFixture(dir, false);
+    }
+
+    /** {@link #checkFixture(Path)} on the import a frozen cell uses ({@code forwardOnly}) or the one that trains. */
+    static void checkFixture(Path dir, boolean forwardOnly) {
+        Backbone backbone = BackboneLoader.load(dir.resolve("model.onnx"), forwardOnly);
         assertFalse(backbone.parameters().isEmpty(), "weights must be variables");
         for (int batch : new int[]{1, 4}) {
             INDArray input = Fixtures.npy(dir.resolve("input_b" + batch + ".npy"));

@@ -36,6 +36,14 @@ class FullSizeBackboneTest {
                 BackboneFixtureTest.checkFixture(dir);
             }));
         }
+        // every other export present (the study's other backbones, ConvNeXt-T), on the import a frozen cell runs
+        // (forward only: depthwise convolutions as taps on the plain build, oneDNN's op on a oneDNN build)
+        for (String name : List.of("deit-b16", "sam-vitb", "openclip-vitb16", "blip-vitb16", "dino-vitb16", "seem-focalnet-t",
+                "resnet152", "convnext-t")) {
+            Path dir = root.resolve(name);
+            if (!Files.isRegularFile(dir.resolve("model.json"))) continue;
+            tests.add(DynamicTest.dynamicTest(name + " forward-only", () -> BackboneFixtureTest.checkFixture(dir, true)));
+        }
         return tests;
     }
 }
