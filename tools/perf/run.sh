@@ -43,15 +43,15 @@ extra+=(--native-build "$build")
 # builds and the BLAS"): Intel MKL 2022.0 through JavaCPP's OpenBLAS preset (org.bytedeco.openblas.load=mkl_rt), or
 # a newer OpenBLAS build of JavaCPP's with the JavaCPP it was built with, both fetched from Maven Central.
 R="$HOME/.m2/repository/org/bytedeco"
-get() { [ -f "$R/$2/$3/$2-$3${4:+-$4}.jar" ] || mvn -q -B dependency:get -Dartifact=org.bytedeco:$2:$3${4:+:jar:$4} -Dtransitive=false; }
+get() { [ -f "$R/$1/$2/$1-$2${3:+-$3}.jar" ] || mvn -q -B dependency:get -Dartifact=org.bytedeco:$1:$2${3:+:jar:$3} -Dtransitive=false; }
 case "${BLAS:-}" in
   "") ;;
   mkl)
-    for c in "" linux-x86_64 linux-x86_64-redist; do get x mkl 2022.0-1.5.7 $c; cp="$cp:$R/mkl/2022.0-1.5.7/mkl-2022.0-1.5.7${c:+-$c}.jar"; done
+    for c in "" linux-x86_64 linux-x86_64-redist; do get mkl 2022.0-1.5.7 $c; cp="$cp:$R/mkl/2022.0-1.5.7/mkl-2022.0-1.5.7${c:+-$c}.jar"; done
     extra+=(--jvm-arg -Dorg.bytedeco.openblas.load=mkl_rt) ;;
   *)
     v="$BLAS"; j="${v#*-}"
-    for c in "" linux-x86_64; do get x openblas "$v" $c; get x javacpp "$j" $c; done
+    for c in "" linux-x86_64; do get openblas "$v" $c; get javacpp "$j" $c; done
     cp="${cp//openblas\/0.3.19-1.5.7\/openblas-0.3.19-1.5.7/openblas/$v/openblas-$v}"
     cp="${cp//javacpp\/1.5.7\/javacpp-1.5.7/javacpp/$j/javacpp-$j}" ;;
 esac

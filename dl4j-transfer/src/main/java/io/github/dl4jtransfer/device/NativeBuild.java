@@ -30,9 +30,9 @@ import java.util.stream.Collectors;
  * compiles libnd4j's own loops for AVX-512 too and was 2–6% slower than {@code onednn-avx2} with more memory; the builds
  * without oneDNN ({@code avx2}, {@code avx512}) were slower than the plain one and held 8–9 GiB. Each can be named.
  *
- * <p>The choice is made twice, by the same rule: by the plugin, to put the build's jar on the worker's classpath, and
- * by the worker itself before ND4J loads ({@link #selectForThisProcess}), against its own CPU, which on a cluster need
- * not be the driver's. Where the CPU lacks a flag or the jar is missing, the worker falls back to the plain build and
+ * <p>The choice is made twice: by the plugin, which resolves {@code auto} and puts the build's jar on the worker's
+ * classpath, and by the worker itself before ND4J loads ({@link #selectForThisProcess}), which holds the build it was
+ * given to its own CPU, which on a cluster need not be the driver's. Where the CPU lacks a flag or the jar is missing, the worker falls back to the plain build and
  * says why; nothing fails. An explicit build the CPU cannot run is refused up front instead ({@link #resolve}).
  */
 public enum NativeBuild {
@@ -112,10 +112,9 @@ public enum NativeBuild {
      * @throws ConfigException for an unknown name, or a named build this CPU cannot run (with the flags it lacks)
      */
     public static NativeBuild resolve(String setting, Set<String> flags, String osArch, boolean trainsInGraph) {
-        String s = setting == null || setting.isBlank() ? AUTO : setting.trim().toLowerCase(Locale.ROOT);
         boolean x86 = isX86(osArch);
-        if (s.equals(AUTO)) return x86 && !trainsInGraph && ONEDNN_AVX2.runsOn(flags) ? ONEDNN_AVX2 : PLAIN;
-        NativeBuild b = named(s);
+        if (isAuto(setting)) return x86 && !trainsInGraph && ONEDNN_AVX2.runsOn(flags) ? ONEDNN_AVX2 : PLAIN;
+        NativeBuild b = named(setting);
         ConfigException.require(b == PLAIN || x86, "<nativeBuild>", b.setting + " is built for " + PLATFORM + ", this JVM runs on "
                 + osArch, "use <nativeBuild>auto</nativeBuild> (the plain build of this platform)");
         Set<String> missing = b.missingFlags(flags);
@@ -125,8 +124,18 @@ public enum NativeBuild {
         return b;
     }
 
-    /** The build whose {@link #setting()} is {@code s}. @throws ConfigException naming the known ones */
-    public static NativeBuild named(String s) {
+    /** Whether {@code setting} asks for {@code auto} (so does an empty one), in any case and with spaces around. */
+    public static boolean isAuto(String setting) {
+        return setting == null || setting.isBlank() || setting.trim().equalsIgnoreCase(AUTO);
+    }
+
+    /**
+     * The build whose {@link #setting()} is {@code setting} (in any case, with spaces around).
+     *
+     * @throws ConfigException naming the known ones
+     */
+    public static NativeBuild named(String setting) {
+        String s = setting == null ? "" : setting.trim().toLowerCase(Locale.ROOT);
         for (NativeBuild b : values()) if (b.setting.equals(s)) return b;
         throw new ConfigException("<nativeBuild>", "'" + s + "' is not a libnd4j build",
                 "use auto or one of " + Arrays.stream(values()).map(NativeBuild::setting).collect(Collectors.joining(", ")));
@@ -153,16 +162,8 @@ public enum NativeBuild {
         Selection s = select(asked, flagsHere(), System.getProperty("os.arch"),
                 b -> b == PLAIN || NativeBuild.class.getClassLoader().getResource(b.resourceFolder()) != null);
         System.setProperty(EXTENSION_PROPERTY, s.build().extension());
-        // Freeing every buffer at once fragments glibc's heap with the oneDNN builds (RSS several times the live set,
-        // docs/performance.md): their inference sessions keep ND4J's pool, unless the user chose otherwise.
-        if (s.build().onednn() && System.getProperty(INFERENCE_MEMORY_PROPERTY) == null) {
-            System.setProperty(INFERENCE_MEMORY_PROPERTY, "nd4j");
-        }
         return s;
     }
-
-    /** {@code graph.Sessions}' choice of inference memory manager (read once, when that class loads). */
-    static final String INFERENCE_MEMORY_PROPERTY = "transfer.inferenceMemory";
 
     /** The build this JVM loads, by {@link #EXTENSION_PROPERTY} (set by {@link #selectForThisProcess}); plain when unset. */
     public static NativeBuild loaded() {
@@ -178,12 +179,11 @@ public enum NativeBuild {
 
     /** The worker's choice as a pure function: {@code onClasspath} says whether a build's jar is there. */
     static Selection select(String asked, Set<String> flags, String osArch, java.util.function.Predicate<NativeBuild> onClasspath) {
-        String s = asked == null || asked.isBlank() ? AUTO : asked.trim().toLowerCase(Locale.ROOT);
         NativeBuild wanted;
-        if (s.equals(AUTO)) {
+        if (isAuto(asked)) {
             wanted = PLAIN; // a worker does not know its plan: the plugin resolves auto and passes the build
         } else {
-            wanted = named(s);
+            wanted = named(asked);
             if (wanted != PLAIN && !isX86(osArch)) return new Selection(PLAIN, wanted.setting + " is built for " + PLATFORM + ", not " + osArch);
             Set<String> missing = wanted.missingFlags(flags);
             if (!missing.isEmpty()) return new Selection(PLAIN, wanted.setting + " needs CPU flags " + missing + " this CPU lacks");

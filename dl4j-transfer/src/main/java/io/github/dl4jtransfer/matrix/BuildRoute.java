@@ -17,18 +17,15 @@ import io.github.dl4jtransfer.train.Scenario;
  */
 public final class BuildRoute {
 
-    private final BenchmarkPlan plan;
-
-    public BuildRoute(BenchmarkPlan plan) {
-        this.plan = plan;
+    private BuildRoute() {
     }
 
-    public boolean trainsInGraph(CellKey key) {
+    public static boolean trainsInGraph(CellKey key) {
         return trainsInGraph(key.scenario());
     }
 
-    /** Whether any cell of the plan trains inside a graph (one build for a whole plan: Spark). */
-    public boolean anyTrainsInGraph() {
+    /** Whether any cell of {@code plan} trains inside a graph (one build for a whole plan: Spark). */
+    public static boolean anyTrainsInGraph(BenchmarkPlan plan) {
         return plan.scenarios().stream().anyMatch(BuildRoute::trainsInGraph);
     }
 

@@ -208,7 +208,7 @@ public abstract class AbstractWorkerMojo extends AbstractReportingMojo {
                     "workers are forked JVMs; drop <fork>false</fork> or <workers>");
             ConfigException.require(backend == Backend.cpu, "<backend>cuda</backend>", "needs <fork>true</fork>",
                     "the CUDA backend is put on the forked worker's classpath; inside Maven only the plugin's CPU backend is loaded");
-            ConfigException.require(isAuto() || NativeBuild.named(nativeBuild().trim().toLowerCase(java.util.Locale.ROOT)) == NativeBuild.PLAIN,
+            ConfigException.require(isAuto() || NativeBuild.named(nativeBuild()) == NativeBuild.PLAIN,
                     "<nativeBuild>" + nativeBuild() + "</nativeBuild>", "needs <fork>true</fork>",
                     "inside Maven the plugin's own plain build is loaded; drop <fork>false</fork> or <nativeBuild>");
             getLog().warn("<fork>false</fork>: cells run inside Maven's JVM (plain libnd4j build); a native crash ends the whole build");
@@ -217,7 +217,6 @@ public abstract class AbstractWorkerMojo extends AbstractReportingMojo {
         int n = workers != null ? workers : defaultWorkers();
         if (backend == Backend.cuda) return pool(worker((NativeBuild) null), n);
         // <nativeBuild>auto may give cells that train inside a graph another build than the rest (BuildRoute)
-        BuildRoute route = new BuildRoute(plan);
         boolean someTrain = plan.scenarios().stream().anyMatch(BuildRoute::trainsInGraph);
         boolean someForward = plan.scenarios().stream().anyMatch(s -> !BuildRoute.trainsInGraph(s));
         NativeBuild forTraining = someTrain ? cpuBuild(NativeBuild.resolveHere(nativeBuild(), true)) : null;
@@ -231,7 +230,7 @@ public abstract class AbstractWorkerMojo extends AbstractReportingMojo {
         getLog().info("<nativeBuild>auto: cells that train inside a graph (a backbone, the DeiT classifier) on " + forTraining.classifier()
                 + ", frozen-backbone cells on " + forForward.classifier() + " (the faster build for each, measured: docs/performance.md); "
                 + "the second kind starts when the first is done");
-        return new BuildRouter(pools, key -> route.trainsInGraph(key) ? forTraining : forForward);
+        return new BuildRouter(pools, key -> BuildRoute.trainsInGraph(key) ? forTraining : forForward);
     }
 
     private WorkerPool pool(ForkedExecutor worker, int n) {
@@ -253,7 +252,7 @@ public abstract class AbstractWorkerMojo extends AbstractReportingMojo {
 
     /** The Spark path's one worker kind for the whole plan: a transformer trains anywhere in it, or none does. */
     private ForkedExecutor workerFor(BenchmarkPlan plan) throws MojoFailureException {
-        return worker(backend == Backend.cuda ? null : cpuBuild(NativeBuild.resolveHere(nativeBuild(), new BuildRoute(plan).anyTrainsInGraph())));
+        return worker(backend == Backend.cuda ? null : cpuBuild(NativeBuild.resolveHere(nativeBuild(), BuildRoute.anyTrainsInGraph(plan))));
     }
 
     /** The forked worker JVM these settings describe (CUDA, or the CPU with libnd4j {@code build}: classpath, heap, environment). */
@@ -304,8 +303,7 @@ public abstract class AbstractWorkerMojo extends AbstractReportingMojo {
     }
 
     private boolean isAuto() {
-        String b = nativeBuild();
-        return b == null || b.isBlank() || b.trim().equalsIgnoreCase(NativeBuild.AUTO);
+        return NativeBuild.isAuto(nativeBuild());
     }
 
     /** {@code <nativeBuild>} as configured, else this goal's default. */
