@@ -19,14 +19,15 @@ import java.util.stream.Collectors;
  * is on the classpath, the plain build otherwise. A build compiled for instructions the CPU lacks dies on its first
  * such instruction, so the choice is held to the CPU's flags ({@code /proc/cpuinfo}).
  *
- * <p><b>{@code auto}</b> (the default) follows what was measured (docs/performance.md, "Native builds"; an AMD EPYC of
- * the Zen 5 family, AVX-512, batch 8, one thread): {@code onednn-avx2}, where the CPU has AVX2 and FMA, for cells in
- * which nothing trains inside a graph (frozen backbones under a linear or kNN head), the plain build for the others.
- * oneDNN (which picks its own kernels for the CPU at run time, AVX-512 included) ran every forward faster than the
- * plain build (ViT-B/16 1.2×, ResNet-152 2.1×, SEEM FocalNet-T 2.1×); its training steps were faster for
- * convolutional backbones but slower for a ViT-B and held memory until the garbage collector ran (past 12 GiB without
- * JavaCPP's physical-memory limit, against 5 GiB on the plain build). Which cells train in a graph:
- * {@code matrix.BuildRoute}. {@code onednn-avx512}
+ * <p><b>{@code auto}</b> (the default) follows what was measured (docs/performance.md, "Native builds" and "The
+ * allocator"; an AMD EPYC of the Zen 5 family, AVX-512, batch 8, one thread): {@code onednn-avx2} where the CPU has
+ * AVX2 and FMA for cells in which nothing trains inside a graph (frozen backbones under a linear or kNN head) and, in
+ * workers that run jemalloc ({@link NativeAllocator}), for training cells of convolutional backbones; the plain build
+ * for the others. oneDNN (which picks its own kernels for the CPU at run time, AVX-512 included) ran every forward
+ * faster than the plain build (ViT-B/16 1.2×, ResNet-152 2.1×, SEEM FocalNet-T 2.1×); under jemalloc its training
+ * steps were 2.4× (ResNet-152) and 8.7× (SEEM) the plain build's but only 0.94–1.15× for ViTs, for 0.2–2.3 GiB more;
+ * under glibc's malloc they held memory past 12 GiB (a plain-build step: 5 GiB). Which cells train in a graph and
+ * which backbones are convolutional: {@code matrix.BuildRoute}. {@code onednn-avx512}
  * compiles libnd4j's own loops for AVX-512 too and was 2–6% slower than {@code onednn-avx2} with more memory; the builds
  * without oneDNN ({@code avx2}, {@code avx512}) were slower than the plain one and held 8–9 GiB. Each can be named.
  *
@@ -106,14 +107,15 @@ public enum NativeBuild {
 
     /**
      * The build for {@code setting} on a CPU with {@code flags} of architecture {@code osArch}, for cells that do or do
-     * not train inside a graph: {@code auto} (or blank) as the class comment says; a named build is checked against
-     * the CPU.
+     * not train inside a graph, and whose training step oneDNN does or does not run well ({@code oneDnnTrains}: a
+     * convolutional backbone in a worker with jemalloc, {@code matrix.BuildRoute}): {@code auto} (or blank) as the
+     * class comment says; a named build is checked against the CPU.
      *
      * @throws ConfigException for an unknown name, or a named build this CPU cannot run (with the flags it lacks)
      */
-    public static NativeBuild resolve(String setting, Set<String> flags, String osArch, boolean trainsInGraph) {
+    public static NativeBuild resolve(String setting, Set<String> flags, String osArch, boolean trainsInGraph, boolean oneDnnTrains) {
         boolean x86 = isX86(osArch);
-        if (isAuto(setting)) return x86 && !trainsInGraph && ONEDNN_AVX2.runsOn(flags) ? ONEDNN_AVX2 : PLAIN;
+        if (isAuto(setting)) return x86 && (oneDnnTrains || !trainsInGraph) && ONEDNN_AVX2.runsOn(flags) ? ONEDNN_AVX2 : PLAIN;
         NativeBuild b = named(setting);
         ConfigException.require(b == PLAIN || x86, "<nativeBuild>", b.setting + " is built for " + PLATFORM + ", this JVM runs on "
                 + osArch, "use <nativeBuild>auto</nativeBuild> (the plain build of this platform)");
@@ -142,8 +144,8 @@ public enum NativeBuild {
     }
 
     /** {@link #resolve} for this machine: its {@code /proc/cpuinfo} (or {@value #CPUINFO_PROPERTY}) and {@code os.arch}. */
-    public static NativeBuild resolveHere(String setting, boolean trainsInGraph) {
-        return resolve(setting, flagsHere(), System.getProperty("os.arch"), trainsInGraph);
+    public static NativeBuild resolveHere(String setting, boolean trainsInGraph, boolean oneDnnTrains) {
+        return resolve(setting, flagsHere(), System.getProperty("os.arch"), trainsInGraph, oneDnnTrains);
     }
 
     /** This machine's CPU flags ({@code /proc/cpuinfo}, or the file {@value #CPUINFO_PROPERTY} names); empty off x86-64 Linux. */
@@ -196,14 +198,17 @@ public enum NativeBuild {
 
     /**
      * Prints the nd4j-native classifier {@code auto} (or the setting given) resolves to on this machine for cells that
-     * train nothing inside a graph ({@code train}: for those that do), for scripts that build a class path by hand
-     * ({@code tools/perf/run.sh}): {@code java -cp dl4j-transfer.jar io.github.dl4jtransfer.device.NativeBuild
-     * [SETTING [forward|train]]}. Exits 2 on a setting this CPU cannot run.
+     * train nothing inside a graph ({@code train}: for those that do; {@code convnet}: of a convolutional backbone, in a
+     * worker with this machine's jemalloc), for scripts that build a class path by hand ({@code tools/perf/run.sh}):
+     * {@code java -cp dl4j-transfer.jar io.github.dl4jtransfer.device.NativeBuild [SETTING [forward|train [convnet]]]}.
+     * Exits 2 on a setting this CPU cannot run.
      */
     public static void main(String[] args) {
         try {
             boolean train = args.length > 1 && args[1].equals("train");
-            System.out.println(resolveHere(args.length > 0 ? args[0] : AUTO, train).classifier());
+            boolean convnetUnderJemalloc = args.length > 2 && args[2].equals("convnet")
+                    && NativeAllocator.resolveHere(NativeAllocator.AUTO).isPresent();
+            System.out.println(resolveHere(args.length > 0 ? args[0] : AUTO, train, convnetUnderJemalloc).classifier());
         } catch (ConfigException e) {
             System.err.println(e.getMessage());
             System.exit(2);

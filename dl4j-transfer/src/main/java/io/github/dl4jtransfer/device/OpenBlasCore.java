@@ -39,4 +39,9 @@ public final class OpenBlasCore {
     public static void apply(Map<String, String> childEnvironment) {
         forThisMachine().ifPresent(t -> childEnvironment.put(VARIABLE, t));
     }
+
+    /** Prints the core type this machine's workers get (empty when none is set), for the perf scripts. */
+    public static void main(String[] args) {
+        System.out.println(forThisMachine().orElse(""));
+    }
 }

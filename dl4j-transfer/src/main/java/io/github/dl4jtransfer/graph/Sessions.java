@@ -1,5 +1,6 @@
 package io.github.dl4jtransfer.graph;
 
+import io.github.dl4jtransfer.device.NativeAllocator;
 import io.github.dl4jtransfer.device.NativeBuild;
 import org.nd4j.autodiff.samediff.SameDiff;
 import org.nd4j.autodiff.samediff.internal.InferenceSession;
@@ -31,15 +32,15 @@ public final class Sessions {
     }
 
     /**
-     * Inference sessions ({@code -Dtransfer.inferenceMemory}): {@code release} (the plain build's default) frees each
-     * activation after its last use — a ViT-B forward at batch 8 peaks at 1.5 GiB instead of 2.7–3.1 GiB
-     * for ≈ 8% of its speed; {@code nd4j} keeps M2.1's pooling manager, the default on a oneDNN libnd4j build
-     * ({@link NativeBuild#loaded()}), which needs it: freeing at once makes its forward slower and, through glibc
-     * fragmentation, several times larger (docs/performance.md). Gradient sessions always release
-     * ({@code train.Backprop}).
+     * Inference sessions ({@code -Dtransfer.inferenceMemory}): {@code release} (the default) frees each activation
+     * after its last use — a ViT-B forward at batch 8 peaks at 1.5 GiB instead of 2.7–3.7 GiB; {@code nd4j} keeps
+     * M2.1's pooling manager, the default only on a oneDNN libnd4j build ({@link NativeBuild#loaded()}) under glibc's
+     * malloc, which fragments when oneDNN's buffers are freed at once (a frozen cell past 15 GiB, and slower). Under
+     * jemalloc ({@link NativeAllocator#loadedHere()}) freeing at once is both the smaller and the faster
+     * (docs/performance.md, "The allocator"). Gradient sessions always release ({@code train.Backprop}).
      */
     public static final String INFERENCE_MEMORY = System.getProperty("transfer.inferenceMemory",
-            NativeBuild.loaded().onednn() ? "nd4j" : "release");
+            NativeBuild.loaded().onednn() && !NativeAllocator.loadedHere() ? "nd4j" : "release");
 
     /** Prepares {@code sd}'s session on this thread for a forward pass, per {@link #INFERENCE_MEMORY}. */
     public static void forInference(SameDiff sd) {

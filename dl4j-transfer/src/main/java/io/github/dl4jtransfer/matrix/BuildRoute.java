@@ -1,19 +1,20 @@
 package io.github.dl4jtransfer.matrix;
 
 import io.github.dl4jtransfer.device.NativeBuild;
+import io.github.dl4jtransfer.model.Sidecar;
 import io.github.dl4jtransfer.train.FreezePolicy;
 import io.github.dl4jtransfer.train.HeadKind;
 import io.github.dl4jtransfer.train.Scenario;
 
 /**
  * What a cell asks of the native build: whether it trains weights inside a SameDiff graph (a backbone that is not
- * frozen, or the appended DeiT classifier, which trains in {@code frozen-deit} too). {@code <nativeBuild>auto} runs
- * such cells on the plain libnd4j build and the rest ({@code frozen-linear}, {@code frozen-knn}: the backbone only runs
- * forward, the head trains in plain Java) on {@code onednn-avx2} ({@link NativeBuild}). Measured at batch 8
- * (docs/performance.md, "Native builds"): oneDNN ran every forward faster (ViT-B 1.2×, ResNet-152 2.1×, SEEM
- * FocalNet-T 2.1×); its training steps were faster for convolutional backbones (ResNet-152 1.5×, SEEM 5.9×) but slower
- * for a ViT-B (0.73×), and held memory until the garbage collector ran: 8 GiB under JavaCPP's physical-memory limit,
- * past 12 GiB without it (a plain-build step: 5 GiB). So no training step runs on oneDNN unless you name the build.
+ * frozen, or the appended DeiT classifier, which trains in {@code frozen-deit} too), and whether its backbone is
+ * convolutional. {@code <nativeBuild>auto} ({@link NativeBuild}) runs on {@code onednn-avx2} the cells in which
+ * nothing trains inside a graph ({@code frozen-linear}, {@code frozen-knn}: the backbone only runs forward, the head
+ * trains in plain Java) and, in workers that run jemalloc ({@code device.NativeAllocator}), the training cells of
+ * convolutional backbones (ResNet, FocalNet, ConvNeXt: 2.4× and 8.7× faster steps than the plain build, bounded);
+ * training cells of ViTs stay on the plain build, where oneDNN gained only 0.94–1.15× for 0.2–2.3 GiB more and
+ * DINOv2 + DeiT with micro-batches of 4 no longer fit 12 GiB (docs/performance.md, "The allocator").
  */
 public final class BuildRoute {
 
@@ -27,6 +28,28 @@ public final class BuildRoute {
     /** Whether any cell of {@code plan} trains inside a graph (one build for a whole plan: Spark). */
     public static boolean anyTrainsInGraph(BenchmarkPlan plan) {
         return plan.scenarios().stream().anyMatch(BuildRoute::trainsInGraph);
+    }
+
+    /**
+     * The build {@code setting} gives this cell of {@code plan} on this machine's CPU, in workers that do or do not run
+     * jemalloc.
+     */
+    public static NativeBuild buildHere(BenchmarkPlan plan, String model, String scenario, String setting, boolean jemalloc) {
+        return NativeBuild.resolveHere(setting, trainsInGraph(scenario), jemalloc && convolutional(plan, model));
+    }
+
+    /**
+     * Whether {@code model}'s backbone is convolutional: its sidecar gives no patch size (ResNet, FocalNet, ConvNeXt).
+     * An unreadable sidecar counts as not (the cell reports that sidecar's error when it runs).
+     */
+    public static boolean convolutional(BenchmarkPlan plan, String model) {
+        return plan.models().stream().filter(m -> m.name().equals(model)).findFirst().map(m -> {
+            try {
+                return Sidecar.read(Sidecar.besides(m.onnx())).patchSize() == 0;
+            } catch (RuntimeException e) {
+                return false;
+            }
+        }).orElse(false);
     }
 
     /** Whether a cell of this scenario trains inside a graph (a backbone that is not frozen, or the DeiT classifier). */

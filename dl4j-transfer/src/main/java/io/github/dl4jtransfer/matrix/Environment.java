@@ -2,6 +2,7 @@ package io.github.dl4jtransfer.matrix;
 
 import io.github.dl4jtransfer.device.GpuCheck;
 import io.github.dl4jtransfer.device.NativeBuild;
+import io.github.dl4jtransfer.device.NativeAllocator;
 import io.github.dl4jtransfer.device.OpenBlasCore;
 import org.nd4j.linalg.factory.Nd4j;
 
@@ -28,6 +29,7 @@ public final class Environment {
             v.put("libnd4j", NativeBuild.loadedClassifier());
             String core = System.getenv(OpenBlasCore.VARIABLE);
             v.put("openblasCoretype", core == null || core.isBlank() ? "detected" : core);
+            v.put("allocator", NativeAllocator.describeHere());
         }
         v.put("java", System.getProperty("java.version"));
         v.put("os", System.getProperty("os.name") + " " + System.getProperty("os.arch"));

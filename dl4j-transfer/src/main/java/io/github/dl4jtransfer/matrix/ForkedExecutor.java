@@ -1,5 +1,7 @@
 package io.github.dl4jtransfer.matrix;
 
+import io.github.dl4jtransfer.config.ConfigException;
+import io.github.dl4jtransfer.device.NativeAllocator;
 import io.github.dl4jtransfer.device.OpenBlasCore;
 
 import java.io.BufferedReader;
@@ -16,6 +18,7 @@ import java.util.Deque;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
@@ -200,7 +203,21 @@ public final class ForkedExecutor implements CellExecutor, AutoCloseable {
         ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true);
         OpenBlasCore.apply(pb.environment()); // this machine's CPU: on Spark, the executor's
         pb.environment().putAll(environment);
+        NativeAllocator.apply(pb.environment(), allocatorHere()); // this machine's jemalloc, under a configured MALLOC_CONF
         return new Worker(pb.start());
+    }
+
+    /**
+     * The jemalloc {@code -Dtransfer.allocator} in the worker's JVM arguments asks for, on this machine. A named library
+     * this machine lacks (a Spark executor need not have the driver's) leaves the worker on glibc's malloc; the
+     * worker's provenance says which it ran.
+     */
+    private Optional<Path> allocatorHere() {
+        try {
+            return NativeAllocator.resolveHere(NativeAllocator.settingIn(jvmArgs));
+        } catch (ConfigException e) {
+            return Optional.empty();
+        }
     }
 
     @Override

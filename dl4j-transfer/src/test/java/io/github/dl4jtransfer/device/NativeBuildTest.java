@@ -39,29 +39,31 @@ class NativeBuildTest {
 
     @Test
     void autoTakesOneDnnExceptWhereATransformerTrains() {
-        assertEquals(NativeBuild.ONEDNN_AVX2, NativeBuild.resolve("auto", flags(ZEN5), "amd64", false), "forwards, convnets: oneDNN (measured best)");
-        assertEquals(NativeBuild.PLAIN, NativeBuild.resolve("auto", flags(ZEN5), "amd64", true), "a ViT trains: the plain build (measured best)");
-        assertEquals(NativeBuild.ONEDNN_AVX2, NativeBuild.resolve("auto", flags(HASWELL), "amd64", false));
-        assertEquals(NativeBuild.ONEDNN_AVX2, NativeBuild.resolve(" AUTO ", flags(HASWELL), "x86_64", false));
-        assertEquals(NativeBuild.PLAIN, NativeBuild.resolve("auto", flags(NEHALEM), "amd64", false), "no AVX2: the plain build");
-        assertEquals(NativeBuild.PLAIN, NativeBuild.resolve(null, Set.of(), "amd64", false));
-        assertEquals(NativeBuild.PLAIN, NativeBuild.resolve("auto", flags(ZEN5), "aarch64", false), "the builds exist for x86-64 only");
-        assertEquals(NativeBuild.ONEDNN_AVX512, NativeBuild.resolve("onednn-avx512", flags(ZEN5), "amd64", true), "a named build is taken as named");
+        assertEquals(NativeBuild.ONEDNN_AVX2, NativeBuild.resolve("auto", flags(ZEN5), "amd64", false, false), "forwards, convnets: oneDNN (measured best)");
+        assertEquals(NativeBuild.PLAIN, NativeBuild.resolve("auto", flags(ZEN5), "amd64", true, false), "a ViT trains, or any backbone under glibc: the plain build");
+        assertEquals(NativeBuild.ONEDNN_AVX2, NativeBuild.resolve("auto", flags(ZEN5), "amd64", true, true), "a convnet trains under jemalloc: oneDNN (measured best)");
+        assertEquals(NativeBuild.PLAIN, NativeBuild.resolve("auto", flags(NEHALEM), "amd64", true, true), "no AVX2: the plain build");
+        assertEquals(NativeBuild.ONEDNN_AVX2, NativeBuild.resolve("auto", flags(HASWELL), "amd64", false, false));
+        assertEquals(NativeBuild.ONEDNN_AVX2, NativeBuild.resolve(" AUTO ", flags(HASWELL), "x86_64", false, false));
+        assertEquals(NativeBuild.PLAIN, NativeBuild.resolve("auto", flags(NEHALEM), "amd64", false, false), "no AVX2: the plain build");
+        assertEquals(NativeBuild.PLAIN, NativeBuild.resolve(null, Set.of(), "amd64", false, false));
+        assertEquals(NativeBuild.PLAIN, NativeBuild.resolve("auto", flags(ZEN5), "aarch64", false, false), "the builds exist for x86-64 only");
+        assertEquals(NativeBuild.ONEDNN_AVX512, NativeBuild.resolve("onednn-avx512", flags(ZEN5), "amd64", true, false), "a named build is taken as named");
         assertEquals("linux-x86_64-onednn-avx2", NativeBuild.ONEDNN_AVX2.classifier());
         assertEquals("", NativeBuild.PLAIN.extension());
     }
 
     @Test
     void aNamedBuildTheCpuCannotRunIsRefusedWithTheMissingFlags() {
-        ConfigException e = assertThrows(ConfigException.class, () -> NativeBuild.resolve("onednn-avx512", flags(HASWELL), "amd64", false));
+        ConfigException e = assertThrows(ConfigException.class, () -> NativeBuild.resolve("onednn-avx512", flags(HASWELL), "amd64", false, false));
         assertTrue(e.getMessage().startsWith("<nativeBuild>: onednn-avx512 needs the CPU flags [avx512bw, avx512cd, avx512dq, avx512f, avx512vl]"),
                 e.getMessage());
         assertTrue(e.getMessage().contains("use <nativeBuild>auto</nativeBuild>"), e.getMessage());
-        ConfigException unknown = assertThrows(ConfigException.class, () -> NativeBuild.resolve("mkl", flags(ZEN5), "amd64", false));
+        ConfigException unknown = assertThrows(ConfigException.class, () -> NativeBuild.resolve("mkl", flags(ZEN5), "amd64", false, false));
         assertTrue(unknown.getMessage().contains("'mkl' is not a libnd4j build")
                 && unknown.getMessage().contains("auto or one of plain, avx2, avx512, onednn, onednn-avx2, onednn-avx512"), unknown.getMessage());
-        assertEquals(NativeBuild.PLAIN, NativeBuild.resolve("plain", flags(NEHALEM), "aarch64", true));
-        assertEquals(NativeBuild.ONEDNN, NativeBuild.resolve("onednn", flags(NEHALEM), "amd64", true), "the oneDNN build without AVX needs nothing");
+        assertEquals(NativeBuild.PLAIN, NativeBuild.resolve("plain", flags(NEHALEM), "aarch64", true, false));
+        assertEquals(NativeBuild.ONEDNN, NativeBuild.resolve("onednn", flags(NEHALEM), "amd64", true, false), "the oneDNN build without AVX needs nothing");
     }
 
     @Test

@@ -48,6 +48,26 @@ class BuildRouteTest {
         assertTrue(BuildRoute.trainsInGraph(new CellKey("resnet152", "ddsm", "last1-deit", 1)));
     }
 
+    @Test
+    void convolutionalBackbonesAreTheOnesWithoutAPatchSize() {
+        BenchmarkPlan p = plan("unfrozen-linear");
+        assertFalse(BuildRoute.convolutional(p, "deit-b16"), "a ViT");
+        assertTrue(BuildRoute.convolutional(p, "resnet152"));
+        assertTrue(BuildRoute.convolutional(p, "seem-focalnet-t"), "FocalNet: depthwise convolutions, no patch tokens");
+        assertFalse(BuildRoute.convolutional(p, "not-in-the-plan"));
+    }
+
+    @Test
+    void underJemallocOnlyConvolutionalBackbonesTrainOnOneDnn() {
+        org.junit.jupiter.api.Assumptions.assumeTrue(NativeBuild.ONEDNN_AVX2.runsOn(NativeBuild.flagsHere()), "needs an AVX2 CPU");
+        BenchmarkPlan p = plan("frozen-linear", "unfrozen-linear");
+        assertEquals(NativeBuild.ONEDNN_AVX2, BuildRoute.buildHere(p, "deit-b16", "frozen-linear", "auto", false));
+        assertEquals(NativeBuild.PLAIN, BuildRoute.buildHere(p, "resnet152", "unfrozen-linear", "auto", false), "glibc: no training on oneDNN");
+        assertEquals(NativeBuild.ONEDNN_AVX2, BuildRoute.buildHere(p, "resnet152", "unfrozen-linear", "auto", true));
+        assertEquals(NativeBuild.PLAIN, BuildRoute.buildHere(p, "deit-b16", "unfrozen-linear", "auto", true), "a ViT trains on the plain build");
+        assertEquals(NativeBuild.PLAIN, BuildRoute.buildHere(p, "resnet152", "unfrozen-linear", "plain", true), "a named build is kept");
+    }
+
     /** An executor that records what it ran (the router's collaborators; the router is under test). */
     private static final class Recording implements CellExecutor, AutoCloseable {
         final List<String> ran = new ArrayList<>();

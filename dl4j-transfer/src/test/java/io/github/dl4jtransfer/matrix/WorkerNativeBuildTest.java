@@ -2,6 +2,7 @@ package io.github.dl4jtransfer.matrix;
 
 import io.github.dl4jtransfer.data.DatasetOptions;
 import io.github.dl4jtransfer.data.synth.SynthMed;
+import io.github.dl4jtransfer.device.NativeAllocator;
 import io.github.dl4jtransfer.device.NativeBuild;
 import io.github.dl4jtransfer.testing.Fixtures;
 import org.junit.jupiter.api.Test;
@@ -19,7 +20,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * A real forked worker asked for the oneDNN + AVX-512 build on a CPU without AVX-512 (faked: {@code -Dtransfer.cpuinfo}
+ * Native settings reach a real forked worker. One asked for the oneDNN + AVX-512 build on a CPU without AVX-512 (faked: {@code -Dtransfer.cpuinfo}
  * points at another CPU's flags) runs its cells on the plain build, says so, and records the build it ran and the
  * OpenBLAS kernels it was given for that CPU.
  */
@@ -52,5 +53,28 @@ class WorkerNativeBuildTest {
         }
         assertTrue(log.stream().anyMatch(l -> l.contains("libnd4j build linux-x86_64 (fell back: onednn-avx512 needs CPU flags "
                 + "[avx512bw, avx512cd, avx512dq, avx512f, avx512vl] this CPU lacks)")), String.join("\n", log));
+    }
+
+    /**
+     * The allocator a worker is asked for is the one it runs, as its provenance says: glibc's for {@code system}, the
+     * machine's jemalloc (preloaded by the executor) for {@code auto} where one is installed (CI installs libjemalloc2).
+     */
+    @Test
+    void workerRunsTheAllocatorItWasAskedForAndRecordsIt(@TempDir Path dir) throws Exception {
+        SynthMed.Entry ddsm = SynthMed.generate(dir.resolve("synthmed")).stream().filter(e -> e.name().equals("ddsm")).findFirst().orElseThrow();
+        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        java.util.Optional<Path> jemalloc = NativeAllocator.resolveHere("auto");
+        for (String setting : List.of("system", "auto")) {
+            BenchmarkPlan plan = BenchmarkPlan.builder(dir.resolve("out-" + setting)).addModel("deit-b16", Fixtures.tiny("deit-b16"))
+                    .addDataset(new DatasetSpec("ddsm", ddsm.format(), ddsm.path(), DatasetOptions.defaults()))
+                    .addScenario("frozen-linear").addSeed(1).build();
+            try (ForkedExecutor executor = new ForkedExecutor(java, System.getProperty("java.class.path"),
+                    List.of("-Xmx512m", "-D" + NativeAllocator.PROPERTY + "=" + setting), Map.of(), 5, true)) {
+                CellResult r = new BenchmarkRunner(executor, l -> { }).run(plan).get(0);
+                assertEquals(CellResult.Status.DONE, r.status(), r.toString());
+                String expected = setting.equals("auto") && jemalloc.isPresent() ? "jemalloc (" + jemalloc.get() + ")" : "system";
+                assertEquals(expected, r.provenance().versions().get("allocator"), setting + ": " + r.provenance().versions());
+            }
+        }
     }
 }

@@ -3,6 +3,7 @@ package io.github.dl4jtransfer.perf;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.github.dl4jtransfer.device.NativeAllocator;
 import io.github.dl4jtransfer.device.NativeBuild;
 import io.github.dl4jtransfer.device.OpenBlasCore;
 
@@ -46,6 +47,7 @@ import java.util.concurrent.TimeUnit;
  *   --ort-jar PATH       onnxruntime jar (default ~/.m2/.../onnxruntime-1.20.0.jar)
  *   --blas-dir DIR       LD_LIBRARY_PATH for the PyTorch child (an OpenBLAS libblas.so.3)
  *   --openblas-coretype T   OPENBLAS_CORETYPE of ours and torch: auto (default, by the CPU's flags), inherit, or a name
+ *   --allocator A        C allocator of ours: auto (default: jemalloc where found, as a worker), system, or a library path
  *   --rss-limit-gb G     a child whose RSS passes G GiB is killed and reported as such (default 12)
  *   --results FILE       default target/perf/results.jsonl;  --doc FILE  default docs/performance.md
  * </pre>
@@ -166,7 +168,16 @@ public final class PerfBench {
         cmd.addAll(jvmArgs);
         cmd.add(PerfWorkloads.class.getName());
         cmd.addAll(List.of(args));
-        return child(cmd, blasEnvironment());
+        Map<String, String> env = blasEnvironment();
+        // as the plugin and ForkedExecutor do for a worker of this build
+        NativeBuild build = NativeBuild.named(nativeBuild(args));
+        NativeAllocator.apply(env, NativeAllocator.resolveHere(NativeAllocator.forWorker(o("allocator", NativeAllocator.AUTO), build)));
+        return child(cmd, env);
+    }
+
+    /** The jemalloc our children run under ({@code --allocator}, as {@code <allocator>}); empty: glibc's malloc. */
+    private java.util.Optional<Path> allocator() {
+        return NativeAllocator.resolveHere(o("allocator", NativeAllocator.AUTO));
     }
 
     private ObjectNode torch(String... args) throws Exception {
@@ -179,14 +190,17 @@ public final class PerfBench {
 
     /**
      * The libnd4j build of one of our workloads, as the plugin would choose it for such a cell ({@code --native-build},
-     * default {@code auto}; {@code matrix.BuildRoute}): the plain build for training steps, oneDNN for forwards, the
-     * frozen cell and the cached head; sgemm always on the plain build (it measures the BLAS). The run script puts the
+     * default {@code auto}; {@code matrix.BuildRoute}): oneDNN for forwards, the frozen cell, the cached head and, where
+     * our children run jemalloc, convolutional backbones' training steps; the plain build for the other training steps; sgemm always on the plain build (it measures the BLAS). The run script puts the
      * jar of every build this can name on the class path.
      */
     private String nativeBuild(String[] args) {
         if (args[0].equals("sgemm")) return NativeBuild.PLAIN.setting();
         String nb = o("native-build", NativeBuild.AUTO);
-        return nb.equals(NativeBuild.AUTO) ? NativeBuild.resolveHere(nb, args[0].equals("train")).setting() : nb;
+        boolean train = args[0].equals("train");
+        boolean convnet = train && io.github.dl4jtransfer.model.Sidecar.read(
+                io.github.dl4jtransfer.model.Sidecar.besides(Path.of(args[1]))).patchSize() == 0;
+        return nb.equals(NativeBuild.AUTO) ? NativeBuild.resolveHere(nb, train, allocator().isPresent() && convnet).setting() : nb;
     }
 
     /**
@@ -331,9 +345,11 @@ public final class PerfBench {
             JsonNode sg = res(r, "env|-|sgemm"), sgt = res(r, "env|-|sgemm-torch");
             md.append("### Label `").append(label).append("`: ").append(threads(r)).append(" thread(s) per engine\n\n");
             md.append(String.format(Locale.ROOT, "sgemm 2048² (best of 10): ND4J %s GFLOP/s (plain build), PyTorch mm %s GFLOP/s. "
-                            + "Ours, as the plugin picks them: libnd4j %s for forwards, %s for training steps.%n%n",
+                            + "Ours, as the plugin picks them: libnd4j %s for forwards, %s for a convolutional backbone's training step "
+                            + "(ResNet-152), %s for a ViT's (DeiT-B); C allocator under oneDNN: %s, under the plain build: glibc's.%n%n",
                     sg == null ? "–" : f(sg.path("gflops").asDouble(), 1), sgt == null ? "–" : f(sgt.path("gflops").asDouble(), 1),
-                    build(r, "|fwd8"), build(r, "|unfrozen-linear")));
+                    build(r, "|fwd8"), build(r, "|resnet152|unfrozen-linear"), build(r, "|deit-b16|unfrozen-linear"),
+                    oursField(r, "|fwd8", "allocator")));
             md.append("Forward at batch 8 (images/s, best of the timed calls; peak RSS of the process):\n\n");
             md.append("| backbone | GFLOPs/img | ours | ORT | torch | ours/ORT | ours/torch | peak RSS GiB ours / ORT / torch | load |\n");
             md.append("|---|---|---|---|---|---|---|---|---|\n");
@@ -482,10 +498,15 @@ public final class PerfBench {
 
     /** The libnd4j build of the first of our rows whose key ends with {@code workloadSuffix}. */
     private static String build(Map<String, JsonNode> r, String workloadSuffix) {
+        return oursField(r, workloadSuffix, "libnd4j").replace("libnd4j build ", "");
+    }
+
+    /** A field of the first of our results whose key ends with {@code workloadSuffix} ("?" when none has it). */
+    private static String oursField(Map<String, JsonNode> r, String workloadSuffix, String field) {
         for (Map.Entry<String, JsonNode> e : r.entrySet()) {
             if (!e.getKey().startsWith("ours|") || !e.getKey().endsWith(workloadSuffix)) continue;
-            String b = e.getValue().path("result").path("libnd4j").asText("");
-            if (!b.isEmpty()) return b.replace("libnd4j build ", "");
+            String b = e.getValue().path("result").path(field).asText("");
+            if (!b.isEmpty()) return b;
         }
         return "?";
     }

@@ -1,6 +1,7 @@
 package io.github.dl4jtransfer.perf;
 
 import io.github.dl4jtransfer.data.Batch;
+import io.github.dl4jtransfer.device.NativeAllocator;
 import io.github.dl4jtransfer.device.NativeBuild;
 import io.github.dl4jtransfer.matrix.BenchmarkPlan;
 import io.github.dl4jtransfer.matrix.CellKey;
@@ -43,6 +44,7 @@ import java.util.Map;
  *   head   DIM BATCH STEPS                       frozen-linear on cached features (linear head alone)
  *   profile ONNX BATCH REPS                      forward with a listener: time per op type vs between ops
  *   sgemm  N REPS                                ND4J mmul N×N·N×N
+ *   native-ops REPS                              M2.1's native layer_norm vs our LayerNorm (error, time); elementwise op times
  *   frozen-cell ONNX IMAGES REPS                 a real frozen-linear cell (CellRunner) on IMAGES 512×512 PNGs:
  *                                                decode → preprocess → forward → feature cache; images/s of that stage
  * </pre>
@@ -58,6 +60,7 @@ public final class PerfWorkloads {
         r.put("workload", args[0]);
         r.put("ompThreads", System.getenv().getOrDefault("OMP_NUM_THREADS", ""));
         r.put("libnd4j", NativeBuild.selectForThisProcess().describe()); // before ND4J loads, as a worker does
+        r.put("allocator", NativeAllocator.describeHere());
         applyLevers(r);
         long t0 = System.nanoTime();
         switch (args[0]) {
@@ -67,6 +70,7 @@ public final class PerfWorkloads {
             case "head" -> head(Integer.parseInt(args[1]), Integer.parseInt(args[2]), Integer.parseInt(args[3]), r);
             case "profile" -> profile(Path.of(args[1]), Integer.parseInt(args[2]), Integer.parseInt(args[3]), r);
             case "sgemm" -> sgemm(Integer.parseInt(args[1]), Integer.parseInt(args[2]), r);
+            case "native-ops" -> NativeOpsCheck.run(Integer.parseInt(args[1]), r);
             case "frozen-cell" -> frozenCell(Path.of(args[1]), Integer.parseInt(args[2]), Integer.parseInt(args[3]), r);
             default -> throw new IllegalArgumentException("unknown workload " + args[0]);
         }

@@ -2,6 +2,7 @@ package io.github.dl4jtransfer.maven;
 
 import io.github.dl4jtransfer.config.ConfigException;
 import io.github.dl4jtransfer.device.GpuCheck;
+import io.github.dl4jtransfer.device.NativeAllocator;
 import io.github.dl4jtransfer.device.NativeBuild;
 import io.github.dl4jtransfer.matrix.BenchmarkPlan;
 import io.github.dl4jtransfer.matrix.BenchmarkRunner;
@@ -76,9 +77,10 @@ public abstract class AbstractWorkerMojo extends AbstractReportingMojo {
 
     /**
      * The libnd4j build a CPU worker runs: {@code auto} (default: per cell, the faster build measured on this CPU, read
-     * from {@code /proc/cpuinfo}: {@code onednn-avx2} for cells whose backbone only runs forward under a linear or kNN
-     * head, where the CPU has AVX2 and FMA; {@code plain} for cells that train inside a graph; the two kinds of worker
-     * run one after the other), or one of
+     * from {@code /proc/cpuinfo}: {@code onednn-avx2} where the CPU has AVX2 and FMA for cells whose backbone only runs
+     * forward under a linear or kNN head and, when the workers run jemalloc ({@code <allocator>}), for training cells of
+     * convolutional backbones; {@code plain} for the other cells that train inside a graph; each kind of worker after
+     * the one before), or one of
      * {@code plain}, {@code avx2}, {@code avx512}, {@code onednn}, {@code onednn-avx2}, {@code onednn-avx512}. Its
      * nd4j-native jar (≈ 380 MB) is resolved from the project's repositories on first use; each worker checks the
      * build against its own CPU before loading it and falls back to {@code plain}, saying why. The embedded default's
@@ -86,6 +88,17 @@ public abstract class AbstractWorkerMojo extends AbstractReportingMojo {
      */
     @Parameter(property = NativeBuild.PROPERTY)
     private String nativeBuild;
+
+    /**
+     * The C allocator under the workers' native arrays: {@code auto} (default: jemalloc, preloaded into each worker of
+     * a oneDNN build, where the machine has {@code libjemalloc.so.2} — Debian/Ubuntu package {@code libjemalloc2};
+     * glibc's malloc otherwise and on the plain build), {@code system} (glibc's), or the path of a jemalloc library
+     * (every worker). Under jemalloc a frozen ViT-B cell holds
+     * a quarter of the memory on the oneDNN build, and {@code <nativeBuild>auto} trains convolutional backbones on
+     * oneDNN too (docs/performance.md, "The allocator"). Each worker's provenance names the allocator it ran.
+     */
+    @Parameter(property = NativeAllocator.PROPERTY)
+    private String allocator;
 
     /** Extra worker JVM arguments (appended after the heap/off-heap settings, so they win). */
     @Parameter
@@ -216,21 +229,24 @@ public abstract class AbstractWorkerMojo extends AbstractReportingMojo {
         }
         int n = workers != null ? workers : defaultWorkers();
         if (backend == Backend.cuda) return pool(worker((NativeBuild) null), n);
-        // <nativeBuild>auto may give cells that train inside a graph another build than the rest (BuildRoute)
-        boolean someTrain = plan.scenarios().stream().anyMatch(BuildRoute::trainsInGraph);
-        boolean someForward = plan.scenarios().stream().anyMatch(s -> !BuildRoute.trainsInGraph(s));
-        NativeBuild forTraining = someTrain ? cpuBuild(NativeBuild.resolveHere(nativeBuild(), true)) : null;
-        NativeBuild forForward = someForward ? cpuBuild(NativeBuild.resolveHere(nativeBuild(), false)) : null;
-        if (forTraining == null || forForward == null || forTraining == forForward) {
-            return pool(worker(forTraining != null ? forTraining : forForward), n);
-        }
+        // <nativeBuild>auto may give cells that train inside a graph another build than the rest (BuildRoute):
+        // resolved per (backbone, scenario), forward-only scenarios first, one pool per build
+        boolean jemalloc = NativeAllocator.resolveHere(allocator).isPresent();
+        Map<String, NativeBuild> byCell = new HashMap<>();
         Map<NativeBuild, WorkerPool> pools = new LinkedHashMap<>();
-        pools.put(forForward, pool(worker(forForward), n));
-        pools.put(forTraining, pool(worker(forTraining), n));
-        getLog().info("<nativeBuild>auto: cells that train inside a graph (a backbone, the DeiT classifier) on " + forTraining.classifier()
-                + ", frozen-backbone cells on " + forForward.classifier() + " (the faster build for each, measured: docs/performance.md); "
-                + "the second kind starts when the first is done");
-        return new BuildRouter(pools, key -> BuildRoute.trainsInGraph(key) ? forTraining : forForward);
+        List<String> scenarios = plan.scenarios().stream().sorted(java.util.Comparator.comparing(BuildRoute::trainsInGraph)).toList();
+        for (String scenario : scenarios) {
+            for (var model : plan.models()) {
+                NativeBuild b = cpuBuild(BuildRoute.buildHere(plan, model.name(), scenario, nativeBuild(), jemalloc));
+                byCell.put(model.name() + "|" + scenario, b);
+                if (!pools.containsKey(b)) pools.put(b, pool(worker(b), n));
+            }
+        }
+        if (pools.size() == 1) return pools.values().iterator().next();
+        getLog().info("<nativeBuild>auto: " + pools.keySet().stream().map(b -> b.classifier() + " for " + byCell.entrySet().stream()
+                        .filter(e -> e.getValue() == b).map(Map.Entry::getKey).sorted().toList()).toList()
+                + " (model|scenario; the faster build for each, measured: docs/performance.md); each kind starts when the one before is done");
+        return new BuildRouter(pools, key -> byCell.get(key.model() + "|" + key.scenario()));
     }
 
     private WorkerPool pool(ForkedExecutor worker, int n) {
@@ -250,9 +266,12 @@ public abstract class AbstractWorkerMojo extends AbstractReportingMojo {
     /** Worker classpaths by build, resolved once per goal (null: could not be resolved under auto). */
     private final Map<NativeBuild, String> resolvedBuilds = new HashMap<>();
 
-    /** The Spark path's one worker kind for the whole plan: a transformer trains anywhere in it, or none does. */
+    /**
+     * The Spark path's one worker kind for the whole plan: a graph trains anywhere in it, or none does. The executors'
+     * machines need not have jemalloc, so {@code auto} does not count on it there.
+     */
     private ForkedExecutor workerFor(BenchmarkPlan plan) throws MojoFailureException {
-        return worker(backend == Backend.cuda ? null : cpuBuild(NativeBuild.resolveHere(nativeBuild(), BuildRoute.anyTrainsInGraph(plan))));
+        return worker(backend == Backend.cuda ? null : cpuBuild(NativeBuild.resolveHere(nativeBuild(), BuildRoute.anyTrainsInGraph(plan), false)));
     }
 
     /** The forked worker JVM these settings describe (CUDA, or the CPU with libnd4j {@code build}: classpath, heap, environment). */
@@ -278,8 +297,11 @@ public abstract class AbstractWorkerMojo extends AbstractReportingMojo {
             args.add("-D" + NativeBuild.PROPERTY + "=" + build.setting());
             libnd4j = ", libnd4j " + build.classifier();
         }
+        String workerAllocator = NativeAllocator.forWorker(allocator, build);
+        String alloc = NativeAllocator.resolveHere(workerAllocator).map(p -> "jemalloc " + p).orElse("glibc malloc");
+        args.add("-D" + NativeAllocator.PROPERTY + "=" + workerAllocator);
         if (jvmArgs != null) for (String a : jvmArgs) if (a != null && !a.isBlank()) args.add(a.trim());
-        getLog().info("Worker JVM: " + backend + " backend" + libnd4j + ", " + String.join(" ", args)
+        getLog().info("Worker JVM: " + backend + " backend" + libnd4j + ", " + alloc + ", " + String.join(" ", args)
                 + (reuseWorkers ? " (reused across cells)" : " (one per cell)"));
         return new ForkedExecutor(java(), classpath, args, environmentVariables, cellTimeoutMinutes, reuseWorkers);
     }
@@ -333,6 +355,8 @@ public abstract class AbstractWorkerMojo extends AbstractReportingMojo {
 
     public void setBackend(Backend backend) { this.backend = backend; }
     public void setNativeBuild(String nativeBuild) { this.nativeBuild = nativeBuild; }
+
+    public void setAllocator(String allocator) { this.allocator = allocator; }
     public void setExecutor(Executor executor) { this.executor = executor; }
     public void setSpark(SparkElement spark) { this.spark = spark; }
     public void setSparkMaster(String sparkMaster) { this.sparkMaster = sparkMaster; }

@@ -1,0 +1,28 @@
+#!/usr/bin/env bash
+# Where one forward's time goes (docs/performance.md, "Where the time goes"): ours, one export, one batch, time inside
+# each op type vs between ops (PerfWorkloads profile), on the libnd4j build and OpenBLAS kernels a worker would pick.
+#   tools/perf/profile.sh MODEL [BATCH=8] [THREADS=1] [REPS=2]      e.g. tools/perf/profile.sh deit-b16 8 2
+#   tools/perf/profile.sh native-ops                                  native layer_norm vs ours, elementwise op times
+# NATIVE_BUILD=plain|onednn-avx2|… (default auto: the forward's build); ALLOCATOR=system|auto (default system: glibc,
+# as the round-2 profiles were taken; auto preloads jemalloc as a worker does). Writes target/perf/profile-MODEL-bB-tT-BUILD.json.
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+model=$1; batch=${2:-8}; threads=${3:-1}; reps=${4:-2}
+tools/perf/run.sh build >/dev/null
+cp="dl4j-transfer/target/classes:dl4j-transfer/target/test-classes:$(cat dl4j-transfer/target/perf.classpath)"
+build=$(java -cp dl4j-transfer/target/classes io.github.dl4jtransfer.device.NativeBuild "${NATIVE_BUILD:-auto}" forward)
+if [ "$build" != linux-x86_64 ]; then
+  jar="$HOME/.m2/repository/org/nd4j/nd4j-native/1.0.0-M2.1/nd4j-native-1.0.0-M2.1-$build.jar"
+  [ -f "$jar" ] || mvn -q -B dependency:get -Dartifact=org.nd4j:nd4j-native:1.0.0-M2.1:jar:$build -Dtransitive=false
+  cp="$cp:$jar"
+fi
+setting=${build#linux-x86_64}; setting=${setting#-}; setting=${setting:-plain}
+core=$(java -cp dl4j-transfer/target/classes io.github.dl4jtransfer.device.OpenBlasCore)
+mkdir -p target/perf
+out="target/perf/profile-$model-b$batch-t$threads-${build#linux-x86_64-}.json"
+if [ -n "$core" ]; then export OPENBLAS_CORETYPE=$core; fi
+lib=$(java -cp dl4j-transfer/target/classes io.github.dl4jtransfer.device.NativeAllocator "${ALLOCATOR:-system}")
+if [ -n "$lib" ]; then export LD_PRELOAD=$lib MALLOC_CONF=${MALLOC_CONF:-dirty_decay_ms:-1,muzzy_decay_ms:-1}; fi
+OMP_NUM_THREADS=$threads OMP_WAIT_POLICY=passive java -Xmx3g -Dorg.bytedeco.javacpp.maxbytes=9G -Dorg.bytedeco.javacpp.maxphysicalbytes=0 \
+  -Dtransfer.nativeBuild="$setting" -cp "$cp" io.github.dl4jtransfer.perf.PerfWorkloads \
+  $([ "$model" = native-ops ] && echo "native-ops 15" || echo "profile target/full-exports/$model/model.onnx $batch $reps") | grep '^PERF ' | sed 's/^PERF //' | tee "$out"
