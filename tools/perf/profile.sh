@@ -9,13 +9,8 @@ set -euo pipefail
 cd "$(dirname "$0")/../.."
 model=$1; batch=${2:-8}; threads=${3:-1}; reps=${4:-2}
 tools/perf/run.sh build >/dev/null
-cp="dl4j-transfer/target/classes:dl4j-transfer/target/test-classes:$(cat dl4j-transfer/target/perf.classpath)"
+cp=$(tools/perf/run.sh classpath)
 build=$(java -cp dl4j-transfer/target/classes io.github.dl4jtransfer.device.NativeBuild "${NATIVE_BUILD:-auto}" forward)
-if [ "$build" != linux-x86_64 ]; then
-  jar="$HOME/.m2/repository/org/nd4j/nd4j-native/1.0.0-M2.1/nd4j-native-1.0.0-M2.1-$build.jar"
-  [ -f "$jar" ] || mvn -q -B dependency:get -Dartifact=org.nd4j:nd4j-native:1.0.0-M2.1:jar:$build -Dtransitive=false
-  cp="$cp:$jar"
-fi
 setting=${build#linux-x86_64}; setting=${setting#-}; setting=${setting:-plain}
 core=$(java -cp dl4j-transfer/target/classes io.github.dl4jtransfer.device.OpenBlasCore)
 mkdir -p target/perf

@@ -3,6 +3,7 @@
 #   tools/perf/run.sh [PerfBench run options...]      e.g. --models deit-b16 --only fwd8 --label omp1
 #   tools/perf/run.sh report                          only regenerate the tables in docs/performance.md
 #   REBUILD=1 tools/perf/run.sh build                 compile the library and the benchmark classes, nothing else
+#   tools/perf/run.sh classpath                       print ours' class path (with the NATIVE_BUILD / BLAS jars)
 # Needs: full-size exports (tools/export/make_full.sh target/full-exports deit-b16 dinov2-vitb14 sam-vitb
 # resnet152 deit-tail), Debian python3-torch (/usr/bin/python3). Fetches the ONNX Runtime jar from Maven
 # Central into ~/.m2 and, for PyTorch, Debian's OpenBLAS into target/perf-blas (not installed system-wide:
@@ -55,6 +56,7 @@ case "${BLAS:-}" in
     cp="${cp//openblas\/0.3.19-1.5.7\/openblas-0.3.19-1.5.7/openblas/$v/openblas-$v}"
     cp="${cp//javacpp\/1.5.7\/javacpp-1.5.7/javacpp/$j/javacpp-$j}" ;;
 esac
+[ "${1:-}" = classpath ] && { echo "$cp"; exit 0; }   # tools/perf/run.sh classpath: ours' class path (NATIVE_BUILD's jar, BLAS)
 export OMP_NUM_THREADS="${OMP_NUM_THREADS:-$(nproc)}"
 mode=run
 if [ "${1:-}" = report ]; then mode=report; shift; fi
