@@ -2,6 +2,10 @@ def cpuFlags = (new File('/proc/cpuinfo').readLines().find { it.startsWith('flag
 def avx2 = ['avx', 'avx2', 'fma'].every { cpuFlags.contains(it) }
 def expectedBuild = avx2 ? 'linux-x86_64-onednn-avx2' : 'linux-x86_64'
 def expectedCore = ['avx512f', 'avx512cd', 'avx512bw', 'avx512dq', 'avx512vl'].every { cpuFlags.contains(it) } && avx2 ? 'SKYLAKEX' : avx2 ? 'HASWELL' : 'detected'
+// <allocator>auto: oneDNN workers preload the machine's jemalloc (CI installs libjemalloc2), plain ones keep glibc's
+def jemalloc = ['/usr/lib/x86_64-linux-gnu/libjemalloc.so.2', '/usr/lib/aarch64-linux-gnu/libjemalloc.so.2', '/usr/lib64/libjemalloc.so.2',
+                '/usr/lib/libjemalloc.so.2', '/usr/local/lib/libjemalloc.so.2', '/usr/local/lib/libjemalloc.so'].find { new File(it).isFile() }
+def expectedAllocator = avx2 && jemalloc ? "jemalloc (${jemalloc})".toString() : 'system'
 def out = new File(basedir, 'target/transfer-benchmark')
 def cells = new File(out, 'cells')
 ['deit-b16', 'resnet152'].each { m ->
@@ -22,6 +26,7 @@ def cells = new File(out, 'cells')
     // (its jar resolved from the repositories), the plain build elsewhere; OpenBLAS is told the CPU's kernels
     assert json.provenance.versions.libnd4j == expectedBuild : "libnd4j ${json.provenance.versions.libnd4j}, expected ${expectedBuild}"
     assert json.provenance.versions.openblasCoretype == expectedCore
+    assert json.provenance.versions.allocator == expectedAllocator : "allocator ${json.provenance.versions.allocator}, expected ${expectedAllocator}"
 }
 assert cells.listFiles().findAll { it.name.endsWith('.json') }.size() == 2
 def results = new groovy.json.JsonSlurper().parse(new File(out, 'results.json'))
