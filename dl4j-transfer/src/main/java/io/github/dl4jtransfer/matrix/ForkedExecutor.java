@@ -1,6 +1,7 @@
 package io.github.dl4jtransfer.matrix;
 
 import io.github.dl4jtransfer.config.ConfigException;
+import io.github.dl4jtransfer.device.CpuBudget;
 import io.github.dl4jtransfer.device.NativeAllocator;
 import io.github.dl4jtransfer.device.OpenBlasCore;
 
@@ -204,6 +205,7 @@ public final class ForkedExecutor implements CellExecutor, AutoCloseable {
         OpenBlasCore.apply(pb.environment()); // this machine's CPU: on Spark, the executor's
         pb.environment().putAll(environment);
         NativeAllocator.apply(pb.environment(), allocatorHere()); // this machine's jemalloc, under a configured MALLOC_CONF
+        CpuBudget.apply(pb.environment()); // the cores other jobs leave free now, unless OMP_NUM_THREADS is set
         return new Worker(pb.start());
     }
 
