@@ -51,8 +51,8 @@ public final class NativeAllocator {
      * @throws ConfigException for a path that is not a file
      */
     public static Optional<Path> resolve(String setting, List<Path> searchPath) {
-        String s = setting == null ? "" : setting.trim();
-        if (s.isEmpty() || s.equalsIgnoreCase(AUTO)) return searchPath.stream().filter(Files::isRegularFile).findFirst();
+        if (isAuto(setting)) return searchPath.stream().filter(Files::isRegularFile).findFirst();
+        String s = setting.trim();
         if (s.equalsIgnoreCase(SYSTEM)) return Optional.empty();
         Path p = Path.of(s);
         ConfigException.require(Files.isRegularFile(p), "<allocator>", "'" + s + "' is neither auto, system nor a jemalloc "
@@ -72,9 +72,13 @@ public final class NativeAllocator {
      * allocator") — so a plain worker gets {@code system}; a named allocator goes to every worker.
      */
     public static String forWorker(String setting, NativeBuild build) {
-        boolean auto = setting == null || setting.isBlank() || setting.trim().equalsIgnoreCase(AUTO);
-        if (!auto) return setting.trim();
+        if (!isAuto(setting)) return setting.trim();
         return build != null && build.onednn() ? AUTO : SYSTEM;
+    }
+
+    /** Whether {@code setting} asks for {@code auto} (so does an empty one), in any case and with spaces around. */
+    static boolean isAuto(String setting) {
+        return setting == null || setting.isBlank() || setting.trim().equalsIgnoreCase(AUTO);
     }
 
     /** The setting a worker's JVM arguments carry ({@code -Dtransfer.allocator=…}), else {@code auto}. */
@@ -100,12 +104,17 @@ public final class NativeAllocator {
 
     /** Whether jemalloc is mapped into this process (it was preloaded), by {@code /proc/self/maps}. */
     public static boolean loadedHere() {
-        return describeLoaded(Path.of("/proc/self/maps")).isPresent();
+        return Loaded.LIBRARY.isPresent();
     }
 
     /** For provenance: {@code jemalloc (path)} when this process runs it, else {@code system}. */
     public static String describeHere() {
-        return describeLoaded(Path.of("/proc/self/maps")).map(p -> "jemalloc (" + p + ")").orElse(SYSTEM);
+        return Loaded.LIBRARY.map(p -> "jemalloc (" + p + ")").orElse(SYSTEM);
+    }
+
+    /** A process's allocator is fixed when it starts: {@code /proc/self/maps} is read once, on first use. */
+    private static final class Loaded {
+        static final Optional<String> LIBRARY = describeLoaded(Path.of("/proc/self/maps"));
     }
 
     static Optional<String> describeLoaded(Path maps) {

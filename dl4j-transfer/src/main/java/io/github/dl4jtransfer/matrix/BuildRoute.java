@@ -6,6 +6,12 @@ import io.github.dl4jtransfer.train.FreezePolicy;
 import io.github.dl4jtransfer.train.HeadKind;
 import io.github.dl4jtransfer.train.Scenario;
 
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
 /**
  * What a cell asks of the native build: whether it trains weights inside a SameDiff graph (a backbone that is not
  * frozen, or the appended DeiT classifier, which trains in {@code frozen-deit} too), and whether its backbone is
@@ -31,25 +37,42 @@ public final class BuildRoute {
     }
 
     /**
-     * The build {@code setting} gives this cell of {@code plan} on this machine's CPU, in workers that do or do not run
-     * jemalloc.
+     * The build {@code setting} gives each kind of cell of {@code plan} ({@link #kind}: backbone and scenario) on this
+     * machine's CPU, in workers that do or do not run jemalloc; cells in which nothing trains inside a graph first, the
+     * order in which their workers run. Each backbone's sidecar is read once.
      */
-    public static NativeBuild buildHere(BenchmarkPlan plan, String model, String scenario, String setting, boolean jemalloc) {
-        return NativeBuild.resolveHere(setting, trainsInGraph(scenario), jemalloc && convolutional(plan, model));
+    public static Map<String, NativeBuild> buildsHere(BenchmarkPlan plan, String setting, boolean jemalloc) {
+        Map<String, Boolean> convolutional = new HashMap<>();
+        for (ModelSpec m : plan.models()) convolutional.put(m.name(), jemalloc && convolutional(m));
+        Map<String, NativeBuild> builds = new LinkedHashMap<>();
+        List<String> scenarios = plan.scenarios().stream().sorted(Comparator.comparing(BuildRoute::trainsInGraph)).toList();
+        for (String scenario : scenarios) {
+            for (ModelSpec m : plan.models()) {
+                builds.put(kind(m.name(), scenario), NativeBuild.resolveHere(setting, trainsInGraph(scenario), convolutional.get(m.name())));
+            }
+        }
+        return builds;
+    }
+
+    /** The key of {@link #buildsHere}: cells of one backbone and scenario share a build. */
+    public static String kind(String model, String scenario) {
+        return model + "|" + scenario;
+    }
+
+    public static String kind(CellKey key) {
+        return kind(key.model(), key.scenario());
     }
 
     /**
-     * Whether {@code model}'s backbone is convolutional: its sidecar gives no patch size (ResNet, FocalNet, ConvNeXt).
-     * An unreadable sidecar counts as not (the cell reports that sidecar's error when it runs).
+     * Whether the backbone is convolutional: its sidecar gives no patch size (ResNet, FocalNet, ConvNeXt). An
+     * unreadable sidecar counts as not (the cell reports that sidecar's error when it runs).
      */
-    public static boolean convolutional(BenchmarkPlan plan, String model) {
-        return plan.models().stream().filter(m -> m.name().equals(model)).findFirst().map(m -> {
-            try {
-                return Sidecar.read(Sidecar.besides(m.onnx())).patchSize() == 0;
-            } catch (RuntimeException e) {
-                return false;
-            }
-        }).orElse(false);
+    public static boolean convolutional(ModelSpec model) {
+        try {
+            return Sidecar.read(Sidecar.besides(model.onnx())).patchSize() == 0;
+        } catch (RuntimeException e) {
+            return false;
+        }
     }
 
     /** Whether a cell of this scenario trains inside a graph (a backbone that is not frozen, or the DeiT classifier). */

@@ -51,21 +51,30 @@ class BuildRouteTest {
     @Test
     void convolutionalBackbonesAreTheOnesWithoutAPatchSize() {
         BenchmarkPlan p = plan("unfrozen-linear");
-        assertFalse(BuildRoute.convolutional(p, "deit-b16"), "a ViT");
-        assertTrue(BuildRoute.convolutional(p, "resnet152"));
-        assertTrue(BuildRoute.convolutional(p, "seem-focalnet-t"), "FocalNet: depthwise convolutions, no patch tokens");
-        assertFalse(BuildRoute.convolutional(p, "not-in-the-plan"));
+        Map<String, Boolean> conv = new java.util.HashMap<>();
+        for (ModelSpec m : p.models()) conv.put(m.name(), BuildRoute.convolutional(m));
+        assertFalse(conv.get("deit-b16"), "a ViT");
+        assertTrue(conv.get("resnet152"));
+        assertTrue(conv.get("seem-focalnet-t"), "FocalNet: depthwise convolutions, no patch tokens");
+        assertFalse(BuildRoute.convolutional(new ModelSpec("no-sidecar", dir.resolve("none.onnx"))), "unreadable: not");
     }
 
     @Test
     void underJemallocOnlyConvolutionalBackbonesTrainOnOneDnn() {
         org.junit.jupiter.api.Assumptions.assumeTrue(NativeBuild.ONEDNN_AVX2.runsOn(NativeBuild.flagsHere()), "needs an AVX2 CPU");
-        BenchmarkPlan p = plan("frozen-linear", "unfrozen-linear");
-        assertEquals(NativeBuild.ONEDNN_AVX2, BuildRoute.buildHere(p, "deit-b16", "frozen-linear", "auto", false));
-        assertEquals(NativeBuild.PLAIN, BuildRoute.buildHere(p, "resnet152", "unfrozen-linear", "auto", false), "glibc: no training on oneDNN");
-        assertEquals(NativeBuild.ONEDNN_AVX2, BuildRoute.buildHere(p, "resnet152", "unfrozen-linear", "auto", true));
-        assertEquals(NativeBuild.PLAIN, BuildRoute.buildHere(p, "deit-b16", "unfrozen-linear", "auto", true), "a ViT trains on the plain build");
-        assertEquals(NativeBuild.PLAIN, BuildRoute.buildHere(p, "resnet152", "unfrozen-linear", "plain", true), "a named build is kept");
+        BenchmarkPlan p = plan("unfrozen-linear", "frozen-linear");
+        Map<String, NativeBuild> glibc = BuildRoute.buildsHere(p, "auto", false);
+        Map<String, NativeBuild> jemalloc = BuildRoute.buildsHere(p, "auto", true);
+        assertEquals(NativeBuild.ONEDNN_AVX2, glibc.get(BuildRoute.kind("deit-b16", "frozen-linear")));
+        assertEquals(NativeBuild.PLAIN, glibc.get(BuildRoute.kind("resnet152", "unfrozen-linear")), "glibc: no training on oneDNN");
+        assertEquals(NativeBuild.ONEDNN_AVX2, jemalloc.get(BuildRoute.kind("resnet152", "unfrozen-linear")));
+        assertEquals(NativeBuild.PLAIN, jemalloc.get(BuildRoute.kind("deit-b16", "unfrozen-linear")), "a ViT trains on the plain build");
+        assertEquals(NativeBuild.PLAIN, BuildRoute.buildsHere(p, "plain", true).get(BuildRoute.kind("resnet152", "unfrozen-linear")),
+                "a named build is kept");
+        assertEquals(List.of("deit-b16|frozen-linear", "resnet152|frozen-linear", "seem-focalnet-t|frozen-linear",
+                "deit-b16|unfrozen-linear", "resnet152|unfrozen-linear", "seem-focalnet-t|unfrozen-linear"),
+                List.copyOf(jemalloc.keySet()), "every kind of cell, forward-only ones first (their workers run first)");
+        assertEquals(BuildRoute.kind("resnet152", "frozen-linear"), BuildRoute.kind(new CellKey("resnet152", "ddsm", "frozen-linear", 1)));
     }
 
     /** An executor that records what it ran (the router's collaborators; the router is under test). */

@@ -6,6 +6,8 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.github.dl4jtransfer.device.NativeAllocator;
 import io.github.dl4jtransfer.device.NativeBuild;
 import io.github.dl4jtransfer.device.OpenBlasCore;
+import io.github.dl4jtransfer.matrix.BuildRoute;
+import io.github.dl4jtransfer.matrix.ModelSpec;
 
 import java.io.BufferedReader;
 import java.io.IOException;
@@ -198,8 +200,7 @@ public final class PerfBench {
         if (args[0].equals("sgemm")) return NativeBuild.PLAIN.setting();
         String nb = o("native-build", NativeBuild.AUTO);
         boolean train = args[0].equals("train");
-        boolean convnet = train && io.github.dl4jtransfer.model.Sidecar.read(
-                io.github.dl4jtransfer.model.Sidecar.besides(Path.of(args[1]))).patchSize() == 0;
+        boolean convnet = train && BuildRoute.convolutional(new ModelSpec(args[1], Path.of(args[1])));
         return nb.equals(NativeBuild.AUTO) ? NativeBuild.resolveHere(nb, train, allocator().isPresent() && convnet).setting() : nb;
     }
 

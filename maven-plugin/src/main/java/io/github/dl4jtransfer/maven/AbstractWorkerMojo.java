@@ -229,24 +229,21 @@ public abstract class AbstractWorkerMojo extends AbstractReportingMojo {
         }
         int n = workers != null ? workers : defaultWorkers();
         if (backend == Backend.cuda) return pool(worker((NativeBuild) null), n);
-        // <nativeBuild>auto may give cells that train inside a graph another build than the rest (BuildRoute):
-        // resolved per (backbone, scenario), forward-only scenarios first, one pool per build
-        boolean jemalloc = NativeAllocator.resolveHere(allocator).isPresent();
-        Map<String, NativeBuild> byCell = new HashMap<>();
+        // <nativeBuild>auto may give cells that train inside a graph another build than the rest (BuildRoute);
+        // one pool per build, in the order BuildRoute gives (forward-only cells first)
+        Map<String, NativeBuild> byCell = new LinkedHashMap<>();
         Map<NativeBuild, WorkerPool> pools = new LinkedHashMap<>();
-        List<String> scenarios = plan.scenarios().stream().sorted(java.util.Comparator.comparing(BuildRoute::trainsInGraph)).toList();
-        for (String scenario : scenarios) {
-            for (var model : plan.models()) {
-                NativeBuild b = cpuBuild(BuildRoute.buildHere(plan, model.name(), scenario, nativeBuild(), jemalloc));
-                byCell.put(model.name() + "|" + scenario, b);
-                if (!pools.containsKey(b)) pools.put(b, pool(worker(b), n));
-            }
+        boolean jemalloc = NativeAllocator.resolveHere(allocator).isPresent();
+        for (Map.Entry<String, NativeBuild> e : BuildRoute.buildsHere(plan, nativeBuild(), jemalloc).entrySet()) {
+            NativeBuild b = cpuBuild(e.getValue());
+            byCell.put(e.getKey(), b);
+            if (!pools.containsKey(b)) pools.put(b, pool(worker(b), n));
         }
         if (pools.size() == 1) return pools.values().iterator().next();
         getLog().info("<nativeBuild>auto: " + pools.keySet().stream().map(b -> b.classifier() + " for " + byCell.entrySet().stream()
                         .filter(e -> e.getValue() == b).map(Map.Entry::getKey).sorted().toList()).toList()
                 + " (model|scenario; the faster build for each, measured: docs/performance.md); each kind starts when the one before is done");
-        return new BuildRouter(pools, key -> byCell.get(key.model() + "|" + key.scenario()));
+        return new BuildRouter(pools, key -> byCell.get(BuildRoute.kind(key)));
     }
 
     private WorkerPool pool(ForkedExecutor worker, int n) {
