@@ -43,6 +43,10 @@ public final class OnnxGraphTranslator {
     private boolean forwardOnly;
     private final List<BatchNormSite> batchNorms = new ArrayList<>();
     private int nodeIndex = -1;
+    private java.util.SortedSet<Integer> cutAfter = new java.util.TreeSet<>();
+    private String cutPrefix;
+    private final List<GraphCut> cuts = new ArrayList<>();
+    private Map<String, Integer> lastUse = Map.of();
 
     public OnnxGraphTranslator(Onnx.ModelProto model, Path source) {
         this(model, source, SameDiff.create(), "");
@@ -86,6 +90,23 @@ public final class OnnxGraphTranslator {
     public OnnxGraphTranslator forwardOnly(boolean forwardOnly) {
         this.forwardOnly = forwardOnly;
         return this;
+    }
+
+    /**
+     * Cuts the translation after each of {@code nodeIndices} ({@link BlockBoundaries}): what crosses a cut is read
+     * after it from a new placeholder named {@code placeholderPrefix + cut + "/" + n} ({@link #cuts()}), so each
+     * segment can be recomputed and differentiated alone — activation checkpointing. Only for a second translation
+     * of a graph whose first translation serves inference.
+     */
+    public OnnxGraphTranslator cutAfter(java.util.SortedSet<Integer> nodeIndices, String placeholderPrefix) {
+        this.cutAfter = new java.util.TreeSet<>(nodeIndices);
+        this.cutPrefix = placeholderPrefix;
+        return this;
+    }
+
+    /** The cuts made by {@link #translate}, in graph order; empty unless {@link #cutAfter} was set. */
+    public List<GraphCut> cuts() {
+        return List.copyOf(cuts);
     }
 
     /** Translates the graph as PyTorch runs it in training mode ({@link TrainingForward}). */
@@ -137,10 +158,13 @@ public final class OnnxGraphTranslator {
             inputNames.add(in.getName());
             values.put(in.getName(), placeholder(in, staticShapes.get(in.getName())));
         }
+        if (!cutAfter.isEmpty()) lastUse = lastUses(g);
         int index = 0;
         for (Onnx.NodeProto node : g.getNodeList()) {
             nodeIndex = index;
-            translateNode(node, index++);
+            translateNode(node, index);
+            if (cutAfter.contains(index)) cut(index);
+            index++;
         }
         nodeIndex = -1;
         List<String> outputNames = new ArrayList<>();
@@ -166,6 +190,42 @@ public final class OnnxGraphTranslator {
         }
         return new TranslatedGraph(sd, inputNames, batchAxis, outputNames, outputShapes, parameters,
                 g.getNodeCount(), opset, List.copyOf(batchNorms));
+    }
+
+    /** Per tensor name, the index of the last node reading it; graph outputs are read after every node. */
+    private static Map<String, Integer> lastUses(Onnx.GraphProto g) {
+        Map<String, Integer> last = new HashMap<>();
+        for (int i = 0; i < g.getNodeCount(); i++) for (String in : g.getNode(i).getInputList()) last.put(in, i);
+        for (Onnx.ValueInfoProto o : g.getOutputList()) last.put(o.getName(), Integer.MAX_VALUE);
+        return last;
+    }
+
+    /**
+     * Replaces every computed tensor that is still to be read after node {@code at} by a placeholder of its shape and
+     * type. Placeholders themselves (the images) are fed to every segment and stay; constants and symbolic shapes
+     * are values of the translation, not of the graph, and stay too.
+     */
+    private void cut(int at) {
+        Map<String, Value.Tensor> byVariable = new LinkedHashMap<>();
+        List<GraphCut.Crossing> crossing = new ArrayList<>();
+        List<String> names = new ArrayList<>(values.keySet());
+        java.util.Collections.sort(names); // a fixed order, whatever the map's
+        for (String name : names) {
+            if (!(values.get(name) instanceof Value.Tensor t) || lastUse.getOrDefault(name, -1) <= at) continue;
+            if (t.var().getVariableType() == org.nd4j.autodiff.samediff.VariableType.PLACEHOLDER) continue;
+            Value.Tensor replaced = byVariable.get(t.var().name());
+            if (replaced == null) {
+                long[] shape = new long[t.shape().length];
+                for (int i = 0; i < shape.length; i++) shape[i] = t.shape()[i].isStatic() ? t.shape()[i].value() : -1;
+                String ph = cutPrefix + cuts.size() + "/" + crossing.size();
+                replaced = new Value.Tensor(sd.placeHolder(ph, t.dataType(), shape), t.shape(), t.dataType());
+                byVariable.put(t.var().name(), replaced);
+                crossing.add(new GraphCut.Crossing(t.var().name(), ph, t.shape(), t.dataType()));
+            }
+            values.put(name, replaced);
+        }
+        if (crossing.isEmpty()) return;
+        cuts.add(new GraphCut(at, crossing));
     }
 
     private Value initValue(String name, INDArray arr) {

@@ -28,7 +28,7 @@ final class EndToEndRoute implements CellRoute {
     public Trained train(Cell cell) {
         int batch = cell.config().batchSize();
         TransferModel model = TransferModel.build(cell.backbone(), cell.scenario(), cell.head(), deitTail, cell.key().seed(),
-                cell.graphOptions());
+                cell.graphOptions(), cell.config().activationCheckpointing());
         BatchSource train = ImagePipeline.train(cell.trainSplit(), cell.prep(), cell.augmentation(), batch, cell.key().seed());
         BatchSource val = ImagePipeline.eval(cell.split(), Split.VAL, cell.prep(), batch);
         BatchSource test = ImagePipeline.eval(cell.split(), Split.TEST, cell.prep(), batch);
@@ -38,7 +38,8 @@ final class EndToEndRoute implements CellRoute {
         long frozen = cell.backbone().parameterCount() - backboneTrainable(model, cell.backbone());
         TrainingGraphOptions used = model.trainingGraphOptions();
         return new Trained(CellModel.of(model), outcome, val, test, train.sampleCount(), trainMillis, 0, false, frozen,
-                Map.of("trainingForward", Map.of("batchNormTraining", used.batchNormTraining(), "dropPathRate", used.dropPathRate())));
+                Map.of("trainingForward", Map.of("batchNormTraining", used.batchNormTraining(), "dropPathRate", used.dropPathRate(),
+                        "checkpointSegments", model.checkpointSegments())));
     }
 
     private static long backboneTrainable(TransferModel model, Backbone backbone) {

@@ -1,6 +1,8 @@
 package io.github.dl4jtransfer.train;
 
+import io.github.dl4jtransfer.graph.BlockBoundaries;
 import io.github.dl4jtransfer.graph.Dim;
+import io.github.dl4jtransfer.graph.GraphCut;
 import io.github.dl4jtransfer.graph.OnnxGraphTranslator;
 import io.github.dl4jtransfer.graph.SameDiffOps;
 import io.github.dl4jtransfer.graph.TranslatedGraph;
@@ -21,6 +23,7 @@ import org.nd4j.linalg.factory.Nd4j;
 import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
 
@@ -33,26 +36,29 @@ final class DeitTail {
 
     static final String PREFIX = "deit.";
 
-    record Attached(SDVariable features, long dim, Map<String, SDVariable> parameters, String sha256) {
+    /** @param cuts where a checkpointed copy was cut ({@link #attachAgain}); empty otherwise */
+    record Attached(SDVariable features, long dim, Map<String, SDVariable> parameters, String sha256, List<GraphCut> cuts) {
     }
 
     private DeitTail() {
     }
 
     static Attached attach(SameDiff sd, SDVariable tokens, Dim[] tokenShape, Path tailOnnx, SplittableRandom rnd) {
-        return attach(sd, tokens, tokenShape, tailOnnx, rnd, null);
+        return attach(sd, tokens, tokenShape, tailOnnx, rnd, null, false);
     }
 
     /**
      * The classifier once more on other tokens (the backbone's training forward), with the weights of {@code first}:
      * the same layers, not new ones.
+     *
+     * @param checkpoint cut the DeiT body between its blocks, as the backbone's copy, for activation checkpointing
      */
-    static Attached attachAgain(SameDiff sd, SDVariable tokens, Dim[] tokenShape, Path tailOnnx, Attached first) {
-        return attach(sd, tokens, tokenShape, tailOnnx, null, first);
+    static Attached attachAgain(SameDiff sd, SDVariable tokens, Dim[] tokenShape, Path tailOnnx, Attached first, boolean checkpoint) {
+        return attach(sd, tokens, tokenShape, tailOnnx, null, first, checkpoint);
     }
 
     private static Attached attach(SameDiff sd, SDVariable tokens, Dim[] tokenShape, Path tailOnnx, SplittableRandom rnd,
-                                   Attached first) {
+                                   Attached first, boolean checkpoint) {
         if (tokenShape.length != 3) {
             throw new IllegalArgumentException("the DeiT classifier needs backbone tokens of shape (B, N, C), got " + Dim.toString(tokenShape));
         }
@@ -81,12 +87,16 @@ final class DeitTail {
         if (first != null) {
             outputPrefix = TrainingGraph.OUTPUT_PREFIX + PREFIX;
             translator.sharing(first.parameters(), outputPrefix);
+            if (checkpoint) translator.cutAfter(BlockBoundaries.find(parsed.model().getGraph()), TrainingGraph.CUT_PREFIX + PREFIX);
         }
         TranslatedGraph g = translator.translate(Map.of(), Map.of(tail.inputName(), bound), replaced);
-        if (first != null) return new Attached(sd.getVariable(outputPrefix + tail.outputName(BackboneOutput.FEATURES)), d, first.parameters(), first.sha256());
+        if (first != null) {
+            return new Attached(sd.getVariable(outputPrefix + tail.outputName(BackboneOutput.FEATURES)), d, first.parameters(),
+                    first.sha256(), translator.cuts());
+        }
         params.putAll(g.parameters());
         SDVariable features = sd.getVariable(PREFIX + tail.outputName(BackboneOutput.FEATURES));
-        return new Attached(features, d, params, parsed.sha256());
+        return new Attached(features, d, params, parsed.sha256(), List.of());
     }
 
     private static INDArray initializer(Onnx.ModelProto model, String name, Path file) {

@@ -115,7 +115,7 @@ public final class Trainer {
             Map<String, INDArray> feed = new HashMap<>(model.trainingFeed(to - from));
             feed.put(model.inputName(), x);
             feed.put(TransferModel.LABELS, y);
-            Backprop.Result r = Backprop.run(model.sameDiff(), feed, model.trainingOutputs(), model.trainableNames());
+            Backprop.Result r = model.backprop(feed);
             model.afterTrainingForward(r.outputs(), to - from);
             double w = (double) (to - from) / n;
             peak = Math.max(peak, r.sessionPeakBytes());

@@ -25,7 +25,7 @@ public record TrainerConfig(double learningRate, double weightDecay, int batchSi
                             int warmupIterationsCap, int warmupIterations, double warmupStartLearningRate,
                             boolean warmupOvershoot, Schedule schedule, double minLearningRate, double clipNorm, int patience,
                             long seed, double beta1, double beta2, double epsilon, int microBatchSize, int knnK,
-                            double knnTemperature) {
+                            double knnTemperature, boolean activationCheckpointing) {
 
     public enum Schedule { COSINE, CONSTANT }
 
@@ -122,6 +122,7 @@ public record TrainerConfig(double learningRate, double weightDecay, int batchSi
         b.epsilon = epsilon;
         b.knnK = knnK;
         b.knnTemperature = knnTemperature;
+        b.activationCheckpointing = activationCheckpointing;
         return b;
     }
 
@@ -146,6 +147,7 @@ public record TrainerConfig(double learningRate, double weightDecay, int batchSi
         private double epsilon = 1e-8;
         private int knnK = 11;
         private double knnTemperature = 0;
+        private boolean activationCheckpointing = false;
 
         public Builder optLearningRate(double v) { learningRate = v; return this; }
         public Builder optWeightDecay(double v) { weightDecay = v; return this; }
@@ -177,10 +179,16 @@ public record TrainerConfig(double learningRate, double weightDecay, int batchSi
         /** {@code frozen-knn} votes weighted by exp(cosine / T) as in DINO's kNN evaluation (T = 0.07 there); 0 = one vote each. */
         public Builder optKnnTemperature(double v) { knnTemperature = v; return this; }
 
+        /**
+         * Activation checkpointing for steps that train backbone weights (unfrozen, last-k): the tensors between blocks
+         * are kept, each block's forward is recomputed in its backward; default off.
+         */
+        public Builder optActivationCheckpointing(boolean v) { activationCheckpointing = v; return this; }
+
         public TrainerConfig build() {
             return new TrainerConfig(learningRate, weightDecay, batchSize, epochs, warmupEpochs, warmupIterationsCap,
                     warmupIterations, warmupStartLearningRate, warmupOvershoot, schedule, minLearningRate, clipNorm, patience, seed, beta1, beta2, epsilon, microBatchSize,
-                    knnK, knnTemperature);
+                    knnK, knnTemperature, activationCheckpointing);
         }
     }
 }

@@ -1,6 +1,8 @@
 package io.github.dl4jtransfer.train;
 
 import io.github.dl4jtransfer.graph.BatchNormSite;
+import io.github.dl4jtransfer.graph.BlockBoundaries;
+import io.github.dl4jtransfer.graph.GraphCut;
 import io.github.dl4jtransfer.graph.Dim;
 import io.github.dl4jtransfer.graph.OnnxGraphTranslator;
 import io.github.dl4jtransfer.graph.ResidualBranches;
@@ -37,6 +39,8 @@ final class TrainingGraph {
     /** Prefix of the training copy's outputs ({@code train.features}). */
     static final String OUTPUT_PREFIX = "train.";
     static final String MASK_PREFIX = "drop_path.";
+    /** Prefix of the placeholders a checkpointed training copy reads at its cuts. */
+    static final String CUT_PREFIX = "ckpt.";
 
     /** One BatchNorm: its eval-mode constants and running statistics, and its training copy's batch statistics. */
     private record BatchNorm(BatchNormSite site, TrainingForward.BatchNormStatistics batch, INDArray runningMean,
@@ -47,10 +51,12 @@ final class TrainingGraph {
     private final List<BatchNorm> batchNorms = new ArrayList<>();
     private final List<TrainingForward.DropPathMask> masks;
     private final SplittableRandom maskRandom;
+    private final List<GraphCut> cuts;
 
     private TrainingGraph(TrainingGraphOptions options, List<BatchNorm> batchNorms, List<TrainingForward.DropPathMask> masks,
-                          long seed) {
+                          long seed, List<GraphCut> cuts) {
         this.options = options;
+        this.cuts = List.copyOf(cuts);
         this.batchNorms.addAll(batchNorms);
         this.masks = List.copyOf(masks);
         // Masks have their own stream, so drop-path never shifts the head's initialisation (drawn from the seed).
@@ -59,10 +65,13 @@ final class TrainingGraph {
 
     /**
      * Translates the training copy of {@code backbone} into its graph, or returns null where the training forward
-     * would equal the inference forward (no BatchNorm to switch, no branch with a drop rate above 0).
+     * would equal the inference forward (no BatchNorm to switch, no branch with a drop rate above 0) and no
+     * checkpointing is asked for.
+     *
+     * @param checkpoint cut the copy between its blocks ({@link BlockBoundaries}) for activation checkpointing
      */
-    static TrainingGraph attach(Backbone backbone, TrainingGraphOptions options, long seed) {
-        if (options.isNone()) return null;
+    static TrainingGraph attach(Backbone backbone, TrainingGraphOptions options, long seed, boolean checkpoint) {
+        if (options.isNone() && !checkpoint) return null;
         BackboneLoader.ParsedModel parsed = BackboneLoader.parse(backbone.source());
         if (!parsed.sha256().equals(backbone.sha256())) {
             throw new IllegalStateException(backbone.source() + " changed since the backbone was loaded (SHA-256 "
@@ -80,16 +89,17 @@ final class TrainingGraph {
         }
         boolean switchBatchNorm = options.batchNormTraining() && !sites.isEmpty();
         boolean anyDrop = rates.values().stream().anyMatch(r -> r > 0);
-        if (!switchBatchNorm && !anyDrop) return null;
+        if (!switchBatchNorm && !anyDrop && !checkpoint) return null;
 
         SameDiff sd = backbone.sameDiff();
         TrainingForward forward = new TrainingForward(switchBatchNorm, byNode, rates, MASK_PREFIX);
         Dim[] inputShape = inputShape(backbone);
         Value.Tensor images = new Value.Tensor(sd.getVariable(backbone.inputName()), inputShape, DataType.FLOAT);
-        TranslatedGraph copy = new OnnxGraphTranslator(parsed.model(), backbone.source(), sd, "")
+        OnnxGraphTranslator translator = new OnnxGraphTranslator(parsed.model(), backbone.source(), sd, "")
                 .sharing(backbone.parameters(), OUTPUT_PREFIX)
-                .training(forward)
-                .translate(Map.of(), Map.of(backbone.inputName(), images), Map.of());
+                .training(forward);
+        if (checkpoint) translator.cutAfter(BlockBoundaries.find(parsed.model().getGraph()), CUT_PREFIX);
+        TranslatedGraph copy = translator.translate(Map.of(), Map.of(backbone.inputName(), images), Map.of());
         if (!copy.outputNames().equals(backbone.outputNames().stream().map(n -> OUTPUT_PREFIX + n).toList())) {
             throw new IllegalStateException("the training copy of " + backbone.source() + " has outputs " + copy.outputNames());
         }
@@ -105,7 +115,12 @@ final class TrainingGraph {
             }
         }
         TrainingGraphOptions effective = new TrainingGraphOptions(switchBatchNorm, anyDrop ? options.dropPathRate() : 0.0);
-        return new TrainingGraph(effective, bns, forward.masks(), seed);
+        return new TrainingGraph(effective, bns, forward.masks(), seed, translator.cuts());
+    }
+
+    /** Where the copy was cut for activation checkpointing, in graph order; empty without checkpointing. */
+    List<GraphCut> cuts() {
+        return cuts;
     }
 
     /** The image placeholder's shape, its dynamic axis as the batch (as the import made it). */

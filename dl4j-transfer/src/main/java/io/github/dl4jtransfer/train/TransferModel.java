@@ -40,9 +40,11 @@ public final class TransferModel {
     private final List<String> frozen;
     private final String deitTailSha256;
     private final TrainingGraph training;
+    private final ActivationCheckpoints checkpoints;
 
     private TransferModel(SameDiff sd, String inputName, Backbone backbone, Scenario scenario, HeadSpec head,
-                          List<String> trainable, List<String> frozen, String deitTailSha256, TrainingGraph training) {
+                          List<String> trainable, List<String> frozen, String deitTailSha256, TrainingGraph training,
+                          ActivationCheckpoints checkpoints) {
         this.sd = sd;
         this.inputName = inputName;
         this.backbone = backbone;
@@ -52,6 +54,7 @@ public final class TransferModel {
         this.frozen = frozen;
         this.deitTailSha256 = deitTailSha256;
         this.training = training;
+        this.checkpoints = checkpoints;
     }
 
     /**
@@ -71,13 +74,29 @@ public final class TransferModel {
      */
     public static TransferModel build(Backbone backbone, Scenario scenario, HeadSpec head, Path deitTail, long seed,
                                       TrainingGraphOptions options) {
+        return build(backbone, scenario, head, deitTail, seed, options, false);
+    }
+
+    /**
+     * @param activationCheckpointing keep only the tensors between blocks during a training step and recompute each
+     *                                block's forward in its backward ({@link ActivationCheckpoints}): the activation
+     *                                memory of one block instead of the whole backbone (and DeiT classifier), for one
+     *                                more forward per step. Same gradients. Applies where backbone weights train
+     *                                (unfrozen, last-k); ignored for frozen scenarios, whose steps never enter the backbone.
+     */
+    public static TransferModel build(Backbone backbone, Scenario scenario, HeadSpec head, Path deitTail, long seed,
+                                      TrainingGraphOptions options, boolean activationCheckpointing) {
         SameDiff sd = backbone.sameDiff();
         if (sd.hasVariable(LOGITS)) {
             throw new IllegalStateException("backbone " + backbone.source() + " is already part of a model; load it again for each model");
         }
         if (options == null) throw new IllegalArgumentException("options must not be null; use TrainingGraphOptions.NONE");
         if (!scenario.trains()) throw new IllegalArgumentException("scenario " + scenario.name() + " has no model to train; use KnnProbe");
-        TrainingGraph training = scenario.freeze() instanceof FreezePolicy.Unfrozen ? TrainingGraph.attach(backbone, options, seed) : null;
+        boolean unfrozen = scenario.freeze() instanceof FreezePolicy.Unfrozen;
+        boolean checkpoint = activationCheckpointing && !(scenario.freeze() instanceof FreezePolicy.Frozen);
+        TrainingGraph training = unfrozen || checkpoint
+                ? TrainingGraph.attach(backbone, unfrozen ? options : TrainingGraphOptions.NONE, seed, checkpoint) : null;
+        List<io.github.dl4jtransfer.graph.GraphCut> cuts = new ArrayList<>(training == null ? List.of() : training.cuts());
         SplittableRandom rnd = new SplittableRandom(seed);
         Map<String, SDVariable> added = new LinkedHashMap<>();
         SDVariable pooled, trainPooled;
@@ -97,15 +116,22 @@ public final class TransferModel {
             DeitTail.Attached tail = DeitTail.attach(sd, sd.getVariable(t), backbone.outputShape(t), deitTail, rnd);
             added.putAll(tail.parameters());
             pooled = tail.features();
-            trainPooled = training == null ? pooled
-                    : DeitTail.attachAgain(sd, sd.getVariable(TrainingGraph.outputName(t)), backbone.outputShape(t), deitTail, tail).features();
+            if (training == null) {
+                trainPooled = pooled;
+            } else {
+                DeitTail.Attached again = DeitTail.attachAgain(sd, sd.getVariable(TrainingGraph.outputName(t)), backbone.outputShape(t),
+                        deitTail, tail, checkpoint);
+                trainPooled = again.features();
+                cuts.addAll(again.cuts());
+            }
             dim = tail.dim();
             tailSha = tail.sha256();
         }
         addHeadAndLoss(sd, pooled, trainPooled, dim, head, rnd, added);
+        ActivationCheckpoints checkpoints = checkpoint ? ActivationCheckpoints.attach(sd, cuts, LOSS) : null;
 
         // Weights the loss does not depend on (OpenCLIP's proj under a DeiT head) cannot learn: keep them frozen.
-        java.util.Set<String> used = GraphWalk.ancestors(sd, LOSS);
+        java.util.Set<String> used = checkpoints == null ? GraphWalk.ancestors(sd, LOSS) : checkpoints.reachedFromLoss();
         List<String> backboneTrainable = new ArrayList<>(scenario.freeze().trainable(backbone.parameterGroups()));
         backboneTrainable.retainAll(used);
         List<String> frozen = new ArrayList<>();
@@ -119,7 +145,8 @@ public final class TransferModel {
         if (!toConstants.isEmpty()) sd.convertToConstants(toConstants);
         List<String> trainable = new ArrayList<>(backboneTrainable);
         trainable.addAll(added.keySet());
-        return new TransferModel(sd, backbone.inputName(), backbone, scenario, head, trainable, frozen, tailSha, training);
+        if (checkpoints != null) checkpoints.assign(sd, LOSS, trainable, training.statisticsOutputs());
+        return new TransferModel(sd, backbone.inputName(), backbone, scenario, head, trainable, frozen, tailSha, training, checkpoints);
     }
 
     /**
@@ -131,7 +158,7 @@ public final class TransferModel {
         SDVariable features = sd.placeHolder(BackboneOutput.FEATURES.key(), DataType.FLOAT, -1, dim);
         Map<String, SDVariable> added = new LinkedHashMap<>();
         addHeadAndLoss(sd, features, features, dim, head, new SplittableRandom(seed), added);
-        return new TransferModel(sd, BackboneOutput.FEATURES.key(), null, Scenario.FROZEN_LINEAR, head, new ArrayList<>(added.keySet()), List.of(), null, null);
+        return new TransferModel(sd, BackboneOutput.FEATURES.key(), null, Scenario.FROZEN_LINEAR, head, new ArrayList<>(added.keySet()), List.of(), null, null, null);
     }
 
     /**
@@ -149,7 +176,7 @@ public final class TransferModel {
         DeitTail.Attached tail = DeitTail.attach(sd, tokens, new Dim[]{Dim.BATCH, Dim.of(numTokens), Dim.of(tokenDim)}, deitTail, rnd);
         Map<String, SDVariable> added = new LinkedHashMap<>(tail.parameters());
         addHeadAndLoss(sd, tail.features(), tail.features(), tail.dim(), head, rnd, added);
-        return new TransferModel(sd, BackboneOutput.TOKENS.key(), null, Scenario.FROZEN_DEIT, head, new ArrayList<>(added.keySet()), List.of(), tail.sha256(), null);
+        return new TransferModel(sd, BackboneOutput.TOKENS.key(), null, Scenario.FROZEN_DEIT, head, new ArrayList<>(added.keySet()), List.of(), tail.sha256(), null, null);
     }
 
     /**
@@ -265,6 +292,20 @@ public final class TransferModel {
      */
     public Map<String, INDArray> trainingFeed(long batch) {
         return training == null ? Map.of() : training.masks(batch);
+    }
+
+    /**
+     * The segments a training step recomputes its forward in under activation checkpointing ({@link #build}); 0 when
+     * off or when the backbone has no place to cut.
+     */
+    public int checkpointSegments() {
+        return checkpoints == null ? 0 : checkpoints.segmentCount();
+    }
+
+    /** One training forward and backward: the loss (and statistics) and the trainable weights' gradients. */
+    Backprop.Result backprop(Map<String, INDArray> feed) {
+        return checkpoints == null ? Backprop.run(sd, feed, trainingOutputs(), trainable)
+                : checkpoints.run(sd, feed, trainingOutputs());
     }
 
     /** What a training forward returns: the loss, then the BatchNorm batch statistics {@link #afterTrainingForward} needs. */

@@ -45,6 +45,7 @@ import java.util.concurrent.TimeUnit;
  *   --report-models a,b  the backbones of the tables (default the study's eight and convnext-t)
  *   --frozen-cell-models a,b   the frozen-cell workload's backbones (default deit-b16); --frozen-cell-images N (64)
  *   --jvm-arg ARG        extra JVM argument for our children (repeatable), e.g. -Dperf.x=y
+ *   --heap H             our children's -Xmx (default 2g, the plugin's <maxHeap>); --maxbytes M their JavaCPP maxbytes (9G)
  *   --native-build B     libnd4j build of ours: auto (default: per workload, as the plugin picks it) or a build's name
  *   --ort-jar PATH       onnxruntime jar (default ~/.m2/.../onnxruntime-1.20.0.jar)
  *   --blas-dir DIR       LD_LIBRARY_PATH for the PyTorch child (an OpenBLAS libblas.so.3)
@@ -164,7 +165,9 @@ public final class PerfBench {
     }
 
     private ObjectNode ours(String... args) throws Exception {
-        List<String> cmd = new ArrayList<>(List.of(javaBin(), "-Xmx3g", "-Dorg.bytedeco.javacpp.maxbytes=" + o("maxbytes", "9G"),
+        // the heap of a worker as the plugin starts it (<maxHeap>, default 2g): the Java heap's high-water mark is part of
+        // the peak RSS a user sees
+        List<String> cmd = new ArrayList<>(List.of(javaBin(), "-Xmx" + o("heap", "2g"), "-Dorg.bytedeco.javacpp.maxbytes=" + o("maxbytes", "9G"),
                 "-Dorg.bytedeco.javacpp.maxphysicalbytes=0", "-cp", System.getProperty("java.class.path")));
         cmd.add("-D" + NativeBuild.PROPERTY + "=" + nativeBuild(args));
         cmd.addAll(jvmArgs);

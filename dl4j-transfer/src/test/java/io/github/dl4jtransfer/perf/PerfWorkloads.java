@@ -43,6 +43,8 @@ import java.util.Map;
  *   train  ONNX BATCH STEPS SCENARIO [TAIL]      unfrozen-linear | unfrozen-deit: grad + AdamW step
  *   head   DIM BATCH STEPS                       frozen-linear on cached features (linear head alone)
  *   profile ONNX BATCH REPS                      forward with a listener: time per op type vs between ops
+ *   profile-train ONNX BATCH REPS                an unfrozen-linear training step the same way (gradient session by op
+ *                                                type, AdamW apart), to hold the GEMM time against torch's whole step
  *   sgemm  N REPS                                ND4J mmul N×N·N×N
  *   native-ops REPS                              M2.1's native layer_norm vs our LayerNorm (error, time); elementwise op times
  *   frozen-cell ONNX IMAGES REPS                 a real frozen-linear cell (CellRunner) on IMAGES 512×512 PNGs:
@@ -69,6 +71,7 @@ public final class PerfWorkloads {
                     args.length > 5 ? Path.of(args[5]) : null, r);
             case "head" -> head(Integer.parseInt(args[1]), Integer.parseInt(args[2]), Integer.parseInt(args[3]), r);
             case "profile" -> profile(Path.of(args[1]), Integer.parseInt(args[2]), Integer.parseInt(args[3]), r);
+            case "profile-train" -> profileTrain(Path.of(args[1]), Integer.parseInt(args[2]), Integer.parseInt(args[3]), r);
             case "sgemm" -> sgemm(Integer.parseInt(args[1]), Integer.parseInt(args[2]), r);
             case "native-ops" -> NativeOpsCheck.run(Integer.parseInt(args[1]), r);
             case "frozen-cell" -> frozenCell(Path.of(args[1]), Integer.parseInt(args[2]), Integer.parseInt(args[3]), r);
@@ -131,44 +134,96 @@ public final class PerfWorkloads {
         INDArray x = randomImages(batch, b.sidecar().inputShape(), 1);
         List<String> outs = List.of(b.outputName(BackboneOutput.FEATURES));
         b.forward(x, outs);
-        Map<String, double[]> byType = new java.util.TreeMap<>();
-        long[] last = new long[1];
-        b.sameDiff().addListeners(new org.nd4j.autodiff.listeners.BaseListener() {
-            @Override
-            public boolean isActive(org.nd4j.autodiff.listeners.Operation operation) {
-                return true;
-            }
-
-            @Override
-            public void preOpExecution(SameDiff sd, org.nd4j.autodiff.listeners.At at, org.nd4j.autodiff.samediff.internal.SameDiffOp op,
-                                       org.nd4j.linalg.api.ops.OpContext ctx) {
-                last[0] = System.nanoTime();
-            }
-
-            @Override
-            public void opExecution(SameDiff sd, org.nd4j.autodiff.listeners.At at, org.nd4j.linalg.dataset.api.MultiDataSet batch,
-                                    org.nd4j.autodiff.samediff.internal.SameDiffOp op, org.nd4j.linalg.api.ops.OpContext ctx, INDArray[] outputs) {
-                double[] a = byType.computeIfAbsent(op.getOp().opName(), k -> new double[2]);
-                a[0] += (System.nanoTime() - last[0]) / 1e9;
-                a[1]++;
-            }
-        });
+        OpTimer timer = OpTimer.on(b.sameDiff());
         long s = System.nanoTime();
         for (int i = 0; i < reps; i++) b.forward(x, outs).values().forEach(a -> a.getFloat(0));
         double total = (System.nanoTime() - s) / 1e9 / reps;
-        double inOps = 0;
-        Map<String, Object> types = new LinkedHashMap<>();
-        List<Map.Entry<String, double[]>> sorted = new ArrayList<>(byType.entrySet());
-        sorted.sort((p, q) -> Double.compare(q.getValue()[0], p.getValue()[0]));
-        for (Map.Entry<String, double[]> e : sorted) {
-            inOps += e.getValue()[0] / reps;
-            types.put(e.getKey(), List.of(e.getValue()[0] / reps, e.getValue()[1] / reps));
-        }
         r.put("batch", batch);
         r.put("secondsPerForward", total);
-        r.put("secondsInOps", inOps);
-        r.put("secondsBetweenOps", total - inOps);
-        r.put("opTypes", types);
+        timer.report(total, reps, r);
+    }
+
+    /**
+     * Where a training step's time goes: an unfrozen-linear step as {@code Trainer} runs it (Backprop's gradient
+     * session, then AdamW), the gradient session's time by op type ({@code matmul} forward, {@code matmul_bp} and the
+     * other backward ops) and AdamW's apart. Batch-8 GEMM FLOPs of a step are 3× the forward's, so the GEMM time alone
+     * against torch's whole step bounds what any other change can win.
+     */
+    private static void profileTrain(Path onnx, int batch, int reps, Map<String, Object> r) {
+        Backbone b = BackboneLoader.load(onnx);
+        int classes = 10;
+        TransferModel m = TransferModel.build(b, Scenario.UNFROZEN_LINEAR, HeadSpec.singleLabel(classes), null, 1);
+        INDArray x = randomImages(batch, b.sidecar().inputShape(), 2);
+        INDArray y = oneHot(batch, classes);
+        SameDiff sd = m.sameDiff();
+        Map<String, INDArray> params = new LinkedHashMap<>();
+        for (String n : m.trainableNames()) params.put(n, sd.getArrForVarName(n));
+        AdamW opt = new AdamW(0.9, 0.999, 1e-8, 0.05);
+        Trainer.Step warm = Trainer.gradients(m, x, y, 0); // makes the gradient function
+        opt.step(params, warm.gradients(), 1e-4);
+        warm.gradients().values().forEach(Backprop::close);
+        OpTimer timer = OpTimer.on(sd.getFunction("grad"));
+        double gradSeconds = 0, adamSeconds = 0;
+        for (int i = 0; i < reps; i++) {
+            long s = System.nanoTime();
+            Trainer.Step step = Trainer.gradients(m, x, y, 0);
+            long g = System.nanoTime();
+            opt.step(params, step.gradients(), 1e-4);
+            adamSeconds += (System.nanoTime() - g) / 1e9;
+            gradSeconds += (g - s) / 1e9;
+            step.gradients().values().forEach(Backprop::close);
+        }
+        r.put("batch", batch);
+        r.put("secondsPerStep", (gradSeconds + adamSeconds) / reps);
+        r.put("secondsAdamW", adamSeconds / reps);
+        r.put("secondsGradientSession", gradSeconds / reps);
+        timer.report(gradSeconds / reps, reps, r);
+    }
+
+    /** Time inside each op type of a graph's sessions, from a listener; the rest of a call is the session's own work. */
+    private static final class OpTimer extends org.nd4j.autodiff.listeners.BaseListener {
+        private final Map<String, double[]> byType = new java.util.TreeMap<>();
+        private long last;
+
+        static OpTimer on(SameDiff sd) {
+            OpTimer t = new OpTimer();
+            sd.addListeners(t);
+            return t;
+        }
+
+        @Override
+        public boolean isActive(org.nd4j.autodiff.listeners.Operation operation) {
+            return true;
+        }
+
+        @Override
+        public void preOpExecution(SameDiff sd, org.nd4j.autodiff.listeners.At at, org.nd4j.autodiff.samediff.internal.SameDiffOp op,
+                                   org.nd4j.linalg.api.ops.OpContext ctx) {
+            last = System.nanoTime();
+        }
+
+        @Override
+        public void opExecution(SameDiff sd, org.nd4j.autodiff.listeners.At at, org.nd4j.linalg.dataset.api.MultiDataSet batch,
+                                org.nd4j.autodiff.samediff.internal.SameDiffOp op, org.nd4j.linalg.api.ops.OpContext ctx, INDArray[] outputs) {
+            double[] a = byType.computeIfAbsent(op.getOp().opName(), k -> new double[2]);
+            a[0] += (System.nanoTime() - last) / 1e9;
+            a[1]++;
+        }
+
+        /** Per call: seconds in ops, between ops, and per op type [seconds, count], largest first. */
+        void report(double secondsPerCall, int calls, Map<String, Object> r) {
+            double inOps = 0;
+            Map<String, Object> types = new LinkedHashMap<>();
+            List<Map.Entry<String, double[]>> sorted = new ArrayList<>(byType.entrySet());
+            sorted.sort((p, q) -> Double.compare(q.getValue()[0], p.getValue()[0]));
+            for (Map.Entry<String, double[]> e : sorted) {
+                inOps += e.getValue()[0] / calls;
+                types.put(e.getKey(), List.of(e.getValue()[0] / calls, e.getValue()[1] / calls));
+            }
+            r.put("secondsInOps", inOps);
+            r.put("secondsBetweenOps", secondsPerCall - inOps);
+            r.put("opTypes", types);
+        }
     }
 
     private static void train(Path onnx, int batch, int steps, String scenario, Path tail, Map<String, Object> r) {
@@ -176,7 +231,10 @@ public final class PerfWorkloads {
         r.put("importMillis", b.importMillis());
         int classes = 10;
         stage("backbone loaded");
-        TransferModel m = TransferModel.build(b, Scenario.parse(scenario), HeadSpec.singleLabel(classes), tail, 1);
+        // -Dperf.checkpoint=true: activation checkpointing, as TrainerConfig.optActivationCheckpointing does it
+        TransferModel m = TransferModel.build(b, Scenario.parse(scenario), HeadSpec.singleLabel(classes), tail, 1,
+                io.github.dl4jtransfer.train.TrainingGraphOptions.NONE, Boolean.getBoolean("perf.checkpoint"));
+        r.put("checkpointSegments", m.checkpointSegments());
         stage("model built");
         r.put("trainableParameters", m.trainableParameterCount());
         INDArray x = randomImages(batch, b.sidecar().inputShape(), 2);
