@@ -96,6 +96,23 @@ final class ConvRules {
     }
 
     private static List<Value> conv(NodeContext c) {
+        return NodeContext.one(conv(c, null));
+    }
+
+    /**
+     * A convolution with the inference-mode BatchNormalization that alone reads it folded in ({@link ConvBatchNormPairs}):
+     * the weights times the per-channel scale, the shift as the bias. Same values to float rounding; the op fixtures
+     * and backbone fixtures hold the folded graphs to torch.
+     */
+    static Value convBatchNorm(NodeContext conv, NodeContext batchNorm) {
+        return conv(conv, () -> evalScaleShift(batchNorm)); // after the convolution's own weights: parameters stay in graph order
+    }
+
+    /** An inference-mode batch norm as one scale and one shift per channel, both of shape [C]. */
+    private record ScaleShift(SDVariable scale, SDVariable shift) {
+    }
+
+    private static Value.Tensor conv(NodeContext c, java.util.function.Supplier<ScaleShift> batchNorm) {
         Dim[] in = c.shape(0), ws = c.shape(1);
         if (in.length != 4) throw new UnsupportedOpException("only 2-D convolution (rank-4 NCHW input) is supported, got rank " + in.length);
         long group = c.attrInt("group", 1);
@@ -115,10 +132,16 @@ final class ConvRules {
         SDVariable bias = c.has(2) ? c.var(2) : null;
         SDVariable y;
         long inC = in[1].value();
+        if (batchNorm != null && group != 1) throw new IllegalStateException("only ungrouped convolutions fold a batch norm");
         if (group == 1) {
             // libnd4j's conv2d_bp fails validation with OIYX weights in M2.1, so weights are kept in its
             // native [kH, kW, iC, oC] layout.
             SDVariable weights = relaidWeights(c, t -> t.permute(2, 3, 1, 0), v -> c.sd.permute(v, 2, 3, 1, 0));
+            if (batchNorm != null) {
+                ScaleShift fold = batchNorm.get();
+                weights = c.forwardOnly() ? weights.mul(fold.scale()) : weights.mul(c.sd.zerosLike(weights).add(fold.scale())); // [kH, kW, iC, oC] × [oC]
+                bias = bias == null ? fold.shift() : bias.mul(fold.scale()).add(fold.shift());
+            }
             y = bias == null ? c.sd.cnn.conv2d(x, weights, cfg.weightsFormat(WeightsFormat.YXIO).build())
                     : c.sd.cnn.conv2d(x, weights, bias, cfg.weightsFormat(WeightsFormat.YXIO).build());
         } else if (group == inC && inPerGroup == 1 && outC == inC && in[2].isStatic() && in[3].isStatic()
@@ -137,7 +160,7 @@ final class ConvRules {
             if (bias != null) y = y.add(c.sd.reshape(bias, 1, outC, 1, 1));
         }
         Dim[] out = {in[0], Dim.of(outC), w.outH(in[2]), w.outW(in[3])};
-        return NodeContext.one(c.tensor(y, out));
+        return c.tensor(y, out);
     }
 
     /**
@@ -287,13 +310,26 @@ final class ConvRules {
         perChannel[1] = channels;
         TrainingForward training = c.training();
         if (training != null && training.batchNormTraining() && !c.folding) return batchNormTraining(c, training, eps, perChannel);
+        ScaleShift f = evalScaleShift(c);
+        SDVariable y = c.var(0).mul(c.sd.reshape(f.scale(), perChannel)).add(c.sd.reshape(f.shift(), perChannel));
+        return NodeContext.one(c.tensor(y, in));
+    }
+
+    /**
+     * The per-channel scale {@code γ / √(σ² + ε)} and shift {@code β - μ · scale} of an inference-mode batch norm, computed in
+     * the graph from γ and β (trainable) and the running statistics (constants), whose site is recorded so that a
+     * training loop can update them in place.
+     */
+    private static ScaleShift evalScaleShift(NodeContext c) {
+        if (c.attrInt("training_mode", 0) != 0) throw new UnsupportedOpException("training_mode=1 is not supported");
+        float eps = c.attrFloat("epsilon", 1e-5f);
+        long channels = c.shape(1)[0].value();
         INDArray mean = c.constArray(3).castTo(DataType.FLOAT).reshape(channels);
         INDArray invStd = Transforms.pow(c.constArray(4).castTo(DataType.FLOAT).reshape(channels).add(eps), -0.5, true);
         SDVariable meanConstant = c.sd.constant(mean.dup());
         SDVariable invStdConstant = c.sd.constant(invStd);
         SDVariable scale = c.var(1).mul(invStdConstant);
         SDVariable shift = c.var(2).sub(scale.mul(meanConstant));
-        SDVariable y = c.var(0).mul(c.sd.reshape(scale, perChannel)).add(c.sd.reshape(shift, perChannel));
         if (!c.folding) {
             // ONNX writes torch's momentum m as 1 - m (in float): 0.1 becomes 0.9f; six digits recover torch's value.
             double momentum = Math.round((1 - (double) c.attrFloat("momentum", 0.9f)) * 1e6) / 1e6;
@@ -301,7 +337,7 @@ final class ConvRules {
             c.record(new BatchNormSite(c.nodeIndex(), batchNormModule(c), channels, eps, momentum,
                     meanConstant.name(), invStdConstant.name(), runningVar));
         }
-        return NodeContext.one(c.tensor(y, in));
+        return new ScaleShift(scale, shift);
     }
 
     /**

@@ -159,10 +159,15 @@ public final class OnnxGraphTranslator {
             values.put(in.getName(), placeholder(in, staticShapes.get(in.getName())));
         }
         if (!cutAfter.isEmpty()) lastUse = lastUses(g);
+        Map<Integer, Integer> folds = FOLD_BATCH_NORM ? ConvBatchNormPairs.find(g, inits.keySet(),
+                training != null && training.batchNormTraining()) : Map.of();
+        java.util.Set<Integer> folded = new java.util.HashSet<>(folds.values());
         int index = 0;
         for (Onnx.NodeProto node : g.getNodeList()) {
             nodeIndex = index;
-            translateNode(node, index);
+            Integer batchNorm = folds.get(index);
+            if (batchNorm != null) translateFolded(node, g.getNode(batchNorm), index, batchNorm);
+            else if (!folded.contains(index)) translateNode(node, index);
             if (cutAfter.contains(index)) cut(index);
             index++;
         }
@@ -271,6 +276,38 @@ public final class OnnxGraphTranslator {
         SDVariable ph = sd.placeHolder(in.getName(), DataType.FLOAT, phShape);
         if (batchPlaceholder == null && batchAxis >= 0) batchPlaceholder = ph;
         return new Value.Tensor(ph, dims, DataType.FLOAT);
+    }
+
+    /**
+     * {@code -Dtransfer.foldBatchNorm} (default true): an inference-mode BatchNormalization that is the only reader of a
+     * convolution is folded into it ({@link ConvBatchNormPairs}); false keeps the two ops (to compare).
+     */
+    static final boolean FOLD_BATCH_NORM = Boolean.parseBoolean(System.getProperty("transfer.foldBatchNorm", "true"));
+
+    /** A convolution and the BatchNormalization folded into it, translated at the convolution's place as one op. */
+    private void translateFolded(Onnx.NodeProto conv, Onnx.NodeProto batchNorm, int convIndex, int batchNormIndex) {
+        String name = batchNorm.getName().isEmpty() ? "BatchNormalization_" + batchNormIndex : batchNorm.getName();
+        try {
+            List<Value> convInputs = new ArrayList<>();
+            for (String in : conv.getInputList()) convInputs.add(in.isEmpty() ? null : values.get(in));
+            if (convInputs.get(0) == null || convInputs.get(1) == null) {
+                throw new UnsupportedOpException("the convolution " + conv.getName() + " has inputs that are not computed before it");
+            }
+            List<Value> bnInputs = new ArrayList<>();
+            bnInputs.add(convInputs.get(0)); // stands for the convolution's output, which is never made
+            for (int i = 1; i < batchNorm.getInputCount(); i++) bnInputs.add(values.get(batchNorm.getInput(i)));
+            nodeIndex = batchNormIndex; // the BatchNorm's site is recorded under its own node, as unfolded
+            Value y = ConvRules.convBatchNorm(new NodeContext(conv, sd, false, opset, convInputs, this),
+                    new NodeContext(batchNorm, sd, false, opset, bnInputs, this));
+            nodeIndex = convIndex;
+            values.put(batchNorm.getOutput(0), y);
+        } catch (OnnxImportException e) {
+            throw e;
+        } catch (UnsupportedOpException e) {
+            throw new OnnxImportException(e.getMessage(), "BatchNormalization", name, file, e);
+        } catch (RuntimeException e) {
+            throw new OnnxImportException("translation failed: " + e, "BatchNormalization", name, file, e);
+        }
     }
 
     private void translateNode(Onnx.NodeProto node, int index) {
