@@ -40,7 +40,7 @@ import java.util.Map;
  *
  * <pre>
  *   fwd    ONNX BATCH REPS                       forward, features output
- *   train  ONNX BATCH STEPS SCENARIO [TAIL]      unfrozen-linear | unfrozen-deit: grad + AdamW step
+ *   train  ONNX BATCH STEPS SCENARIO [TAIL]      unfrozen-linear | unfrozen-deit: grad + AdamW step (-ckpt: activation checkpointing)
  *   head   DIM BATCH STEPS                       frozen-linear on cached features (linear head alone)
  *   profile ONNX BATCH REPS                      forward with a listener: time per op type vs between ops
  *   profile-train ONNX BATCH REPS                an unfrozen-linear training step the same way (gradient session by op
@@ -231,9 +231,10 @@ public final class PerfWorkloads {
         r.put("importMillis", b.importMillis());
         int classes = 10;
         stage("backbone loaded");
-        // -Dperf.checkpoint=true: activation checkpointing, as TrainerConfig.optActivationCheckpointing does it
-        TransferModel m = TransferModel.build(b, Scenario.parse(scenario), HeadSpec.singleLabel(classes), tail, 1,
-                io.github.dl4jtransfer.train.TrainingGraphOptions.NONE, Boolean.getBoolean("perf.checkpoint"));
+        // SCENARIO-ckpt or -Dperf.checkpoint=true: activation checkpointing, as TrainerConfig.optActivationCheckpointing does it
+        boolean checkpoint = scenario.endsWith("-ckpt") || Boolean.getBoolean("perf.checkpoint");
+        TransferModel m = TransferModel.build(b, Scenario.parse(scenario.replace("-ckpt", "")), HeadSpec.singleLabel(classes), tail, 1,
+                io.github.dl4jtransfer.train.TrainingGraphOptions.NONE, checkpoint);
         r.put("checkpointSegments", m.checkpointSegments());
         stage("model built");
         r.put("trainableParameters", m.trainableParameterCount());
