@@ -130,7 +130,7 @@ public final class PerfWorkloads {
 
     /** Where a forward's time goes: inside ops (by op type) versus the session's own work between ops. */
     private static void profile(Path onnx, int batch, int reps, Map<String, Object> r) {
-        Backbone b = BackboneLoader.load(onnx);
+        Backbone b = BackboneLoader.load(onnx, !Boolean.getBoolean("perf.trainableImport")); // the import fwd times
         INDArray x = randomImages(batch, b.sidecar().inputShape(), 1);
         List<String> outs = List.of(b.outputName(BackboneOutput.FEATURES));
         b.forward(x, outs);
