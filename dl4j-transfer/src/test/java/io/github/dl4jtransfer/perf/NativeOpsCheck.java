@@ -64,6 +64,46 @@ final class NativeOpsCheck {
             times.put(e.getKey(), best(sd, x, "y", reps));
         }
         r.put("elementwiseBestMs_8x197x3072", times);
+        r.put("attention", attention(reps));
+    }
+
+    /**
+     * M2.1's fused {@code dot_product_attention} against the attention our import runs (matmul, scale, softmax, matmul),
+     * one ViT-B layer at batch 8: q, k, v [8, 12, 197, 64]. The native op wants [batch, heads, features, time], so it pays
+     * three permutes in and one out; relative L2 of each against a float64 reference, and best forward time.
+     */
+    private static Map<String, Object> attention(int reps) {
+        Nd4j.getRandom().setSeed(3);
+        INDArray q = Nd4j.randn(DataType.FLOAT, 8, 12, 197, 64), k = Nd4j.randn(DataType.FLOAT, 8, 12, 197, 64),
+                v = Nd4j.randn(DataType.FLOAT, 8, 12, 197, 64);
+        INDArray qd = q.castTo(DataType.DOUBLE), kd = k.castTo(DataType.DOUBLE), vd = v.castTo(DataType.DOUBLE);
+        INDArray logits = Nd4j.matmul(qd, kd, false, true, false).muli(1 / Math.sqrt(64));
+        INDArray p = org.nd4j.linalg.ops.transforms.Transforms.exp(logits.subi(logits.max(true, 3)), false);
+        INDArray ref = Nd4j.matmul(p.divi(p.sum(true, 3)), vd);
+        SameDiff sd = SameDiff.create();
+        SDVariable vq = sd.placeHolder("q", DataType.FLOAT, -1, 12, 197, 64), vk = sd.placeHolder("k", DataType.FLOAT, -1, 12, 197, 64),
+                vv = sd.placeHolder("v", DataType.FLOAT, -1, 12, 197, 64);
+        sd.nn.softmax(sd.mmul(vq, vk, false, true, false).mul(1 / Math.sqrt(64)), 3).mmul(vv).rename("ours");
+        sd.permute(sd.nn.dotProductAttention(sd.permute(vq, 0, 1, 3, 2), sd.permute(vk, 0, 1, 3, 2), sd.permute(vv, 0, 1, 3, 2),
+                null, true), 0, 1, 3, 2).rename("native");
+        Map<String, INDArray> feed = Map.of("q", q, "k", k, "v", v);
+        Map<String, Object> out = new LinkedHashMap<>();
+        for (String n : List.of("ours", "native")) {
+            try {
+                INDArray y = sd.output(feed, n).get(n).castTo(DataType.DOUBLE);
+                double rel = y.sub(ref).norm2Number().doubleValue() / ref.norm2Number().doubleValue();
+                double bestMs = Double.MAX_VALUE;
+                for (int i = 0; i < reps; i++) {
+                    long t = System.nanoTime();
+                    sd.output(feed, n).get(n).getFloat(0);
+                    bestMs = Math.min(bestMs, (System.nanoTime() - t) / 1e6);
+                }
+                out.put(n, Map.of("relL2", rel, "bestMs", bestMs));
+            } catch (RuntimeException e) {
+                out.put(n, Map.of("failed", String.valueOf(e.getMessage())));
+            }
+        }
+        return out;
     }
 
     private static double best(SameDiff sd, INDArray x, String out, int reps) {
