@@ -28,6 +28,28 @@ class ActivationCheckpointsTest {
         assertSame(p);
     }
 
+    /**
+     * Other architectures a user may bring (torchvision's, tiny): squeeze-excitation products, depthwise blocks,
+     * shifted windows, dense concatenations. A network without identity residual blocks has nowhere to cut and trains
+     * whole.
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {"mobilenet_v2-tiny", "efficientnet_b0-tiny", "regnet_y-tiny", "convnext-tiny", "swin-tiny",
+            "vit-tiny", "densenet-tiny", "squeezenet-tiny"})
+    void otherArchitecturesToo(String name) {
+        java.nio.file.Path onnx = Fixtures.ROOT.resolve("torchvision").resolve(name).resolve("model.onnx");
+        TransferModel plain = TransferModel.build(BackboneLoader.load(onnx), Scenario.UNFROZEN_LINEAR, HeadSpec.singleLabel(3),
+                null, 7, TrainingGraphOptions.NONE, false);
+        TransferModel cut = TransferModel.build(BackboneLoader.load(onnx), Scenario.UNFROZEN_LINEAR, HeadSpec.singleLabel(3),
+                null, 7, TrainingGraphOptions.NONE, true);
+        TrainFixtures.ImageSet data = TrainFixtures.images(plain.backbone(), 4, 3, 5);
+        INDArray y = plain.labelMatrix(data.labels());
+        assertSame(new Pair(cut, Trainer.gradients(plain, data.images(), y, 0), Trainer.gradients(cut, data.images(), y, 0)));
+        // densenet concatenates, squeezenet has no residual sums, the tiny RegNet's stages are one projection block each
+        boolean blocks = !name.startsWith("densenet") && !name.startsWith("squeezenet") && !name.startsWith("regnet");
+        assertEquals(blocks, cut.checkpointSegments() >= 2, name + ": " + cut.checkpointSegments() + " segments");
+    }
+
     @Test
     void theAppendedDeitClassifierIsCutToo() {
         Pair p = pair("dino-vitb16", Scenario.parse("unfrozen-deit"), TrainingGraphOptions.NONE, 0);
