@@ -44,11 +44,11 @@ final class ActivationCheckpoints {
     private final List<Segment> segments = new ArrayList<>();
     private final List<String> gradientPlaceholders = new ArrayList<>();
 
-    private final Set<String> reached;
+    private final Set<String> reachedFromLoss;
 
-    private ActivationCheckpoints(List<GraphCut> cuts, Set<String> reached) {
+    private ActivationCheckpoints(List<GraphCut> cuts, Set<String> reachedFromLoss) {
         this.cuts = List.copyOf(cuts);
-        this.reached = Set.copyOf(reached);
+        this.reachedFromLoss = Set.copyOf(reachedFromLoss);
     }
 
     /**
@@ -104,7 +104,7 @@ final class ActivationCheckpoints {
 
     /** Every variable the model's loss depends on, through the cuts: which weights can learn. */
     Set<String> reachedFromLoss() {
-        return reached;
+        return reachedFromLoss;
     }
 
     /**
@@ -118,12 +118,12 @@ final class ActivationCheckpoints {
         for (int s = 0; s <= cuts.size(); s++) {
             List<GraphCut.Crossing> in = s == 0 ? List.of() : cuts.get(s - 1).tensors();
             List<GraphCut.Crossing> out = s == cuts.size() ? List.of() : cuts.get(s).tensors();
-            Set<String> reached = new java.util.HashSet<>();
-            if (s == cuts.size()) reached.addAll(GraphWalk.ancestors(sd, loss));
-            else for (GraphCut.Crossing x : out) reached.addAll(GraphWalk.ancestors(sd, x.source()));
+            Set<String> computesWith = new java.util.HashSet<>(); // cut placeholders end the walk: this segment only
+            if (s == cuts.size()) computesWith.addAll(GraphWalk.ancestors(sd, loss));
+            else for (GraphCut.Crossing x : out) computesWith.addAll(GraphWalk.ancestors(sd, x.source()));
             List<String> params = new ArrayList<>();
             for (String p : trainable) {
-                if (!reached.contains(p)) continue;
+                if (!computesWith.contains(p)) continue;
                 if (!assigned.add(p)) {
                     throw new IllegalStateException("weight " + p + " is used on both sides of an activation checkpoint; "
                             + "the cut must not split a block (turn activationCheckpointing off for this backbone)");
@@ -131,7 +131,7 @@ final class ActivationCheckpoints {
                 params.add(p);
             }
             List<String> stats = new ArrayList<>();
-            for (String st : statistics) if (reached.contains(st)) stats.add(st);
+            for (String st : statistics) if (computesWith.contains(st)) stats.add(st);
             segments.add(new Segment(in, out, params, stats));
         }
     }
@@ -156,8 +156,8 @@ final class ActivationCheckpoints {
         mmgr.resetPeak();
         long before = mmgr.liveBytes();
         int last = segments.size() - 1;
-        int first = 0;
-        while (first < last && segments.get(first).parameters().isEmpty() && noParametersBefore(first)) first++;
+        int first = 0; // segments before the first with a trainable weight (last-k) run forward only
+        while (first < last && segments.get(first).parameters().isEmpty()) first++;
 
         // Forward, keeping what crosses each cut (and the statistics of every segment but the last).
         Map<String, INDArray> boundary = new HashMap<>();
@@ -207,11 +207,6 @@ final class ActivationCheckpoints {
         Map<String, INDArray> ordered = new LinkedHashMap<>();
         for (String o : outputs) if (out.containsKey(o)) ordered.put(o, out.get(o));
         return new Backprop.Result(ordered, gradients, mmgr.peakBytes() - before);
-    }
-
-    private boolean noParametersBefore(int s) {
-        for (int i = 0; i < s; i++) if (!segments.get(i).parameters().isEmpty()) return false;
-        return true;
     }
 
     /** The feed of one segment call: the model's placeholders, the segment's inputs, the gradients of its outputs. */
