@@ -139,7 +139,10 @@ final class ConvRules {
             SDVariable weights = relaidWeights(c, t -> t.permute(2, 3, 1, 0), v -> c.sd.permute(v, 2, 3, 1, 0));
             if (batchNorm != null) {
                 ScaleShift fold = batchNorm.get();
-                weights = c.forwardOnly() ? weights.mul(fold.scale()) : weights.mul(c.sd.zerosLike(weights).add(fold.scale())); // [kH, kW, iC, oC] × [oC]
+                // [kH, kW, iC, oC] × [oC]. A graph that trains broadcasts the scale explicitly first: M2.1's backward of a
+                // broadcast product tiles element by element (ConvBatchNormPairs); over the weights the extra array is small.
+                SDVariable scale = c.forwardOnly() ? fold.scale() : c.sd.zerosLike(weights).add(fold.scale());
+                weights = weights.mul(scale);
                 bias = bias == null ? fold.shift() : bias.mul(fold.scale()).add(fold.shift());
             }
             y = bias == null ? c.sd.cnn.conv2d(x, weights, cfg.weightsFormat(WeightsFormat.YXIO).build())

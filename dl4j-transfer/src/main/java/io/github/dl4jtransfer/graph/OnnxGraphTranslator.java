@@ -287,49 +287,29 @@ public final class OnnxGraphTranslator {
     /** A convolution and the BatchNormalization folded into it, translated at the convolution's place as one op. */
     private void translateFolded(Onnx.NodeProto conv, Onnx.NodeProto batchNorm, int convIndex, int batchNormIndex) {
         String name = batchNorm.getName().isEmpty() ? "BatchNormalization_" + batchNormIndex : batchNorm.getName();
-        try {
+        translating("BatchNormalization", name, () -> {
             List<Value> convInputs = new ArrayList<>();
-            for (String in : conv.getInputList()) convInputs.add(in.isEmpty() ? null : values.get(in));
-            if (convInputs.get(0) == null || convInputs.get(1) == null) {
-                throw new UnsupportedOpException("the convolution " + conv.getName() + " has inputs that are not computed before it");
-            }
+            for (String in : conv.getInputList()) convInputs.add(in.isEmpty() ? null : input(in));
             List<Value> bnInputs = new ArrayList<>();
             bnInputs.add(convInputs.get(0)); // stands for the convolution's output, which is never made
-            for (int i = 1; i < batchNorm.getInputCount(); i++) bnInputs.add(values.get(batchNorm.getInput(i)));
+            for (int i = 1; i < batchNorm.getInputCount(); i++) bnInputs.add(input(batchNorm.getInput(i)));
             nodeIndex = batchNormIndex; // the BatchNorm's site is recorded under its own node, as unfolded
             Value y = ConvRules.convBatchNorm(new NodeContext(conv, sd, false, opset, convInputs, this),
                     new NodeContext(batchNorm, sd, false, opset, bnInputs, this));
             nodeIndex = convIndex;
             values.put(batchNorm.getOutput(0), y);
-        } catch (OnnxImportException e) {
-            throw e;
-        } catch (UnsupportedOpException e) {
-            throw new OnnxImportException(e.getMessage(), "BatchNormalization", name, file, e);
-        } catch (RuntimeException e) {
-            throw new OnnxImportException("translation failed: " + e, "BatchNormalization", name, file, e);
-        }
+        });
     }
+
 
     private void translateNode(Onnx.NodeProto node, int index) {
         String opType = node.getOpType();
-        String name = node.getName().isEmpty() ? opType + "_" + index : node.getName();
-        try {
+        translating(opType, node.getName().isEmpty() ? opType + "_" + index : node.getName(), () -> {
             if (!node.getDomain().isEmpty() && !node.getDomain().equals("ai.onnx")) {
                 throw new UnsupportedOpException("custom-domain op '" + node.getDomain() + "::" + opType + "' is not supported");
             }
             List<Value> inputs = new ArrayList<>();
-            for (String in : node.getInputList()) {
-                if (in.isEmpty()) {
-                    inputs.add(null);
-                    continue;
-                }
-                Value v = values.get(in);
-                if (v == null) {
-                    throw new UnsupportedOpException("input '" + in + "' is not produced by any earlier node, initializer or graph input "
-                            + "(the graph is malformed or not topologically sorted)");
-                }
-                inputs.add(v);
-            }
+            for (String in : node.getInputList()) inputs.add(in.isEmpty() ? null : input(in));
             if (training != null) maskBranch(inputs);
             List<Value> outs = evaluate(node, inputs);
             if (outs.size() < node.getOutputCount()) {
@@ -338,6 +318,23 @@ public final class OnnxGraphTranslator {
             for (int i = 0; i < node.getOutputCount(); i++) {
                 if (!node.getOutput(i).isEmpty()) values.put(node.getOutput(i), outs.get(i));
             }
+        });
+    }
+
+    /** The value of a node's input, which an earlier node, an initializer or a graph input must have made. */
+    private Value input(String name) {
+        Value v = values.get(name);
+        if (v == null) {
+            throw new UnsupportedOpException("input '" + name + "' is not produced by any earlier node, initializer or graph input "
+                    + "(the graph is malformed or not topologically sorted)");
+        }
+        return v;
+    }
+
+    /** Runs one node's translation, reporting any failure as an {@link OnnxImportException} that names the node. */
+    private void translating(String opType, String name, Runnable translation) {
+        try {
+            translation.run();
         } catch (OnnxImportException e) {
             throw e;
         } catch (UnsupportedOpException e) {
@@ -346,6 +343,7 @@ public final class OnnxGraphTranslator {
             throw new OnnxImportException("translation failed: " + e, opType, name, file, e);
         }
     }
+
 
     /** Training mode: the branch operand of a residual sum is multiplied by its drop-path mask placeholder. */
     private void maskBranch(List<Value> inputs) {

@@ -84,22 +84,7 @@ final class ActivationCheckpoints {
     private static Set<String> reachedThroughCuts(SameDiff sd, List<GraphCut> cuts, String loss) {
         Map<String, String> sourceOf = new HashMap<>();
         for (GraphCut c : cuts) for (GraphCut.Crossing x : c.tensors()) sourceOf.put(x.placeholder(), x.source());
-        Set<String> seen = new java.util.HashSet<>();
-        java.util.Deque<String> todo = new java.util.ArrayDeque<>(List.of(loss));
-        while (!todo.isEmpty()) {
-            String v = todo.poll();
-            if (!seen.add(v)) continue;
-            String source = sourceOf.get(v);
-            if (source != null) {
-                todo.add(source);
-                continue;
-            }
-            org.nd4j.autodiff.samediff.internal.Variable var = sd.getVariables().get(v);
-            if (var == null || var.getOutputOfOp() == null) continue;
-            List<String> inputs = sd.getOps().get(var.getOutputOfOp()).getInputsToOp();
-            if (inputs != null) todo.addAll(inputs);
-        }
-        return seen;
+        return GraphWalk.ancestors(sd, loss, sourceOf);
     }
 
     /** Every variable the model's loss depends on, through the cuts: which weights can learn. */

@@ -8,6 +8,7 @@ import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 
 /** Graph queries SameDiff does not offer directly. */
@@ -18,12 +19,25 @@ final class GraphWalk {
 
     /** Every variable {@code target} depends on (itself included). */
     static Set<String> ancestors(SameDiff sd, String target) {
+        return ancestors(sd, target, Map.of());
+    }
+
+    /**
+     * Every variable {@code target} depends on (itself included), where a placeholder named in {@code standsFor} is
+     * followed on to the variable it stands for (an activation checkpoint's cut).
+     */
+    static Set<String> ancestors(SameDiff sd, String target, Map<String, String> standsFor) {
         Set<String> seen = new HashSet<>();
         Deque<String> todo = new ArrayDeque<>();
         todo.add(target);
         while (!todo.isEmpty()) {
             String v = todo.poll();
             if (!seen.add(v)) continue;
+            String source = standsFor.get(v);
+            if (source != null) {
+                todo.add(source);
+                continue;
+            }
             Variable var = sd.getVariables().get(v);
             if (var == null || var.getOutputOfOp() == null) continue;
             SameDiffOp op = sd.getOps().get(var.getOutputOfOp());

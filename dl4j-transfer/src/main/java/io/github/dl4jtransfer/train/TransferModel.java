@@ -1,6 +1,7 @@
 package io.github.dl4jtransfer.train;
 
 import io.github.dl4jtransfer.graph.Dim;
+import io.github.dl4jtransfer.graph.GraphCut;
 import io.github.dl4jtransfer.graph.Sessions;
 
 import io.github.dl4jtransfer.model.Backbone;
@@ -96,7 +97,7 @@ public final class TransferModel {
         boolean checkpoint = activationCheckpointing && !(scenario.freeze() instanceof FreezePolicy.Frozen);
         TrainingGraph training = unfrozen || checkpoint
                 ? TrainingGraph.attach(backbone, unfrozen ? options : TrainingGraphOptions.NONE, seed, checkpoint) : null;
-        List<io.github.dl4jtransfer.graph.GraphCut> cuts = new ArrayList<>(training == null ? List.of() : training.cuts());
+        List<GraphCut> cuts = new ArrayList<>(training == null ? List.of() : training.cuts());
         SplittableRandom rnd = new SplittableRandom(seed);
         Map<String, SDVariable> added = new LinkedHashMap<>();
         SDVariable pooled, trainPooled;
