@@ -45,16 +45,24 @@ public final class Sessions {
     /** Prepares {@code sd}'s session on this thread for a forward pass, per {@link #INFERENCE_MEMORY}. */
     public static void forInference(SameDiff sd) {
         switch (INFERENCE_MEMORY) {
-            case "release" -> releasing(sd);
+            case "release" -> releasing(sd).resetPeak(); // one call: sizes the pool (ReleasingMemoryMgr)
             case "nd4j" -> { }
             default -> throw new IllegalArgumentException("-Dtransfer.inferenceMemory=" + INFERENCE_MEMORY
                     + " is not a memory mode; use release (default) or nd4j");
         }
     }
 
-    /** The releasing manager now in use by {@code sd}'s session on this thread (made on first use). */
+    /** The manager now in use by {@code sd}'s session on this thread, freeing at once (made on first use). */
     public static ReleasingMemoryMgr releasing(SameDiff sd) {
-        ReleasingMemoryMgr mmgr = MANAGERS.computeIfAbsent(sd, k -> new ReleasingMemoryMgr());
+        return install(sd, MANAGERS.computeIfAbsent(sd, k -> ReleasingMemoryMgr.releasing()));
+    }
+
+    /** The manager now in use by a gradient function's session on this thread, reusing buffers (made on first use). */
+    public static ReleasingMemoryMgr forGradients(SameDiff grad) {
+        return install(grad, MANAGERS.computeIfAbsent(grad, k -> ReleasingMemoryMgr.reusing()));
+    }
+
+    private static ReleasingMemoryMgr install(SameDiff sd, ReleasingMemoryMgr mmgr) {
         if (SESSIONS == null) return mmgr;
         try {
             @SuppressWarnings("unchecked")

@@ -135,11 +135,11 @@ final class ActivationCheckpoints {
         if (grad == null) {
             sd.createGradFunction(gradientPlaceholders.toArray(new String[0]));
             grad = sd.getFunction(Backprop.GRAD_FUNCTION);
+            GradientOps.speedUp(grad);
         }
         grad.setEnableCache(true);
-        ReleasingMemoryMgr mmgr = Sessions.releasing(grad);
+        ReleasingMemoryMgr mmgr = Sessions.forGradients(grad);
         mmgr.resetPeak();
-        long before = mmgr.liveBytes();
         int last = segments.size() - 1;
         int first = 0; // segments before the first with a trainable weight (last-k) run forward only
         while (first < last && segments.get(first).parameters().isEmpty()) first++;
@@ -162,6 +162,7 @@ final class ActivationCheckpoints {
         }
 
         // Backward, last segment first: recompute its forward, back-propagate the gradient of what it handed on.
+        long peak = mmgr.peakBytes(); // the forward pass's, then each backward call's (each starts its own count)
         Map<String, INDArray> gradients = new LinkedHashMap<>();
         Map<String, INDArray> upstream = new HashMap<>();
         for (int s = last; s >= first; s--) {
@@ -171,6 +172,7 @@ final class ActivationCheckpoints {
             List<String> asked = new ArrayList<>(seg.parameters());
             if (s > first) for (GraphCut.Crossing x : seg.in()) if (x.dataType().isFPType()) asked.add(x.placeholder());
             Backprop.Result r = Backprop.run(sd, with(feed, seg.in(), boundary, upstream), wanted, asked);
+            peak = Math.max(peak, r.sessionPeakBytes());
             out.putAll(r.outputs());
             upstream.values().forEach(Backprop::close);
             upstream.clear();
@@ -191,7 +193,7 @@ final class ActivationCheckpoints {
         boundary.values().forEach(Backprop::close);
         Map<String, INDArray> ordered = new LinkedHashMap<>();
         for (String o : outputs) if (out.containsKey(o)) ordered.put(o, out.get(o));
-        return new Backprop.Result(ordered, gradients, mmgr.peakBytes() - before);
+        return new Backprop.Result(ordered, gradients, peak);
     }
 
     /** The feed of one segment call: the model's placeholders, the segment's inputs, the gradients of its outputs. */

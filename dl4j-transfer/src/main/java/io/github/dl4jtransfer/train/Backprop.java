@@ -49,6 +49,12 @@ public final class Backprop {
         if (a != null && !a.wasClosed() && a.closeable()) a.close();
     }
 
+    /** Frees the buffers {@code sd}'s gradient session keeps for reuse between steps (none when it never ran). */
+    public static void freeKeptBuffers(SameDiff sd) {
+        SameDiff grad = sd.getFunction(GRAD_FUNCTION);
+        if (grad != null) Sessions.forGradients(grad).close();
+    }
+
     /**
      * @param sd         a graph with its loss variables set
      * @param feed       placeholder values
@@ -60,11 +66,11 @@ public final class Backprop {
         if (grad == null) {
             sd.createGradFunction();
             grad = sd.getFunction(GRAD_FUNCTION);
+            GradientOps.speedUp(grad);
         }
         grad.setEnableCache(true); // the stock call turns it off; see the class comment
-        ReleasingMemoryMgr mmgr = Sessions.releasing(grad);
-        mmgr.resetPeak();
-        long before = mmgr.liveBytes(); // returned arrays of earlier calls are freed by their owner, not the session
+        ReleasingMemoryMgr mmgr = Sessions.forGradients(grad);
+        mmgr.resetPeak(); // returned arrays of earlier calls are freed by their owner, not the session
         Map<String, String> gradientNameOf = new LinkedHashMap<>();
         List<String> requested = new ArrayList<>(outputs);
         for (String p : parameters) {
@@ -79,6 +85,6 @@ public final class Backprop {
         for (String o : outputs) out.put(o, values.get(o));
         Map<String, INDArray> grads = new LinkedHashMap<>();
         for (Map.Entry<String, String> e : gradientNameOf.entrySet()) grads.put(e.getKey(), values.get(e.getValue()));
-        return new Result(out, grads, mmgr.peakBytes() - before);
+        return new Result(out, grads, mmgr.peakBytes());
     }
 }

@@ -36,8 +36,12 @@ public final class Trainer {
 
     public TrainingOutcome fit(TransferModel model, BatchSource train, BatchSource val, Scorer scorer) {
         LearningRateSchedule schedule = LearningRateSchedule.of(config, config.learningRate(), train.batchCount());
-        return new TrainingLoop(config.epochs(), config.patience()).onEpoch(onEpoch)
-                .fit(List.of(new ModelLearner(model, config, schedule)), train, val, scorer).get(0);
+        try {
+            return new TrainingLoop(config.epochs(), config.patience()).onEpoch(onEpoch)
+                    .fit(List.of(new ModelLearner(model, config, schedule)), train, val, scorer).get(0);
+        } finally {
+            Backprop.freeKeptBuffers(model.sameDiff()); // the step's buffers, kept for the next step, are not wanted now
+        }
     }
 
     /** A whole model under AdamW: the loop's view of what this trainer trains. */

@@ -1,5 +1,6 @@
 package io.github.dl4jtransfer.train;
 
+import io.github.dl4jtransfer.graph.ReleasingMemoryMgr;
 import io.github.dl4jtransfer.graph.Sessions;
 import io.github.dl4jtransfer.model.Backbone;
 import io.github.dl4jtransfer.model.BackboneLoader;
@@ -49,11 +50,42 @@ class BackpropTest {
         TrainFixtures.ImageSet data = TrainFixtures.images(m.backbone(), 4, 3, 5);
         Map<String, INDArray> feed = Map.of(m.inputName(), data.images(), TransferModel.LABELS, m.labelMatrix(data.labels()));
         Backprop.Result r = Backprop.run(m.sameDiff(), feed, List.of(TransferModel.LOSS), m.trainableNames());
-        long allocated = Sessions.releasing(m.sameDiff().getFunction(Backprop.GRAD_FUNCTION)).allocatedBytes();
+        long allocated = Sessions.forGradients(m.sameDiff().getFunction(Backprop.GRAD_FUNCTION)).allocatedBytes();
         assertTrue(r.sessionPeakBytes() > 0, "the session allocated through the releasing manager");
         assertTrue(r.sessionPeakBytes() < allocated / 2, "peak " + r.sessionPeakBytes() + " bytes of " + allocated + " allocated");
         r.close();
         assertTrue(r.gradients().values().iterator().next().wasClosed(), "close() frees the returned gradients");
+    }
+
+    @Test
+    void laterStepsReuseTheBuffersOfEarlierOnes() {
+        // libnd4j zero-fills each fresh buffer: a step that reuses the last step's buffers skips that (and the page
+        // faults). The values are the stock call's (sameGradientsAsTheStockCallForEveryFamily runs two calls).
+        TransferModel m = model("resnet152", Scenario.UNFROZEN_LINEAR, HeadSpec.singleLabel(3));
+        TrainFixtures.ImageSet data = TrainFixtures.images(m.backbone(), 4, 3, 5);
+        Map<String, INDArray> feed = Map.of(m.inputName(), data.images(), TransferModel.LABELS, m.labelMatrix(data.labels()));
+        Backprop.run(m.sameDiff(), feed, List.of(TransferModel.LOSS), m.trainableNames()).close();
+        ReleasingMemoryMgr mmgr = Sessions.forGradients(m.sameDiff().getFunction(Backprop.GRAD_FUNCTION));
+        long allocated = mmgr.allocatedBytes(), reused = mmgr.reusedBytes();
+        Backprop.run(m.sameDiff(), feed, List.of(TransferModel.LOSS), m.trainableNames()).close();
+        long stepAllocated = mmgr.allocatedBytes() - allocated, stepReused = mmgr.reusedBytes() - reused;
+        // all but the returned gradients (the caller's, fresh each step): three quarters of this tiny net's bytes
+        assertTrue(stepReused > 0.6 * stepAllocated, "second step reused " + stepReused + " of " + stepAllocated + " bytes");
+        assertTrue(mmgr.pooledBytes() <= mmgr.poolLimit(), mmgr.pooledBytes() + " B pooled, limit " + mmgr.poolLimit());
+        Backprop.freeKeptBuffers(m.sameDiff());
+        assertEquals(0, mmgr.pooledBytes(), "nothing kept once training is over");
+    }
+
+    @Test
+    void reluBackwardRunsAsLibnd4jsVectorisedOp() {
+        // values: sameGradientsAsTheStockCallForEveryFamily compares ResNet's gradients with M2.1's own op's, exactly
+        TransferModel m = model("resnet152", Scenario.UNFROZEN_LINEAR, HeadSpec.singleLabel(3));
+        TrainFixtures.ImageSet data = TrainFixtures.images(m.backbone(), 2, 3, 5);
+        Backprop.run(m.sameDiff(), Map.of(m.inputName(), data.images(), TransferModel.LABELS, m.labelMatrix(data.labels())),
+                List.of(TransferModel.LOSS), m.trainableNames()).close();
+        Map<String, Long> ops = new java.util.TreeMap<>();
+        for (var op : m.sameDiff().getFunction(Backprop.GRAD_FUNCTION).getOps().values()) ops.merge(op.getOp().opName(), 1L, Long::sum);
+        assertTrue(ops.getOrDefault("relu_bp", 0L) > 0 && !ops.containsKey("thresholdedrelu_bp"), ops.toString());
     }
 
     private static void compare(String family, Scenario scenario, HeadSpec head) {
