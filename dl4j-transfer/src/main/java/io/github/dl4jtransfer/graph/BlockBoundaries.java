@@ -30,7 +30,10 @@ public final class BlockBoundaries {
         Map<String, Integer> lastOfBlock = new HashMap<>();
         for (ResidualBranches.Branch b : ResidualBranches.find(graph, true)) lastOfBlock.merge(b.block(), b.nodeIndex(), Math::max);
         Set<String> weights = new HashSet<>();
-        for (Onnx.TensorProto t : graph.getInitializerList()) if (isWeight(t)) weights.add(t.getName());
+        for (Onnx.TensorProto t : graph.getInitializerList()) {
+            long[] dims = t.getDimsList().stream().mapToLong(Long::longValue).toArray();
+            if (OnnxGraphTranslator.isWeight(TensorProtos.isFloatingPoint(t.getDataType()), dims)) weights.add(t.getName());
+        }
         Map<String, int[]> useSpan = new HashMap<>(); // weight → {first, last} consuming node
         for (int i = 0; i < nodes.size(); i++) {
             for (String in : nodes.get(i).getInputList()) {
@@ -53,14 +56,5 @@ public final class BlockBoundaries {
             if (!weightSpans) cuts.add(at);
         }
         return cuts;
-    }
-
-    /** As the translator tells weights from constants: floating point with more than one element. */
-    private static boolean isWeight(Onnx.TensorProto t) {
-        long n = 1;
-        for (long d : t.getDimsList()) n *= d;
-        int type = t.getDataType();
-        boolean fp = type == TensorProtos.FLOAT || type == TensorProtos.FLOAT16 || type == TensorProtos.DOUBLE || type == 16 /* BFLOAT16 */;
-        return fp && t.getDimsCount() > 0 && n > 1;
     }
 }

@@ -41,13 +41,13 @@ final class ConvBatchNormPairs {
         for (Onnx.ValueInfoProto o : g.getOutputList()) outputs.add(o.getName());
         for (int i = 0; i < g.getNodeCount(); i++) {
             Onnx.NodeProto conv = g.getNode(i);
-            if (!standard(conv, "Conv") || conv.getOutputCount() != 1 || attrInt(conv, "group", 1) != 1) continue;
+            if (!standard(conv, "Conv") || conv.getOutputCount() != 1 || NodeContext.attrInt(conv, "group", 1) != 1) continue;
             String y = conv.getOutput(0);
             List<Integer> r = readers.getOrDefault(y, List.of());
             if (r.size() != 1 || outputs.contains(y)) continue;
             Onnx.NodeProto bn = g.getNode(r.get(0));
             if (!standard(bn, "BatchNormalization") || bn.getInputCount() != 5 || !bn.getInput(0).equals(y)) continue;
-            if (attrInt(bn, "training_mode", 0) != 0 || bn.getOutputCount() != 1) continue;
+            if (NodeContext.attrInt(bn, "training_mode", 0) != 0 || bn.getOutputCount() != 1) continue;
             boolean constants = true;
             for (int k = 1; k < 5; k++) constants &= initializers.contains(bn.getInput(k));
             if (constants) pairs.put(i, r.get(0));
@@ -57,11 +57,6 @@ final class ConvBatchNormPairs {
 
     /** An op of the default ONNX domain (a custom-domain op is translated alone, where it is refused). */
     private static boolean standard(Onnx.NodeProto n, String opType) {
-        return n.getOpType().equals(opType) && (n.getDomain().isEmpty() || n.getDomain().equals("ai.onnx"));
-    }
-
-    private static long attrInt(Onnx.NodeProto n, String name, long dflt) {
-        for (Onnx.AttributeProto a : n.getAttributeList()) if (a.getName().equals(name)) return a.getI();
-        return dflt;
+        return n.getOpType().equals(opType) && NodeContext.defaultDomain(n);
     }
 }

@@ -124,15 +124,30 @@ final class NodeContext {
     // ---------------------------------------------------------------- attributes
 
     Onnx.AttributeProto attr(String name) {
+        return attr(node, name);
+    }
+
+    long attrInt(String name, long dflt) {
+        return attrInt(node, name, dflt);
+    }
+
+    /** {@code node}'s attribute {@code name}, or null. */
+    static Onnx.AttributeProto attr(Onnx.NodeProto node, String name) {
         for (Onnx.AttributeProto a : node.getAttributeList()) {
             if (a.getName().equals(name)) return a;
         }
         return null;
     }
 
-    long attrInt(String name, long dflt) {
-        Onnx.AttributeProto a = attr(name);
+    /** {@code node}'s integer attribute {@code name}, or {@code dflt} when it has none. */
+    static long attrInt(Onnx.NodeProto node, String name, long dflt) {
+        Onnx.AttributeProto a = attr(node, name);
         return a == null ? dflt : a.getI();
+    }
+
+    /** Whether {@code node} is an op of the default ONNX domain (the only one translated). */
+    static boolean defaultDomain(Onnx.NodeProto node) {
+        return node.getDomain().isEmpty() || node.getDomain().equals("ai.onnx");
     }
 
     float attrFloat(String name, float dflt) {

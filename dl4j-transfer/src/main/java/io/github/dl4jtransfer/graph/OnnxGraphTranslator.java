@@ -3,15 +3,21 @@ package io.github.dl4jtransfer.graph;
 import onnx.Onnx;
 import org.nd4j.autodiff.samediff.SDVariable;
 import org.nd4j.autodiff.samediff.SameDiff;
+import org.nd4j.autodiff.samediff.VariableType;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.SortedSet;
+import java.util.TreeSet;
 
 /**
  * Translates an ONNX graph node by node into native SameDiff ops.
@@ -43,7 +49,7 @@ public final class OnnxGraphTranslator {
     private boolean forwardOnly;
     private final List<BatchNormSite> batchNorms = new ArrayList<>();
     private int nodeIndex = -1;
-    private java.util.SortedSet<Integer> cutAfter = new java.util.TreeSet<>();
+    private SortedSet<Integer> cutAfter = new TreeSet<>();
     private String cutPrefix;
     private final List<GraphCut> cuts = new ArrayList<>();
     private Map<String, Integer> lastUse = Map.of();
@@ -98,8 +104,8 @@ public final class OnnxGraphTranslator {
      * segment can be recomputed and differentiated alone — activation checkpointing. Only for a second translation
      * of a graph whose first translation serves inference.
      */
-    public OnnxGraphTranslator cutAfter(java.util.SortedSet<Integer> nodeIndices, String placeholderPrefix) {
-        this.cutAfter = new java.util.TreeSet<>(nodeIndices);
+    public OnnxGraphTranslator cutAfter(SortedSet<Integer> nodeIndices, String placeholderPrefix) {
+        this.cutAfter = new TreeSet<>(nodeIndices);
         this.cutPrefix = placeholderPrefix;
         return this;
     }
@@ -161,7 +167,7 @@ public final class OnnxGraphTranslator {
         if (!cutAfter.isEmpty()) lastUse = lastUses(g);
         Map<Integer, Integer> folds = FOLD_BATCH_NORM ? ConvBatchNormPairs.find(g, inits.keySet(),
                 training != null && training.batchNormTraining()) : Map.of();
-        java.util.Set<Integer> folded = new java.util.HashSet<>(folds.values());
+        Set<Integer> folded = new HashSet<>(folds.values());
         int index = 0;
         for (Onnx.NodeProto node : g.getNodeList()) {
             nodeIndex = index;
@@ -214,10 +220,10 @@ public final class OnnxGraphTranslator {
         Map<String, Value.Tensor> byVariable = new LinkedHashMap<>();
         List<GraphCut.Crossing> crossing = new ArrayList<>();
         List<String> names = new ArrayList<>(values.keySet());
-        java.util.Collections.sort(names); // a fixed order, whatever the map's
+        Collections.sort(names); // a fixed order, whatever the map's
         for (String name : names) {
             if (!(values.get(name) instanceof Value.Tensor t) || lastUse.getOrDefault(name, -1) <= at) continue;
-            if (t.var().getVariableType() == org.nd4j.autodiff.samediff.VariableType.PLACEHOLDER) continue;
+            if (t.var().getVariableType() == VariableType.PLACEHOLDER) continue;
             Value.Tensor replaced = byVariable.get(t.var().name());
             if (replaced == null) {
                 long[] shape = new long[t.shape().length];
@@ -234,12 +240,17 @@ public final class OnnxGraphTranslator {
     }
 
     private Value initValue(String name, INDArray arr) {
-        // Float tensors with more than one element are weights; everything else (shape constants,
-        // scalars such as the attention scale) is a plain constant.
-        if (arr.dataType().isFPType() && arr.rank() > 0 && arr.length() > 1) {
-            return new Value.Init(name, arr);
-        }
-        return new Value.Const(arr);
+        return isWeight(arr.dataType().isFPType(), arr.shape()) ? new Value.Init(name, arr) : new Value.Const(arr);
+    }
+
+    /**
+     * Which initializers are weights: floating-point tensors with more than one element. Everything else (shape
+     * constants, scalars such as the attention scale) is a plain constant.
+     */
+    static boolean isWeight(boolean floatingPoint, long[] shape) {
+        long n = 1;
+        for (long d : shape) n *= d;
+        return floatingPoint && shape.length > 0 && n > 1;
     }
 
     private Value placeholder(Onnx.ValueInfoProto in, long[] staticShape) {
@@ -301,11 +312,10 @@ public final class OnnxGraphTranslator {
         });
     }
 
-
     private void translateNode(Onnx.NodeProto node, int index) {
         String opType = node.getOpType();
         translating(opType, node.getName().isEmpty() ? opType + "_" + index : node.getName(), () -> {
-            if (!node.getDomain().isEmpty() && !node.getDomain().equals("ai.onnx")) {
+            if (!NodeContext.defaultDomain(node)) {
                 throw new UnsupportedOpException("custom-domain op '" + node.getDomain() + "::" + opType + "' is not supported");
             }
             List<Value> inputs = new ArrayList<>();
@@ -343,7 +353,6 @@ public final class OnnxGraphTranslator {
             throw new OnnxImportException("translation failed: " + e, opType, name, file, e);
         }
     }
-
 
     /** Training mode: the branch operand of a residual sum is multiplied by its drop-path mask placeholder. */
     private void maskBranch(List<Value> inputs) {

@@ -62,6 +62,12 @@ public final class Sessions {
         return install(grad, MANAGERS.computeIfAbsent(grad, k -> ReleasingMemoryMgr.reusing()));
     }
 
+    /** Frees what {@code grad}'s reusing manager keeps (nothing when it has none); installs nothing. */
+    public static void freeKeptBuffers(SameDiff grad) {
+        ReleasingMemoryMgr mmgr = MANAGERS.get(grad);
+        if (mmgr != null) mmgr.close();
+    }
+
     private static ReleasingMemoryMgr install(SameDiff sd, ReleasingMemoryMgr mmgr) {
         if (SESSIONS == null) return mmgr;
         try {

@@ -16,9 +16,14 @@ import java.nio.file.Path;
 /** Reads ONNX {@code TensorProto}s (inline, raw or external data) into ND4J arrays. */
 public final class TensorProtos {
 
-    static final int FLOAT = 1, UINT8 = 2, INT8 = 3, INT32 = 6, INT64 = 7, BOOL = 9, FLOAT16 = 10, DOUBLE = 11;
+    static final int FLOAT = 1, UINT8 = 2, INT8 = 3, INT32 = 6, INT64 = 7, BOOL = 9, FLOAT16 = 10, DOUBLE = 11, BFLOAT16 = 16;
 
     private TensorProtos() {
+    }
+
+    /** Whether an ONNX element type is a floating-point one. */
+    static boolean isFloatingPoint(int onnxType) {
+        return onnxType == FLOAT || onnxType == FLOAT16 || onnxType == DOUBLE || onnxType == BFLOAT16;
     }
 
     /**

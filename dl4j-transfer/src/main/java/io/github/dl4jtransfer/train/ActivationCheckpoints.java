@@ -131,13 +131,7 @@ final class ActivationCheckpoints {
      * come from its backward call, the other statistics from the forward pass) and gradients.
      */
     Backprop.Result run(SameDiff sd, Map<String, INDArray> feed, List<String> outputs) {
-        SameDiff grad = sd.getFunction(Backprop.GRAD_FUNCTION);
-        if (grad == null) {
-            sd.createGradFunction(gradientPlaceholders.toArray(new String[0]));
-            grad = sd.getFunction(Backprop.GRAD_FUNCTION);
-            GradientOps.speedUp(grad);
-        }
-        grad.setEnableCache(true);
+        SameDiff grad = Backprop.gradientFunction(sd, gradientPlaceholders.toArray(new String[0]));
         ReleasingMemoryMgr mmgr = Sessions.forGradients(grad);
         mmgr.resetPeak();
         int last = segments.size() - 1;

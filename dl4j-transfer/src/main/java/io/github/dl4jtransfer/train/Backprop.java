@@ -52,7 +52,25 @@ public final class Backprop {
     /** Frees the buffers {@code sd}'s gradient session keeps for reuse between steps (none when it never ran). */
     public static void freeKeptBuffers(SameDiff sd) {
         SameDiff grad = sd.getFunction(GRAD_FUNCTION);
-        if (grad != null) Sessions.forGradients(grad).close();
+        if (grad != null) Sessions.freeKeptBuffers(grad);
+    }
+
+    /**
+     * {@code sd}'s gradient function, made on first use with M2.1's slow backward ops swapped ({@link GradientOps}),
+     * set to release arrays after their last use (the stock call turns that off; see the class comment).
+     *
+     * @param alsoDifferentiate placeholders whose gradients are wanted too (null: parameters only); used when the
+     *                          function is first made
+     */
+    static SameDiff gradientFunction(SameDiff sd, String... alsoDifferentiate) {
+        SameDiff grad = sd.getFunction(GRAD_FUNCTION);
+        if (grad == null) {
+            sd.createGradFunction(alsoDifferentiate);
+            grad = sd.getFunction(GRAD_FUNCTION);
+            GradientOps.speedUp(grad);
+        }
+        grad.setEnableCache(true);
+        return grad;
     }
 
     /**
@@ -62,13 +80,7 @@ public final class Backprop {
      * @param parameters trainable variables whose gradients to return
      */
     public static Result run(SameDiff sd, Map<String, INDArray> feed, List<String> outputs, List<String> parameters) {
-        SameDiff grad = sd.getFunction(GRAD_FUNCTION);
-        if (grad == null) {
-            sd.createGradFunction();
-            grad = sd.getFunction(GRAD_FUNCTION);
-            GradientOps.speedUp(grad);
-        }
-        grad.setEnableCache(true); // the stock call turns it off; see the class comment
+        SameDiff grad = gradientFunction(sd, (String[]) null);
         ReleasingMemoryMgr mmgr = Sessions.forGradients(grad);
         mmgr.resetPeak(); // returned arrays of earlier calls are freed by their owner, not the session
         Map<String, String> gradientNameOf = new LinkedHashMap<>();
